@@ -1,0 +1,60 @@
+/**
+ * The faultline command line. Each command lives in commands/<name>.ts and
+ * returns its exit code; this file only wires them and maps errors to exit codes:
+ * 254 for bad arguments, config or input (a clear message, no stack trace),
+ * 255 for an internal error (stack trace only with FAULTLINE_DEBUG=1).
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { EXIT, UserError } from '../errors.js';
+import { analyzeCommand } from './commands/analyze.js';
+import { checkCommand } from './commands/check.js';
+import { cleanCommand } from './commands/clean.js';
+import { healCommand } from './commands/heal.js';
+import { serveCommand } from './commands/serve.js';
+import { testCommand } from './commands/test.js';
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = EXIT.valid;
+  try {
+    await yargs(argv)
+      .scriptName('faultline')
+      .usage('$0 <command> [options]')
+      .command(testCommand((code) => (exitCode = code)))
+      .command(checkCommand((code) => (exitCode = code)))
+      .command(analyzeCommand((code) => (exitCode = code)))
+      .command(serveCommand((code) => (exitCode = code)))
+      .command(healCommand((code) => (exitCode = code)))
+      .command(cleanCommand((code) => (exitCode = code)))
+      .demandCommand(1, 'Name a command: test, check, analyze, serve, heal or clean.')
+      .strict()
+      .help()
+      .version(false)
+      .wrap(Math.min(110, process.stdout.columns ?? 110))
+      .fail((message, error) => {
+        if (error) throw error;
+        throw new UserError(message);
+      })
+      .parseAsync();
+    return exitCode;
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+export function reportError(err: unknown): number {
+  if (err instanceof UserError) {
+    process.stderr.write(`faultline: ${err.message}\n`);
+    return EXIT.badInput;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`faultline: internal error: ${message}\n`);
+  if (process.env.FAULTLINE_DEBUG === '1' && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  else process.stderr.write('(set FAULTLINE_DEBUG=1 for the stack trace)\n');
+  return EXIT.crash;
+}
+
+main(hideBin(process.argv)).then(
+  (code) => process.exit(code),
+  (err) => process.exit(reportError(err)),
+);

@@ -1,0 +1,22 @@
+/**
+ * Errors the CLI turns into a clear message and an exit code, never a stack trace.
+ * Everything else that escapes is an internal error (exit 255).
+ */
+
+/** Bad arguments, config or input: exit 254. `where` names the file and line, or the option. */
+export class UserError extends Error {
+  readonly where: string | undefined;
+  constructor(message: string, options: { where?: string; cause?: unknown } = {}) {
+    super(options.where ? `${options.where}: ${message}` : message, { cause: options.cause });
+    this.name = 'UserError';
+    this.where = options.where;
+  }
+}
+
+export const EXIT = {
+  valid: 0,
+  invalid: 1,
+  unknown: 2,
+  badInput: 254,
+  crash: 255,
+} as const;

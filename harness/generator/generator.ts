@@ -1,0 +1,59 @@
+/**
+ * Generator: a pure value that says what to do next.
+ *
+ * Given a context, `op` returns the next op and the generator that follows it,
+ * or "pending" (nothing now, ask again later or after an event), or "done".
+ * `update` lets a generator react to an event (an invocation or completion
+ * the interpreter recorded). Neither mutates the generator: they return new ones.
+ *
+ * All randomness comes from `ctx.rng`, seeded once per test, so the same seed
+ * on the same (simulated) clock gives the same schedule.
+ */
+import type { Json, Op, ProcessId } from '../history/op.js';
+
+/** A worker thread: client workers are 0..concurrency-1; the nemesis worker is "nemesis". */
+export type Thread = number | 'nemesis';
+
+/** Deterministic random numbers (see rng.ts). */
+export interface Rng {
+  /** Uniform in [0, 1). */
+  next(): number;
+  /** Uniform integer in [0, n). */
+  int(n: number): number;
+}
+
+export interface GenContext {
+  /** Nanoseconds since the test started (simulated in tests). */
+  readonly time: number;
+  /** Every thread of the test. */
+  readonly threads: readonly Thread[];
+  /** Threads not currently running an op. */
+  readonly freeThreads: readonly Thread[];
+  /** The process id each thread currently runs as (changes after an `info`). */
+  process(thread: Thread): ProcessId;
+  /** Which thread runs as this process. */
+  thread(process: ProcessId): Thread | undefined;
+  readonly rng: Rng;
+}
+
+/** An op a generator asks for. The interpreter fills in index and the real time. */
+export interface GenOp {
+  /** Client ops are invocations; nemesis ops are recorded as info. */
+  type: 'invoke' | 'info';
+  process: ProcessId;
+  /** Not before this time (ns); the interpreter waits until then. */
+  time: number;
+  f: string;
+  value?: Json;
+  key?: Json;
+}
+
+export type GenStep =
+  | { readonly kind: 'op'; readonly op: GenOp; readonly next: Generator }
+  | { readonly kind: 'pending'; readonly next: Generator }
+  | { readonly kind: 'done' };
+
+export interface Generator {
+  op(ctx: GenContext): GenStep;
+  update(ctx: GenContext, event: Op): Generator;
+}

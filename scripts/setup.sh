@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything faultline and its test suite need on a fresh Debian 12 machine:
+# system packages from apt, then the npm dependencies. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  etcd-server etcd-client      # the etcd target
+  iptables iproute2 procps     # netns runtime, partitions, packet loss, kill/pause
+  faketime                     # clock skew (libfaketime)
+  docker.io debootstrap        # docker runtime; images built without a registry
+  openssh-server openssh-client # ssh runtime (tested against sshd inside netns nodes)
+  chromium                     # browser tests of the HTML report (playwright-core)
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: these packages are missing and installing them needs root: ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm dependencies"
+  npm ci --no-audit --no-fund --loglevel=error
+fi

@@ -1,0 +1,31 @@
+/**
+ * Client: how a worker talks to the SUT (Jepsen's client protocol).
+ *
+ * `invoke` resolves to a completion. Deciding definite (`fail`: certainly did
+ * not happen) vs indefinite (`info`: may have happened) belongs in one place
+ * per client. A thrown error or a timeout is treated as `info` by the interpreter.
+ */
+import type { Json } from '../harness/history/op.js';
+import type { NodeInfo } from '../harness/runtime/runtime.js';
+
+export interface ClientOp {
+  process: number;
+  f: string;
+  value?: Json;
+  key?: Json;
+}
+
+export interface Completion {
+  type: 'ok' | 'fail' | 'info';
+  /** For reads, the value read; otherwise usually the invocation's value. */
+  value?: Json;
+  error?: Json;
+}
+
+export interface Client {
+  /** Connect to a node. Called again with a fresh client after an `info`. */
+  open(node: NodeInfo): Promise<void>;
+  /** `signal` aborts when the interpreter's per-op timeout fires. */
+  invoke(op: ClientOp, signal: AbortSignal): Promise<Completion>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,27 @@
+/**
+ * Workload: what the clients do and which checker judges it
+ * (like a Maelstrom workload file: {generator, final generator, checker}).
+ */
+import type { Checker } from '../checkers/checker.js';
+import type { Generator } from '../harness/generator/generator.js';
+
+export interface WorkloadOptions {
+  concurrency: number;
+  /** Number of independent keys in play at once, where the workload has keys. */
+  keys?: number;
+  /** Ops per key before a fresh key is used, where the workload has keys. */
+  opsPerKey?: number;
+  /** Client ops per second across all workers (stagger), 0 for as fast as possible. */
+  rate?: number;
+}
+
+export interface Workload {
+  readonly name: string;
+  /** The op vocabulary: f -> a description of the value shapes (invoke and ok). */
+  readonly vocabulary: Readonly<Record<string, string>>;
+  /** Client ops for the main phase (the interpreter applies the time limit). */
+  generator(options: WorkloadOptions): Generator;
+  /** Ops after faults are healed, e.g. final reads; undefined when none. */
+  finalGenerator(options: WorkloadOptions): Generator | undefined;
+  checker(options: WorkloadOptions): Checker;
+}
