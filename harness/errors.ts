@@ -20,3 +20,17 @@ export const EXIT = {
   badInput: 254,
   crash: 255,
 } as const;
+
+/**
+ * A history that breaks the rules (a completion with no invocation, a process
+ * that invokes twice, ...). `opIndex` is the position in the history; readers
+ * map it to the file and line.
+ */
+export class MalformedHistoryError extends Error {
+  readonly opIndex: number;
+  constructor(message: string, opIndex: number, options: { cause?: unknown } = {}) {
+    super(message, options);
+    this.name = 'MalformedHistoryError';
+    this.opIndex = opIndex;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * What the linearizability checker returns. The evidence is for a person (and
+ * the HTML report): for `false`, the op that cannot be linearized, the last ok
+ * op that could, and the partial linearizations that got furthest, with the
+ * model state after each step.
+ */
+import type { Json, ProcessId } from '../../harness/history/op.js';
+
+/** One operation of the history, invocation and completion together. */
+export interface OpSummary {
+  /** History index of the invocation. */
+  invokeIndex: number;
+  /** History index of the completion; undefined when it never completed (crashed / info). */
+  completeIndex: number | undefined;
+  process: ProcessId;
+  f: string;
+  /** The invocation's value, with a read's value taken from its completion. */
+  value: Json | undefined;
+  key?: Json | undefined;
+  /** ok, or info when the outcome is unknown (may or may not have happened). */
+  outcome: 'ok' | 'info';
+  /** Monotonic ns of invocation and completion (completion undefined when open). */
+  invokeTime: number;
+  completeTime: number | undefined;
+  /** e.g. "cas 1→2", "read 3". */
+  text: string;
+}
+
+export interface LinearizationStep {
+  op: OpSummary;
+  /** The model state after this op. */
+  state: Json;
+  /** The state in words: "register holds 2". */
+  stateText: string;
+}
+
+export interface PartialLinearization {
+  steps: LinearizationStep[];
+}
+
+export interface KeyFailure {
+  /** The independent key (undefined when the model does not partition). */
+  key: Json | undefined;
+  /** The op that cannot be linearized after any of the partial linearizations. */
+  failedOp: OpSummary;
+  /** The last ok op that could be linearized (undefined when none). */
+  lastOkOp: OpSummary | undefined;
+  /** The longest partial linearizations found (a few, longest first). */
+  partials: PartialLinearization[];
+  /** Ops concurrent with failedOp, for drawing. */
+  concurrent: OpSummary[];
+  /** Plain words: "read of 3 cannot follow write 2: register holds 2". */
+  explanation: string;
+}
+
+export type LinearizableResult =
+  | { valid: true; model: string; keys: number; opsChecked: number; elapsedMs: number }
+  | {
+      valid: false;
+      model: string;
+      keys: number;
+      opsChecked: number;
+      elapsedMs: number;
+      failure: KeyFailure;
+    }
+  | {
+      valid: 'unknown';
+      model: string;
+      keys: number;
+      opsChecked: number;
+      elapsedMs: number;
+      /** Why: "timed out after 10000 ms", "memory budget of 1 GiB exceeded", an error. */
+      error: string;
+      /** How far the search got on the keys it could not decide. */
+      furthest: { key: Json | undefined; linearized: number; of: number; partial?: PartialLinearization }[];
+    };
