@@ -5,6 +5,9 @@
  */
 const benches: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   // name: () => import('./name.js'),
+  checker: () => import('./checker.js'),
+  'history-read': () => import('./history-read.js'),
+  'runtime-docker': () => import('./runtime-docker.js'),
 };
 
 const wanted = process.argv.slice(2);

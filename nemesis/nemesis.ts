@@ -21,6 +21,12 @@ export interface NemesisContext {
   /** Directory for heal state (survives a controller crash). */
   stateDir: string;
   rng: Rng;
+  /**
+   * The options the runtime was created with, recorded in the heal state so
+   * `faultline heal` can reach the nodes again without the test's config
+   * (e.g. the netns options: name, nodes, subnet, baseDir).
+   */
+  runtimeOptions?: Json;
 }
 
 export interface NemesisOp {
@@ -43,6 +49,8 @@ export interface Nemesis {
   /** Undo every fault this nemesis applied. Idempotent; also run by `faultline heal`. */
   heal(ctx: NemesisContext): Promise<void>;
   teardown(ctx: NemesisContext): Promise<void>;
+  /** Things the report must show, e.g. "etcd ignores libfaketime: clock skew had no effect". */
+  warnings?(): string[];
 }
 
 /** A fault with its schedule (Jepsen's nemesis/combined packages). */

@@ -50,7 +50,12 @@ export interface GenOp {
 
 export type GenStep =
   | { readonly kind: 'op'; readonly op: GenOp; readonly next: Generator }
-  | { readonly kind: 'pending'; readonly next: Generator }
+  /**
+   * Nothing now. `wakeAt` (optional, ns) is the earliest time the answer can
+   * change without an event, e.g. the end of a sleep: the interpreter asks
+   * again then (or after the next event, or after a short poll when absent).
+   */
+  | { readonly kind: 'pending'; readonly next: Generator; readonly wakeAt?: number }
   | { readonly kind: 'done' };
 
 export interface Generator {

@@ -1,11 +1,243 @@
-import { UserError } from '../../errors.js';
+/**
+ * `faultline check FILE... --model NAME`: checks histories made anywhere (our
+ * JSONL, Jepsen EDN, Jepsen history.txt or log) for linearizability.
+ *
+ * Prints `FILE<TAB>true|false|unknown` per file, then the explanation of each
+ * one that is not true (or, with --json, a JSON array of the full results).
+ * Exit code: 0 all valid, 1 any invalid, 2 any unknown and none invalid,
+ * 254 bad arguments or input (this wins over 1 and 2: the other files are
+ * still checked and printed), 255 internal error.
+ *
+ * Nil reads: in Jepsen histories (edn, jepsen-log) an ok read of nil matches
+ * any value, as in Knossos; in JSONL null is a real value. --nil-reads-any-value
+ * or --no-nil-reads-any-value overrides this for every file.
+ */
+import { checkLinearizable, explainLinearizable, getModel, type LinearizableResult } from '../../../checkers/linearizable/index.js';
+import { EXIT, MalformedHistoryError, UserError } from '../../errors.js';
+import type { Json } from '../../history/op.js';
+import { HISTORY_FORMATS, readHistoryFile, type HistoryFormat, type LoadedHistory } from '../../history/read.js';
+import { writeCheckReport } from '../../report/write.js';
 import type { FaultlineCommand } from '../command.js';
 
-// Placeholder while the command is being built (see the open issues).
-export const checkCommand: FaultlineCommand = () => ({
-  command: 'check',
-  describe: '(not built yet)',
-  handler: () => {
-    throw new UserError('`faultline check` is not built yet');
+export interface CheckArgs {
+  files: string[];
+  model: string;
+  /** The --initial option as typed (JSON text). */
+  initial?: string | undefined;
+  format?: HistoryFormat | undefined;
+  /** The --timeout option as typed (seconds). */
+  timeout?: string | undefined;
+  /** The --memory-limit option as typed (MB). */
+  memoryLimit?: string | undefined;
+  json?: boolean | undefined;
+  /** Undefined: by format (true for edn and jepsen-log, false for jsonl). */
+  nilReadsAnyValue?: boolean | undefined;
+  /** Write the HTML report of the (single) checked file here. */
+  report?: string | undefined;
+}
+
+/** Where the command writes; the CLI passes process.stdout / stderr, tests capture. */
+export interface CheckOutput {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** The lines of the file where an op's invocation and completion are (completion undefined: never completed). */
+export interface OpLines {
+  invoke: number;
+  complete: number | undefined;
+}
+
+/** One file's outcome: a checker result, or why the file could not be checked. */
+export type FileOutcome =
+  | {
+      file: string;
+      format: LoadedHistory['format'];
+      /** History entries read (invocations and completions). */
+      ops: number;
+      nilReadsAnyValue: boolean;
+      result: LinearizableResult;
+      /** For an invalid result: where its evidence is in the file. */
+      lines?: { failedOp: OpLines; lastOkOp: OpLines | undefined };
+    }
+  | { file: string; error: string };
+
+export const checkCommand: FaultlineCommand = (setExit) => ({
+  command: 'check <files..>',
+  describe: 'Check histories (JSONL, Jepsen EDN, history.txt or log) for linearizability',
+  builder: (yargs) =>
+    yargs
+      .positional('files', { describe: 'history files', type: 'string', array: true, demandOption: true })
+      .option('model', { describe: 'the model, e.g. cas-register', type: 'string', demandOption: true })
+      .option('initial', { describe: "the model's initial state, as JSON", type: 'string' })
+      .option('format', { describe: 'the history format', choices: HISTORY_FORMATS, default: 'auto' })
+      .option('timeout', { describe: 'give up with unknown after SECONDS per file', type: 'string' })
+      .option('memory-limit', { describe: 'give up with unknown past MB of search memory', type: 'string' })
+      .option('json', { describe: 'print the full results as JSON', type: 'boolean', default: false })
+      .option('nil-reads-any-value', {
+        describe: 'an ok read of null matches any value (default: on for edn and jepsen-log, off for jsonl)',
+        type: 'boolean',
+      })
+      .option('report', { describe: 'write the HTML report of the (one) checked file to FILE', type: 'string' }),
+  handler: async (argv) => {
+    const code = await runCheck(
+      {
+        files: argv.files as string[],
+        model: argv.model as string,
+        initial: argv.initial as string | undefined,
+        format: argv.format as HistoryFormat,
+        timeout: argv.timeout as string | undefined,
+        memoryLimit: argv['memory-limit'] as string | undefined,
+        json: argv.json as boolean,
+        nilReadsAnyValue: argv['nil-reads-any-value'] as boolean | undefined,
+        report: argv.report as string | undefined,
+      },
+      { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) },
+    );
+    setExit(code);
   },
 });
+
+/**
+ * Checks every file and prints the verdicts.
+ * Returns the exit code (see the module comment). Throws UserError for bad
+ * options (unknown model, bad --initial, --timeout or --memory-limit, --report
+ * with several files) before reading any file, and when the report cannot be
+ * written; any other error that escapes is internal.
+ */
+export async function runCheck(args: CheckArgs, out: CheckOutput): Promise<number> {
+  const initial = parseInitial(args.initial);
+  const timeoutMs = positiveOption(args.timeout, '--timeout', 'seconds', 1000);
+  const memoryLimitBytes = positiveOption(args.memoryLimit, '--memory-limit', 'MB', 2 ** 20);
+  getModel(args.model, { initial }); // unknown model or bad initial: fail before reading files
+  if (args.files.length === 0) throw new UserError('name at least one history file');
+  if (args.report !== undefined && args.files.length !== 1) {
+    throw new UserError(`makes the report of one history file, but ${args.files.length} were given`, { where: '--report' });
+  }
+
+  const outcomes: FileOutcome[] = [];
+  for (const file of args.files) {
+    const { outcome, history } = await checkFile(file, args, { initial, timeoutMs, memoryLimitBytes }, out);
+    outcomes.push(outcome);
+    if (args.report !== undefined && 'result' in outcome && history) {
+      await writeCheckReport(args.report, { file, model: args.model, history, result: outcome.result });
+      out.stderr(`faultline: report written to ${args.report}\n`);
+    }
+  }
+
+  if (args.json) out.stdout(`${JSON.stringify(outcomes, null, 2)}\n`);
+  else printText(outcomes, out);
+  return exitCode(outcomes);
+}
+
+async function checkFile(
+  file: string,
+  args: CheckArgs,
+  budget: { initial: Json | undefined; timeoutMs: number | undefined; memoryLimitBytes: number | undefined },
+  out: CheckOutput,
+): Promise<{ outcome: FileOutcome; history?: LoadedHistory['history'] }> {
+  let loaded: LoadedHistory;
+  try {
+    loaded = await readHistoryFile(file, { format: args.format ?? 'auto' });
+  } catch (err) {
+    if (err instanceof UserError) return { outcome: badInput(file, err.message, out) };
+    throw err;
+  }
+  if (loaded.history.length === 0) out.stderr(`faultline: ${file}: warning: the history has no ops\n`);
+  const nilReadsAnyValue = args.nilReadsAnyValue ?? loaded.format !== 'jsonl';
+  let result: LinearizableResult;
+  try {
+    result = await checkLinearizable(loaded.history, {
+      model: args.model,
+      initial: budget.initial,
+      timeoutMs: budget.timeoutMs,
+      memoryLimitBytes: budget.memoryLimitBytes,
+      nilReadsAnyValue,
+    });
+  } catch (err) {
+    if (err instanceof MalformedHistoryError) return { outcome: badInput(file, `${placeOf(loaded, err.opIndex)}: ${err.message}`, out) };
+    if (err instanceof UserError) return { outcome: badInput(file, err.message, out) };
+    throw err;
+  }
+  const lines = evidenceLines(loaded, result);
+  const outcome: FileOutcome = { file, format: loaded.format, ops: loaded.history.length, nilReadsAnyValue, result, ...(lines && { lines }) };
+  return { outcome, history: loaded.history };
+}
+
+function badInput(file: string, message: string, out: CheckOutput): FileOutcome {
+  out.stderr(`faultline: ${message}\n`);
+  return { file, error: message };
+}
+
+/** `file:line` for an op index, or just the file when the index is out of range. */
+function placeOf(loaded: LoadedHistory, opIndex: number): string {
+  try {
+    return `${loaded.path}:${loaded.lineOf(opIndex)}`;
+  } catch {
+    return loaded.path;
+  }
+}
+
+/** For an invalid result: the lines of the failed op and the last ok op; undefined otherwise. */
+function evidenceLines(loaded: LoadedHistory, result: LinearizableResult): { failedOp: OpLines; lastOkOp: OpLines | undefined } | undefined {
+  if (result.valid !== false) return undefined;
+  const linesOf = (op: { invokeIndex: number; completeIndex: number | undefined }): OpLines => ({
+    invoke: loaded.lineOf(op.invokeIndex),
+    complete: op.completeIndex === undefined ? undefined : loaded.lineOf(op.completeIndex),
+  });
+  const { failedOp, lastOkOp } = result.failure;
+  return { failedOp: linesOf(failedOp), lastOkOp: lastOkOp && linesOf(lastOkOp) };
+}
+
+/** "history.jsonl:8 to line 9", or "history.jsonl:8 (never completed)". */
+function placeText(file: string, op: OpLines): string {
+  return op.complete === undefined ? `${file}:${op.invoke} (never completed)` : `${file}:${op.invoke} to line ${op.complete}`;
+}
+
+function printText(outcomes: FileOutcome[], out: CheckOutput): void {
+  for (const outcome of outcomes) {
+    if ('result' in outcome) out.stdout(`${outcome.file}\t${String(outcome.result.valid)}\n`);
+  }
+  for (const outcome of outcomes) {
+    if (!('result' in outcome) || outcome.result.valid === true) continue;
+    const explanation = [explainLinearizable(outcome.result)];
+    if (outcome.lines) {
+      explanation.push(`  The op that cannot be linearized is at ${placeText(outcome.file, outcome.lines.failedOp)}.`);
+      const lastOk = outcome.lines.lastOkOp;
+      if (lastOk) explanation.push(`  The last ok op that could is at ${placeText(outcome.file, lastOk)}.`);
+    }
+    out.stdout(`\n${outcome.file} (${outcome.format}, ${outcome.ops} history entries):\n${explanation.join('\n')}\n`);
+  }
+}
+
+/** 254 if any file was bad input, else 1 if any invalid, else 2 if any unknown, else 0. */
+function exitCode(outcomes: FileOutcome[]): number {
+  if (outcomes.some((o) => !('result' in o))) return EXIT.badInput;
+  const verdicts = outcomes.map((o) => ('result' in o ? o.result.valid : 'unknown'));
+  if (verdicts.includes(false)) return EXIT.invalid;
+  if (verdicts.includes('unknown')) return EXIT.unknown;
+  return EXIT.valid;
+}
+
+/** The --initial JSON, or undefined when not given. Throws UserError naming the option. */
+function parseInitial(text: string | undefined): Json | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as Json;
+  } catch (err) {
+    throw new UserError(`not valid JSON: ${JSON.stringify(text)} (${(err as Error).message}); write e.g. --initial 0 or --initial '{"x":0}'`, {
+      where: '--initial',
+      cause: err,
+    });
+  }
+}
+
+/** A positive number option scaled to ms or bytes, or undefined when not given. Throws UserError naming the option. */
+function positiveOption(text: string | undefined, name: string, unit: string, scale: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) {
+    throw new UserError(`must be a positive number of ${unit}, got ${JSON.stringify(text)}`, { where: name });
+  }
+  return value * scale;
+}

@@ -1,0 +1,78 @@
+/**
+ * Linearizability checker benchmark: total check time and peak memory on
+ * generated histories that resemble real ones, and on the shipped Knossos
+ * histories.
+ *
+ * Reference (Porcupine, Go, on this 2-core machine): 102 real etcd
+ * cas-register histories of set (1)'s shape in ~0.8 s total (hardest ~260 ms);
+ * a 50-client 10-key 1,712-op kv history in ~0.3 s. Goal: at least twice as fast.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { checkLinearizable, type LinearizableOptions } from '../checkers/linearizable/index.js';
+import { casRegisterObject, kvObject, simulateHistory } from '../checkers/linearizable/testing/simulate.js';
+import type { Op } from '../harness/history/op.js';
+import { seededRng } from '../harness/generator/rng.js';
+import { readHistoryFile } from '../harness/history/read.js';
+
+const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+let peakHeap = 0;
+const sampleHeap = (): void => {
+  peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+};
+
+async function timeSet(name: string, items: { history: Op[]; options: LinearizableOptions }[]): Promise<void> {
+  global.gc?.();
+  peakHeap = 0;
+  const sampler = setInterval(sampleHeap, 5);
+  const verdicts = new Map<string, number>();
+  let slowest = 0;
+  let ops = 0;
+  const started = performance.now();
+  for (const { history, options } of items) {
+    const t = performance.now();
+    const result = await checkLinearizable(history, options);
+    slowest = Math.max(slowest, performance.now() - t);
+    sampleHeap();
+    ops += result.opsChecked;
+    verdicts.set(String(result.valid), (verdicts.get(String(result.valid)) ?? 0) + 1);
+  }
+  const total = performance.now() - started;
+  clearInterval(sampler);
+  console.log(
+    `${name}: ${items.length} histories, ${ops} ops, total ${total.toFixed(1)} ms, slowest ${slowest.toFixed(1)} ms, ` +
+      `verdicts ${[...verdicts].map(([v, n]) => `${v}×${n}`).join(' ')}, peak heap ${mib(peakHeap)}, peak RSS so far ${mib(process.resourceUsage().maxRSS * 1024)}`,
+  );
+}
+
+export async function run(): Promise<void> {
+  const random = seededRng(42);
+  const cas = Array.from({ length: 100 }, () => ({
+    history: simulateHistory({ object: casRegisterObject(0), clients: 5, ops: 80, crashRate: 0.1, random: random.next }),
+    options: { model: 'cas-register', initial: 0 },
+  }));
+  await timeSet('(1) cas-register, 5 clients, ~80 ops, 10% crashed', cas);
+
+  for (const clients of [1, 10, 50]) {
+    const history = simulateHistory({ object: kvObject(10), clients, ops: 1700, crashRate: 0.05, random: random.next });
+    await timeSet(`(2) kv, ${clients} clients, 10 keys`, [{ history, options: { model: 'kv' } }]);
+  }
+
+  const big = simulateHistory({ object: kvObject(10), clients: 50, ops: 100_000, crashRate: 0.02, random: random.next });
+  await timeSet('(3) kv, 50 clients, 10 keys, 100,000 ops (goal ≤10 s, ≤1 GiB)', [
+    { history: big, options: { model: 'kv', timeoutMs: 60_000, memoryLimitBytes: 2 ** 30 } },
+  ]);
+
+  const dir = fileURLToPath(new URL('../../shared/histories/knossos/', import.meta.url));
+  const manifest = JSON.parse(await readFile(`${dir}MANIFEST.json`, 'utf8')) as {
+    entries: { file: string; model: string; initial: LinearizableOptions['initial'] }[];
+  };
+  const knossos = await Promise.all(
+    manifest.entries.map(async (e) => ({
+      history: (await readHistoryFile(dir + e.file, { format: 'edn' })).history,
+      options: { model: e.model, initial: e.initial, nilReadsAnyValue: true },
+    })),
+  );
+  await timeSet('(4) shipped Knossos histories', knossos);
+}

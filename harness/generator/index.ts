@@ -1,0 +1,47 @@
+/**
+ * The generator DSL: build the schedule of a test from small pure values.
+ *
+ *   import * as gen from '../harness/generator/index.js';
+ *
+ *   const reads  = (ctx, rng) => ({ f: 'read' });
+ *   const writes = (ctx, rng) => ({ f: 'write', value: rng.int(5) });
+ *   const client = gen.stagger(0.01, gen.mix(reads, writes));            // ~100 ops/s in all
+ *   const faults = gen.cycle(gen.sleep(5), { f: 'start-partition' }, gen.sleep(5), { f: 'stop-partition' });
+ *   const main   = gen.timeLimit(60, gen.any(gen.clients(client), gen.nemesis(faults)));
+ *
+ * Anything where a generator is expected may also be an op template
+ * `{ f, value?, key? }` (emitted once, on a free thread), a function
+ * `(ctx, rng) => template | undefined` (called for every op; undefined ends
+ * it) or an array (a sequence). Template ops on the nemesis thread become
+ * nemesis ops (type info, process "nemesis"); route with `clients`/`nemesis`.
+ *
+ * All randomness comes from ctx.rng: the same seed on the same clock gives
+ * the same schedule. `simulate` runs a generator on a simulated clock for tests.
+ */
+export type { GenContext, GenOp, GenStep, Generator, Rng, Thread } from './generator.js';
+export { seededRng } from './rng.js';
+export { ThreadTable, NEMESIS, restrictContext, singleThreadContext } from './context.js';
+export {
+  type GenLike,
+  type OpFn,
+  type OpTemplate,
+  DONE,
+  fillOp,
+  fromFn,
+  isGenerator,
+  nothing,
+  once,
+  opStep,
+  pending,
+  sequence,
+  then,
+  toGen,
+} from './core.js';
+export { cycle, limit, repeat, timeLimit } from './limits.js';
+export { delay, sleep, stagger } from './timing.js';
+export { any, flipFlop, mix } from './choice.js';
+export { phases, synchronize } from './phases.js';
+export { clients, eachThread, grouped, nemesis, onThreads, reserve } from './threads.js';
+export { type IndependentOptions, independentConcurrent } from './independent.js';
+export { type SimResponse, type SimulateOptions, type SimulationResult, simulate } from './simulate.js';
+export { completionOp, invocationOp } from './events.js';

@@ -1,0 +1,118 @@
+/**
+ * Reads a history file in any format faultline understands, into ops.
+ *
+ * - `jsonl`: faultline's own history.jsonl (formats/jsonl.ts).
+ * - `edn`: Jepsen / Knossos history.edn (formats/edn.ts).
+ * - `jepsen-log`: Jepsen's history.txt or jepsen.log op lines (formats/jepsen-log.ts).
+ * - `auto` (the default): decided from the content (formats/detect.ts).
+ *
+ * Index and time are settled here, the same way for every format:
+ * - `index` is always the op's position in what was read (0, 1, 2, ...); an
+ *   index in the file is checked to be a number and then replaced, so that
+ *   MalformedHistoryError.opIndex and lineOf always agree.
+ * - `time` is kept when every op has one. When no op has one (Knossos files,
+ *   history.txt, logs), time is the op's position, so order stands in for the
+ *   clock. When some ops have a time and others not, that is an error naming
+ *   the first op without one.
+ *
+ * Malformed input is a UserError naming the file and line
+ * (`history.jsonl:17: unknown type "okk"`).
+ */
+import { readFile } from 'node:fs/promises';
+import { UserError } from '../errors.js';
+import type { Op } from './op.js';
+import { detectFormat, type ConcreteFormat } from './formats/detect.js';
+import { parseEdnHistory } from './formats/edn.js';
+import { parseJepsenLog } from './formats/jepsen-log.js';
+import { parseJsonl } from './formats/jsonl.js';
+import type { ReadOps } from './formats/op-fields.js';
+
+export type HistoryFormat = 'auto' | ConcreteFormat;
+export const HISTORY_FORMATS: readonly HistoryFormat[] = ['auto', 'jsonl', 'edn', 'jepsen-log'];
+
+export interface LoadedHistory {
+  history: Op[];
+  /** The format the file was read as (never 'auto'). */
+  format: ConcreteFormat;
+  /**
+   * The 1-based line of the file where op `opIndex` starts.
+   * Throws RangeError when there is no such op.
+   */
+  lineOf(opIndex: number): number;
+  /** The path as given by the caller (used in messages). */
+  path: string;
+}
+
+export interface ReadOptions {
+  /** Default 'auto'. */
+  format?: HistoryFormat;
+}
+
+/**
+ * Reads and parses a history file.
+ * Returns the loaded history; throws UserError when the file cannot be read
+ * (missing, a directory, no permission) or its content is malformed.
+ */
+export async function readHistoryFile(path: string, options: ReadOptions = {}): Promise<LoadedHistory> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UserError(readFailure(err), { where: path, cause: err });
+  }
+  return parseHistory(text, { ...options, path });
+}
+
+/**
+ * Parses history text held in memory; `path` is only used in messages.
+ * Returns the loaded history; throws UserError naming `path:line` when the
+ * content is malformed, or naming `path` when its format cannot be told.
+ */
+export function parseHistory(text: string, options: ReadOptions & { path: string }): LoadedHistory {
+  const { path } = options;
+  if (text.startsWith('\uFEFF')) text = text.slice(1);
+  const requested = options.format ?? 'auto';
+  if (!HISTORY_FORMATS.includes(requested)) {
+    throw new UserError(`unknown history format "${requested}" (known: ${HISTORY_FORMATS.join(', ')})`);
+  }
+  const format = requested === 'auto' ? detectFormat(text, path) : requested;
+  const read = PARSERS[format](text, path);
+  const history = settleIndexAndTime(read, path);
+  const lines = read.lines;
+  return {
+    history,
+    format,
+    path,
+    lineOf(opIndex: number): number {
+      const line = Number.isInteger(opIndex) ? lines[opIndex] : undefined;
+      if (line === undefined) throw new RangeError(`${path} has no op ${opIndex} (it has ${lines.length})`);
+      return line;
+    },
+  };
+}
+
+const PARSERS: Record<ConcreteFormat, (text: string, path: string) => ReadOps> = {
+  jsonl: parseJsonl,
+  edn: parseEdnHistory,
+  'jepsen-log': parseJepsenLog,
+};
+
+/** Gives each op its position as index, and its time (see the module comment). */
+function settleIndexAndTime(read: ReadOps, path: string): Op[] {
+  const timed = read.ops.filter((op) => op.time !== undefined).length;
+  if (timed > 0 && timed < read.ops.length) {
+    const first = read.ops.findIndex((op) => op.time === undefined);
+    throw new UserError('op has no time, but other ops in this file do (give every op a time, or none)', {
+      where: `${path}:${read.lines[first]}`,
+    });
+  }
+  return read.ops.map(({ time, ...fields }, index) => ({ index, time: time ?? index, ...fields }));
+}
+
+function readFailure(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'is a directory, not a history file';
+  if (code === 'EACCES') return 'permission denied';
+  return `cannot read: ${err instanceof Error ? err.message : String(err)}`;
+}

@@ -1,0 +1,175 @@
+/**
+ * Everything the report page draws, computed here (pure, testable) and
+ * embedded in the page as JSON. The page script only lays it out.
+ */
+import type { CheckResult, Validity } from '../../checkers/checker.js';
+import type { Op } from '../history/op.js';
+import { findAnomalies, type Anomaly } from './anomaly.js';
+import { computeBuckets, type Buckets } from './buckets.js';
+import { clockSamplesFromHistory } from './clock.js';
+import { faultWindowsFromHistory, pageFaults, type PageFault } from './faults.js';
+import { isRunResults, type ClockSample, type NodeLogs, type ReportInput } from './input.js';
+import { DEFAULT_OP_LIMITS, opColumns, type OpColumnLimits, type OpColumns } from './ops.js';
+import { truncate } from './text.js';
+
+export type Verdict = 'valid' | 'invalid' | 'unknown';
+
+export interface PageData {
+  meta: {
+    verdict: Verdict;
+    /** One line for the banner: the checker's error or a summary. */
+    headline: string;
+    name: string;
+    rows: [string, string][];
+    warnings: string[];
+    /**
+     * True when the history records no times (Knossos files): times then are
+     * history positions, scaled to 1 position = 1 s, and latency charts are left out.
+     */
+    untimed: boolean;
+  };
+  /** Completions per f. `open`: invoked, never completed. */
+  counts: { f: string; ok: number; fail: number; info: number; open: number }[];
+  /** What was left out to keep the page fast and the file small, in sentences. */
+  elided: string[];
+  /** End of the run, µs since start. */
+  endUs: number;
+  ops: OpColumns;
+  buckets: Buckets;
+  faults: PageFault[];
+  anomalies: Anomaly[];
+  /** Offsets per node, aligned on `t` (µs) for the chart; null when the clock nemesis did not run. */
+  clock: { t: number[]; nodes: string[]; offsets: (number | null)[][] } | null;
+  nodeLogs: NodeLogs[];
+  /** The checker's result as indented JSON (cut when huge). */
+  checkerJson: string;
+}
+
+export interface PageDataLimits extends OpColumnLimits {
+  /** Characters of the raw checker result shown. */
+  checkerJsonChars: number;
+}
+
+export const DEFAULT_LIMITS: PageDataLimits = { ...DEFAULT_OP_LIMITS, checkerJsonChars: 200_000 };
+
+/** Builds the page's data from the report input. Never throws on odd recorded data. */
+export function pageData(input: ReportInput, limits: PageDataLimits = DEFAULT_LIMITS): PageData {
+  const { test } = input;
+  const untimed = isUntimed(input.history);
+  const history = untimed ? input.history.map((op) => ({ ...op, time: op.index * 1e9 })) : input.history;
+  const run = isRunResults(input.results) ? input.results : undefined;
+  const checker: CheckResult = run ? run.checker : (input.results as CheckResult);
+  const validity: Validity = run ? run.valid : checker.valid;
+  const verdict: Verdict = validity === true ? 'valid' : validity === false ? 'invalid' : 'unknown';
+
+  const endNs = history.reduce((m, op) => Math.max(m, Number.isFinite(op.time) ? op.time : 0), 0);
+  const { columns, elided } = opColumns(history, limits);
+  const faultWindows = run ? run.faults : faultWindowsFromHistory(history);
+  const faults = pageFaults(faultWindows, test?.nodes ?? []);
+  const faultNames = test?.nemesis.length ? test.nemesis : [...new Set(faults.map((f) => f.fault))];
+
+  const rows: [string, string][] = [];
+  const add = (label: string, value: unknown): void => {
+    if (value !== undefined && value !== null && value !== '') rows.push([label, truncate(String(value), 300)]);
+  };
+  add('target', test?.target);
+  add('workload', test?.workload);
+  add('checked file', input.source?.file);
+  add('model', input.source?.model ?? (typeof checker['model'] === 'string' ? checker['model'] : undefined));
+  add('faults', faultNames.length ? faultNames.join(', ') : 'none');
+  add('seed', test?.seed);
+  add('duration', untimed ? 'not recorded (the history has no times)' : `${(run?.stats.durationSeconds ?? endNs / 1e9).toFixed(1)} s`);
+  add('nodes', test?.nodes.join(', '));
+  add('runtime', test?.runtime);
+  add('concurrency', test?.concurrency);
+  add('started', test?.startedAt);
+  add('ops', `${countClientOps(history)} client ops, ${history.length} history entries`);
+
+  const checkerText = safeJson(checker);
+  const checkerJson =
+    checkerText.length > limits.checkerJsonChars
+      ? `${checkerText.slice(0, limits.checkerJsonChars)}\n… (${checkerText.length - limits.checkerJsonChars} more characters in results.json)`
+      : checkerText;
+
+  return {
+    meta: {
+      verdict,
+      headline: headline(verdict, checker, run),
+      name: test?.name ?? input.source?.file ?? 'history',
+      rows,
+      warnings: (run?.warnings ?? []).map((w) => truncate(String(w), 1000)),
+      untimed,
+    },
+    counts: countByF(history),
+    elided,
+    endUs: Math.round(endNs / 1000),
+    ops: columns,
+    buckets: computeBuckets(history, endNs),
+    faults,
+    anomalies: findAnomalies(checker, history),
+    clock: clockSeries(input.clock ?? clockSamplesFromHistory(history)),
+    nodeLogs: (input.nodeLogs ?? []).map((n) => ({ node: n.node, files: n.files.filter(isSafeRelativeLink) })),
+    checkerJson,
+  };
+}
+
+/** True when every op's time is its position: the reader's stand-in for a history without times. */
+function isUntimed(history: readonly Op[]): boolean {
+  return history.length >= 2 && history.every((op) => op.time === op.index);
+}
+
+/** True for a relative link that stays inside the report's folder (no scheme, no leading slash, no ".."). */
+export function isSafeRelativeLink(path: string): boolean {
+  if (path === '' || path.startsWith('/') || path.includes('\\') || /^[a-z][a-z0-9+.-]*:/i.test(path)) return false;
+  return path.split('/').every((seg) => seg !== '..' && seg !== '.' && seg !== '');
+}
+
+function headline(verdict: Verdict, checker: CheckResult, run: unknown): string {
+  if (typeof checker.error === 'string' && checker.error) return truncate(checker.error, 500);
+  if (verdict === 'valid') return run ? 'The checker found no anomaly in this run.' : 'The checker found no anomaly in this history.';
+  if (verdict === 'invalid') return 'The checker found an anomaly: see below.';
+  return 'The checker could not decide.';
+}
+
+function countClientOps(history: readonly Op[]): number {
+  return history.reduce((n, op) => (op.process !== 'nemesis' && op.type === 'invoke' ? n + 1 : n), 0);
+}
+
+function countByF(history: readonly Op[]): PageData['counts'] {
+  const byF = new Map<string, PageData['counts'][number]>();
+  const pending = new Map<string | number, string>();
+  for (const op of history) {
+    if (op.process === 'nemesis') continue;
+    let row = byF.get(op.f);
+    if (!row) byF.set(op.f, (row = { f: op.f, ok: 0, fail: 0, info: 0, open: 0 }));
+    if (op.type === 'invoke') {
+      pending.set(op.process, op.f);
+      row.open += 1;
+    } else if (pending.has(op.process)) {
+      const invokedF = pending.get(op.process)!;
+      pending.delete(op.process);
+      byF.get(invokedF)!.open -= 1;
+      row[op.type] += 1;
+    }
+  }
+  return [...byF.values()].sort((a, b) => a.f.localeCompare(b.f));
+}
+
+function clockSeries(samples: ClockSample[]): PageData['clock'] {
+  if (samples.length === 0) return null;
+  const nodes = [...new Set(samples.map((s) => s.node))].sort();
+  const times = [...new Set(samples.map((s) => Math.round(s.time / 1000)))].sort((a, b) => a - b);
+  const at = new Map(times.map((t, i) => [t, i]));
+  const offsets = nodes.map(() => new Array<number | null>(times.length).fill(null));
+  for (const s of samples) offsets[nodes.indexOf(s.node)]![at.get(Math.round(s.time / 1000))!] = s.offsetMs;
+  return { t: times, nodes, offsets };
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, null, 2) ?? String(value);
+  } catch (err) {
+    return `(the checker result cannot be shown as JSON: ${(err as Error).message})`;
+  }
+}
+

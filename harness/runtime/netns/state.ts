@@ -1,0 +1,70 @@
+/**
+ * A small state file per netns cluster, written before anything is created and
+ * removed after `down`, so that `faultline clean` can remove what a killed run
+ * left behind: <stateDir>/netns-<cluster>.json (default /run/faultline, which
+ * like the namespaces themselves does not survive a reboot).
+ */
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { NetnsLayout } from './layout.js';
+
+export interface NetnsState {
+  kind: 'netns';
+  layout: NetnsLayout;
+  /** The controller process that brought the cluster up. */
+  ownerPid: number;
+  createdAt: string;
+}
+
+export function stateFile(stateDir: string, cluster: string): string {
+  return path.join(stateDir, `netns-${cluster}.json`);
+}
+
+export async function writeState(layout: NetnsLayout): Promise<void> {
+  await mkdir(layout.stateDir, { recursive: true });
+  const state: NetnsState = { kind: 'netns', layout, ownerPid: process.pid, createdAt: new Date().toISOString() };
+  await writeFile(stateFile(layout.stateDir, layout.cluster), `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/** The state of one cluster; undefined when there is no (readable) state file. */
+export async function readState(stateDir: string, cluster: string): Promise<NetnsState | undefined> {
+  return parseState(stateFile(stateDir, cluster));
+}
+
+/** Every netns cluster recorded in stateDir (unreadable files are skipped). */
+export async function listStates(stateDir: string): Promise<NetnsState[]> {
+  let entries: string[];
+  try {
+    entries = await readdir(stateDir);
+  } catch {
+    return [];
+  }
+  const states = await Promise.all(
+    entries.filter((e) => /^netns-.+\.json$/.test(e)).map((e) => parseState(path.join(stateDir, e))),
+  );
+  return states.filter((s): s is NetnsState => s !== undefined);
+}
+
+export async function removeState(stateDir: string, cluster: string): Promise<void> {
+  await rm(stateFile(stateDir, cluster), { force: true });
+}
+
+/** True when the pid names a live process other than this one. */
+export function ownerAlive(state: NetnsState): boolean {
+  if (state.ownerPid === process.pid) return false;
+  try {
+    process.kill(state.ownerPid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function parseState(file: string): Promise<NetnsState | undefined> {
+  try {
+    const state = JSON.parse(await readFile(file, 'utf8')) as NetnsState;
+    return state.kind === 'netns' && typeof state.layout?.cluster === 'string' ? state : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * The ssh runtime against real sshd servers: one per node of a netns cluster
+ * (t3s, 10.231.5.0/24), with a generated host key and client key. Runs the
+ * shared contract suite, then ssh-specific checks.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UserError } from '../../errors.js';
+import { silentLogger } from '../../log.js';
+import { missing } from '../../testing/requirements.js';
+import { runtimeContract, waitUntil } from '../contract.js';
+import { createNetnsRuntime } from '../netns/index.js';
+import { netnsLeftovers, processesWith } from '../netns/leftovers.js';
+import type { Runtime } from '../runtime.js';
+import { createSshRuntime, type SshRuntimeOptions } from './index.js';
+
+const needs = missing({ root: true, commands: ['ip', 'iptables', 'perl', '/usr/sbin/sshd', 'ssh-keygen', 'ss'] });
+const STATE_DIR = '/tmp/faultline-test-state';
+
+describe.skipIf(needs)('ssh runtime', () => {
+  let cluster: Runtime;
+  let dir: string;
+  let hostFingerprint: string;
+  const sshOptions = (extra: Partial<SshRuntimeOptions> = {}): SshRuntimeOptions => ({
+    nodes: cluster.nodes().map((n) => ({ host: n.address, name: `s${n.name}` })),
+    user: 'root',
+    privateKeyFile: path.join(dir, 'client_key'),
+    baseDir: '/var/lib/faultline/t3s-ssh',
+    connectTimeoutMs: 5_000,
+    ...extra,
+  });
+  /** Established ssh connections on every node (or on the given one). */
+  const sshConnections = async (only?: string) => {
+    let count = 0;
+    for (const n of cluster.nodes().filter((x) => only === undefined || x.name === only)) {
+      const r = await cluster.exec(n.name, ['ss', '-Htn', 'state', 'established', '( sport = :22 )']);
+      count += r.stdout.split('\n').filter((l) => l.trim() !== '').length;
+    }
+    return count;
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'faultline-ssh-'));
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'host_key')]);
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'client_key')]);
+    execFileSync('cp', [path.join(dir, 'client_key.pub'), path.join(dir, 'authorized_keys')]);
+    hostFingerprint = execFileSync('ssh-keygen', ['-l', '-f', path.join(dir, 'host_key.pub')], { encoding: 'utf8' }).split(' ')[1]!;
+    await writeFile(
+      path.join(dir, 'sshd_config'),
+      [
+        `HostKey ${path.join(dir, 'host_key')}`,
+        `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`,
+        'PermitRootLogin prohibit-password',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'UsePAM no',
+        'StrictModes no',
+        'PidFile none',
+        'MaxStartups 100',
+        'MaxSessions 20',
+        '',
+      ].join('\n'),
+    );
+    execFileSync('mkdir', ['-p', '/run/sshd']); // sshd's privilege separation directory
+    cluster = createNetnsRuntime({ name: 't3s', nodes: 3, subnet: '10.231.5.0/24', stateDir: STATE_DIR }, silentLogger);
+    for (const n of await cluster.up()) {
+      await cluster.startDaemon(n.name, {
+        name: 'sshd',
+        argv: ['/usr/sbin/sshd', '-D', '-e', '-f', path.join(dir, 'sshd_config'), '-o', `ListenAddress=${n.address}`],
+      });
+    }
+    for (const n of cluster.nodes()) await waitUntil(`sshd on ${n.name}`, () => canConnect(n.address, 22));
+  });
+
+  afterAll(async () => {
+    await cluster?.down();
+    await rm(dir, { recursive: true, force: true });
+    await rm('/var/lib/faultline/t3s-ssh', { recursive: true, force: true });
+    const left = await netnsLeftovers('t3s', undefined, STATE_DIR);
+    if (left.length > 0) throw new Error(`left behind: ${left.join('; ')}`);
+  });
+
+  runtimeContract('ssh', async () => createSshRuntime(sshOptions(), silentLogger), {
+    leftovers: async (marker) => {
+      // The sshd session processes end shortly after the client closes.
+      await waitUntil('ssh sessions to close', async () => (await sshConnections()) === 0).catch(() => {});
+      const left = await processesWith(marker);
+      const sessions = await sshConnections();
+      return [...left.map((p) => `process ${p}`), ...(sessions > 0 ? [`${sessions} ssh connection(s)`] : [])];
+    },
+  });
+
+  describe('connections', () => {
+    it('reconnects after the connection drops', async () => {
+      const rt = createSshRuntime(sshOptions(), silentLogger);
+      try {
+        await rt.up();
+        expect((await rt.exec('sn1', ['echo', 'one'])).stdout).toBe('one\n');
+        // Kill the sshd session processes on n1 (not the listening sshd).
+        const listener = (await cluster.daemonPid('n1', 'sshd'))!;
+        const killed = await cluster.exec('n1', ['sh', '-c', `pkill -KILL -P ${listener}; echo done`]);
+        expect(killed.stdout).toBe('done\n');
+        await waitUntil('the session to drop', async () => (await sshConnections('n1')) === 0);
+        expect((await rt.exec('sn1', ['echo', 'two'])).stdout).toBe('two\n');
+      } finally {
+        await rt.down();
+      }
+    });
+
+    it('checks the host key fingerprint when one is configured', async () => {
+      const good = createSshRuntime(
+        sshOptions({ nodes: [{ host: cluster.node('n1').address, hostKeyFingerprint: hostFingerprint }] }),
+        silentLogger,
+      );
+      await good.up();
+      await good.down();
+      const bad = createSshRuntime(
+        sshOptions({ nodes: [{ host: cluster.node('n1').address, hostKeyFingerprint: `SHA256:${'A'.repeat(43)}` }] }),
+        silentLogger,
+      );
+      await expect(bad.up()).rejects.toThrow(/does not match hostKeyFingerprint/);
+      await bad.down();
+    });
+
+    it('reports a node it cannot reach as a UserError naming the node', async () => {
+      const rt = createSshRuntime(sshOptions({ nodes: [{ host: '10.231.5.200', name: 'ghost' }], connectTimeoutMs: 500 }), silentLogger);
+      const err = await rt.up().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UserError);
+      expect((err as Error).message).toContain('ghost');
+      await rt.down();
+    });
+
+    it('down stops the daemons it started', async () => {
+      const rt = createSshRuntime(sshOptions(), silentLogger);
+      await rt.up();
+      const { pid } = await rt.startDaemon('sn2', { name: 'lingering', argv: ['sleep', '1000'] });
+      await rt.down();
+      expect(await goneOrZombie(pid)).toBe(true);
+    });
+  });
+
+});
+
+async function goneOrZombie(pid: number): Promise<boolean> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
+}
+
+function canConnect(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: 1_000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}

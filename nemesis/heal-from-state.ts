@@ -1,0 +1,102 @@
+/**
+ * Heals a cluster from the state on disk alone (`faultline heal`): for a
+ * controller that died (even by SIGKILL) with faults in place.
+ */
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from '../harness/log.js';
+import { UserError } from '../harness/errors.js';
+import { attachRuntime } from './attach.js';
+import { HealState, type FaultKind } from './heal-state.js';
+import { healClock } from './clock.js';
+import { healPacket } from './packet.js';
+import { healPartition } from './partition.js';
+import { healPause, type PausedState } from './pause.js';
+import { listRules } from './iptables.js';
+import { errorMessage, forEachNode } from './util.js';
+
+/** Where the run keeps heal state by default: one folder per cluster. */
+export const DEFAULT_HEAL_ROOT = '/var/lib/faultline/heal';
+
+/** The heal state folder of a cluster under `root`. */
+export function healStateDir(cluster: string, root = DEFAULT_HEAL_ROOT): string {
+  return path.join(root, cluster);
+}
+
+export interface HealReport {
+  stateDir: string;
+  /** Fault kinds found and undone. */
+  healed: FaultKind[];
+  /** Things a person must know or do (e.g. killed nodes a heal without the target cannot restart). */
+  notes: string[];
+}
+
+/**
+ * Undoes every fault recorded in `stateDir` and removes its records; the
+ * runtime record stays (it describes the cluster, not a fault).
+ * Resolves with what was done; a folder with no pending faults heals nothing.
+ * Throws UserError when faults are recorded but the runtime record is missing
+ * or unusable; rejects with an Error naming the nodes where undoing failed
+ * (their records are kept, so heal can be run again).
+ */
+export async function healFromState(stateDir: string, log: Logger): Promise<HealReport> {
+  const state = new HealState(stateDir);
+  const pending = await state.pending();
+  const report: HealReport = { stateDir, healed: [], notes: [] };
+  if (pending.length === 0) return report;
+  const record = await state.readRuntime();
+  if (!record) throw new UserError('faults are recorded but runtime.json (how to reach the nodes) is missing', { where: stateDir });
+  const attached = await attachRuntime(record, log, path.join(stateDir, 'runtime.json'));
+  const { runtime } = attached;
+  const nodes = record.nodes.map((n) => n.name);
+  try {
+    for (const kind of pending) {
+      const value = await state.read(kind);
+      switch (kind) {
+        case 'partition':
+          await healPartition(runtime, nodes);
+          break;
+        case 'packet':
+          await healPacket(runtime, nodes);
+          break;
+        case 'pause':
+          if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+            const resumed = await healPause(runtime, value as PausedState);
+            report.notes.push(`resumed ${Object.entries(resumed).map(([n, pids]) => `${n}: ${pids.join(' ') || 'none left'}`).join('; ')}`);
+          }
+          break;
+        case 'clock':
+          await healClock(runtime, nodes);
+          break;
+        case 'kill': {
+          const down = value !== null && typeof value === 'object' && !Array.isArray(value) && Array.isArray(value.nodes) ? value.nodes : [];
+          report.notes.push(`the SUT was killed on ${down.join(', ') || 'no node'}; heal cannot restart it without the test (run the test again or tear the cluster down)`);
+          break;
+        }
+      }
+      log.info(`heal: ${kind} healed on ${record.kind} cluster (${nodes.join(', ')})`);
+      await state.clear(kind);
+      report.healed.push(kind);
+    }
+    // Verify: nothing of ours left in any node's firewall.
+    const leftovers = await forEachNode(nodes, async (n) => (await listRules(runtime, n)).split('\n').filter((l) => l.includes('FAULTLINE')));
+    const dirty = Object.entries(leftovers).filter(([, rules]) => rules.length > 0);
+    if (dirty.length > 0) throw new Error(`rules left after heal: ${dirty.map(([n, r]) => `${n}: ${r.join(' | ')}`).join('; ')}`);
+  } catch (err) {
+    throw new Error(`heal of ${stateDir} failed: ${errorMessage(err)}`, { cause: err });
+  } finally {
+    await attached.close();
+  }
+  return report;
+}
+
+/** Heal-state folders under `root` (one per cluster); none when root does not exist. */
+export async function healStateDirs(root = DEFAULT_HEAL_ROOT): Promise<string[]> {
+  try {
+    const entries = await readdir(root, { withFileTypes: true });
+    return entries.filter((e) => e.isDirectory()).map((e) => path.join(root, e.name)).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}

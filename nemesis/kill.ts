@@ -1,0 +1,92 @@
+/**
+ * Crashes: SIGKILL the SUT on some nodes (the target's Killable.kill), later
+ * start it again on its existing data (the target's start).
+ *
+ * Ops:
+ * - kill, value { nodes: NodeSpec } (default "one"): result { killed: { node: [pids that ended] } }.
+ *   A node where no process ended is reported as an error: the kill did not take effect.
+ * - start: starts the SUT on every node killed so far. Result { started: [nodes] }.
+ * Heal starts whatever is still down. `faultline heal` (no target) can only list them.
+ */
+import type { Json } from '../harness/history/op.js';
+import { UserError } from '../harness/errors.js';
+import { hasPrimaries, isKillable } from '../targets/target.js';
+import type { Nemesis, NemesisContext, NemesisOp } from './nemesis.js';
+import { HealState, recordFault, type FaultKind } from './heal-state.js';
+import { parseNodeSpec, selectNodes, type NodeSpec } from './node-spec.js';
+import { ended, listProcesses } from './procs.js';
+import { attempt, forEachNode, names } from './util.js';
+
+const KIND: FaultKind = 'kill';
+
+/** Reads the node spec of an op value: { nodes: "minority" } or { nodes: ["n1"] }; `fallback` when absent. */
+export function specFromValue(value: Json | undefined, fallback: NodeSpec, where: string): NodeSpec {
+  const v = value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
+  if (typeof v.nodes === 'string') return parseNodeSpec(v.nodes, where);
+  if (Array.isArray(v.nodes)) return { nodes: v.nodes.map(String) };
+  return fallback;
+}
+
+/** The nodes a spec selects, asking the target for its primaries when the spec needs them. */
+export async function resolveSpec(ctx: NemesisContext, spec: NodeSpec): Promise<string[]> {
+  const primaries = spec === 'primaries' && hasPrimaries(ctx.target) ? await ctx.target.primaries(ctx.targetCtx) : undefined;
+  return selectNodes(spec, names(ctx.runtime.nodes()), ctx.rng, primaries);
+}
+
+export function killNemesis(defaultSpec: NodeSpec = 'one'): Nemesis {
+  const down = new Set<string>();
+  return {
+    name: 'kill',
+    fs: ['kill', 'start'],
+    async setup(ctx) {
+      if (!isKillable(ctx.target)) throw new UserError(`target ${ctx.target.name} cannot be killed (it does not implement Killable)`, { where: '--nemesis kill' });
+    },
+    async invoke(ctx: NemesisContext, op: NemesisOp) {
+      const state = new HealState(ctx.stateDir);
+      const target = ctx.target;
+      if (!isKillable(target)) return { value: null, error: `target ${target.name} cannot be killed` };
+      if (op.f === 'start') {
+        const nodes = [...down];
+        return attempt(
+          async () => {
+            await forEachNode(nodes, async (node) => {
+              await target.start(ctx.targetCtx, node);
+              down.delete(node);
+            });
+            await state.clear(KIND);
+            return { started: nodes };
+          },
+          () => ({ started: nodes.filter((n) => !down.has(n)) }),
+        );
+      }
+      const killed: Record<string, number[]> = {};
+      return attempt(
+        async () => {
+          const nodes = await resolveSpec(ctx, specFromValue(op.value, defaultSpec, 'kill value'));
+          for (const n of nodes) down.add(n);
+          await recordFault(ctx, KIND, { nodes: [...down] });
+          await forEachNode(nodes, async (node) => {
+            const before = await listProcesses(ctx.runtime, node);
+            await target.kill(ctx.targetCtx, node);
+            const gone = ended(before, await listProcesses(ctx.runtime, node));
+            killed[node] = gone;
+            if (gone.length === 0) throw new Error('no process ended: the kill did not take effect');
+          });
+          return { killed };
+        },
+        () => ({ killed }),
+      );
+    },
+    async heal(ctx) {
+      const target = ctx.target;
+      if (down.size > 0 && isKillable(target)) {
+        await forEachNode([...down], async (node) => {
+          await target.start(ctx.targetCtx, node);
+          down.delete(node);
+        });
+      }
+      await new HealState(ctx.stateDir).clear(KIND);
+    },
+    async teardown() {},
+  };
+}

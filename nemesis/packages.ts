@@ -1,0 +1,188 @@
+/**
+ * Fault packages with their schedules (Jepsen's nemesis/combined): each
+ * package is a nemesis, a generator that starts and stops its fault at random
+ * (seeded) intervals, and a final generator that heals it.
+ *
+ *   const pkg = nemesisPackage(parseNemesisNames('partition,kill'), { intervalSeconds: 10 }, { target, nodeCount: 5 });
+ *   // pkg.generator and pkg.finalGenerator are already routed to the nemesis thread.
+ */
+import type { Json } from '../harness/history/op.js';
+import type { Generator, Rng } from '../harness/generator/index.js';
+import * as gen from '../harness/generator/index.js';
+import { UserError } from '../harness/errors.js';
+import { hasPrimaries, isKillable, isPausable, type Target } from '../targets/target.js';
+import type { NemesisPackage } from './nemesis.js';
+import { composePackages } from './compose.js';
+import { PARTITION_SHAPES, type PartitionShape } from './grudge.js';
+import { describeNodeSpec, type NodeSpec } from './node-spec.js';
+import { partitionNemesis } from './partition.js';
+import { packetNemesis, validatePacketOptions } from './packet.js';
+import { killNemesis } from './kill.js';
+import { pauseNemesis } from './pause.js';
+import { clockNemesis } from './clock.js';
+
+export const NEMESIS_NAMES = ['partition', 'packet', 'kill', 'pause', 'clock'] as const;
+export type NemesisName = (typeof NEMESIS_NAMES)[number];
+
+/**
+ * Parses "partition,kill" (or a list of such strings). "none", "noop" and ""
+ * mean no faults. Throws UserError naming `where` and the known names for an unknown one.
+ */
+export function parseNemesisNames(value: string | readonly string[], where = '--nemesis'): NemesisName[] {
+  const parts = (typeof value === 'string' ? [value] : value)
+    .flatMap((v) => v.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s !== '' && s !== 'none' && s !== 'noop');
+  for (const p of parts) {
+    if (!(NEMESIS_NAMES as readonly string[]).includes(p)) {
+      throw new UserError(`unknown nemesis "${p}"; known: ${NEMESIS_NAMES.join(', ')} (or none)`, { where });
+    }
+  }
+  return [...new Set(parts)] as NemesisName[];
+}
+
+export interface PackageOptions {
+  /** Mean seconds between fault ops (each gap is random in [0, 2 * interval), seeded). */
+  intervalSeconds: number;
+  partition?: { shapes?: PartitionShape[] };
+  packet?: { probability?: number; rate?: string; latencyMs?: number; nodes?: NodeSpec[] };
+  kill?: { nodes?: NodeSpec[] };
+  pause?: { nodes?: NodeSpec[] };
+  /** Bumps are random in ±[10 ms, maxSkewMs] (log-uniform magnitude); strobes flip by deltaMs. */
+  clock?: { nodes?: NodeSpec[]; maxSkewMs?: number; strobe?: { deltaMs: number; periodMs: number; durationMs: number } };
+}
+
+/** What the packages may check up front: the target's capabilities, the cluster size. */
+export interface PackageContext {
+  target?: Target;
+  nodeCount?: number;
+}
+
+const DEFAULT_SPECS: NodeSpec[] = ['one', 'minority', 'majority'];
+
+function pick<T>(items: readonly T[], rng: Rng): T {
+  return items[rng.int(items.length)]!;
+}
+
+/** start/stop alternating, staggered by `interval`, on the nemesis thread. */
+function startStop(interval: number, start: gen.OpFn, stop: gen.OpTemplate): Generator {
+  return gen.nemesis(gen.stagger(interval, gen.flipFlop(start, gen.repeat(stop))));
+}
+
+/** The shapes a cluster of `nodeCount` nodes and `target` support. */
+export function feasibleShapes(nodeCount: number | undefined, target: Target | undefined): PartitionShape[] {
+  return PARTITION_SHAPES.filter((s) => {
+    if (s === 'primaries') return target !== undefined && hasPrimaries(target);
+    if (s === 'majorities-ring') return nodeCount === undefined || nodeCount >= 4;
+    if (s === 'bridge') return nodeCount === undefined || nodeCount >= 3;
+    return true;
+  });
+}
+
+export function partitionPackage(opts: PackageOptions, ctx: PackageContext = {}): NemesisPackage {
+  const feasible = feasibleShapes(ctx.nodeCount, ctx.target);
+  const shapes = opts.partition?.shapes ?? feasible;
+  const bad = shapes.filter((s) => !feasible.includes(s));
+  if (bad.length > 0 || shapes.length === 0) {
+    throw new UserError(`partition shape(s) ${bad.join(', ') || '(none)'} do not fit this cluster and target; possible: ${feasible.join(', ')}`, {
+      where: '--partition-shapes',
+    });
+  }
+  return {
+    name: 'partition',
+    nemesis: partitionNemesis(),
+    generator: startStop(opts.intervalSeconds, (_c, rng) => ({ f: 'start-partition', value: { shape: pick(shapes, rng) } }), { f: 'stop-partition' }),
+    finalGenerator: gen.nemesis({ f: 'stop-partition' }),
+    windows: [{ start: 'start-partition', stop: 'stop-partition', label: 'partition' }],
+  };
+}
+
+export function packetPackage(opts: PackageOptions, _ctx: PackageContext = {}): NemesisPackage {
+  const p = opts.packet ?? {};
+  const base = validatePacketOptions(
+    { probability: p.probability ?? 0.2, ...(p.rate !== undefined ? { rate: p.rate } : {}), ...(p.latencyMs !== undefined ? { latencyMs: p.latencyMs } : {}) },
+    '--packet',
+  );
+  const specs = p.nodes ?? DEFAULT_SPECS;
+  return {
+    name: 'packet',
+    nemesis: packetNemesis(base),
+    generator: startStop(
+      opts.intervalSeconds,
+      (_c, rng) => {
+        const value: Record<string, Json> = { nodes: describeNodeSpec(pick(specs, rng)), probability: base.probability };
+        if (base.rate !== undefined) value.rate = base.rate;
+        return { f: 'start-packet', value };
+      },
+      { f: 'stop-packet' },
+    ),
+    finalGenerator: gen.nemesis({ f: 'stop-packet' }),
+    windows: [{ start: 'start-packet', stop: 'stop-packet', label: 'packet loss' }],
+  };
+}
+
+export function killPackage(opts: PackageOptions, ctx: PackageContext = {}): NemesisPackage {
+  if (ctx.target && !isKillable(ctx.target)) throw new UserError(`target ${ctx.target.name} cannot be killed`, { where: '--nemesis kill' });
+  const specs = opts.kill?.nodes ?? DEFAULT_SPECS;
+  return {
+    name: 'kill',
+    nemesis: killNemesis(),
+    generator: startStop(opts.intervalSeconds, (_c, rng) => ({ f: 'kill', value: { nodes: describeNodeSpec(pick(specs, rng)) } }), { f: 'start' }),
+    finalGenerator: gen.nemesis({ f: 'start' }),
+    windows: [{ start: 'kill', stop: 'start', label: 'kill' }],
+  };
+}
+
+export function pausePackage(opts: PackageOptions, ctx: PackageContext = {}): NemesisPackage {
+  if (ctx.target && !isPausable(ctx.target)) throw new UserError(`target ${ctx.target.name} cannot be paused`, { where: '--nemesis pause' });
+  const specs = opts.pause?.nodes ?? DEFAULT_SPECS;
+  return {
+    name: 'pause',
+    nemesis: pauseNemesis(),
+    generator: startStop(opts.intervalSeconds, (_c, rng) => ({ f: 'pause', value: { nodes: describeNodeSpec(pick(specs, rng)) } }), { f: 'resume' }),
+    finalGenerator: gen.nemesis({ f: 'resume' }),
+    windows: [{ start: 'pause', stop: 'resume', label: 'pause' }],
+  };
+}
+
+/** A bump in ±[10, max] ms, log-uniform in magnitude (small and large skews both happen). */
+export function randomSkewMs(maxSkewMs: number, rng: Rng): number {
+  const magnitude = Math.round(10 * Math.max(1, maxSkewMs / 10) ** rng.next());
+  return rng.next() < 0.5 ? -magnitude : magnitude;
+}
+
+export function clockPackage(opts: PackageOptions, _ctx: PackageContext = {}): NemesisPackage {
+  const c = opts.clock ?? {};
+  const specs = c.nodes ?? DEFAULT_SPECS;
+  const maxSkewMs = c.maxSkewMs ?? 5_000;
+  if (!(maxSkewMs >= 10)) throw new UserError(`expected at least 10 ms, got ${maxSkewMs}`, { where: '--clock-max-skew-ms' });
+  const strobe = c.strobe ?? { deltaMs: 200, periodMs: 10, durationMs: Math.min(2_000, opts.intervalSeconds * 500) };
+  const bump: gen.OpFn = (_c, rng) => ({ f: 'bump-clock', value: { nodes: describeNodeSpec(pick(specs, rng)), ms: randomSkewMs(maxSkewMs, rng) } });
+  const strobeOp: gen.OpFn = (_c, rng) => ({ f: 'strobe-clock', value: { nodes: describeNodeSpec(pick(specs, rng)), ...strobe } });
+  const reset: gen.OpFn = () => ({ f: 'reset-clock' });
+  return {
+    name: 'clock',
+    nemesis: clockNemesis(),
+    generator: gen.nemesis(gen.stagger(opts.intervalSeconds, gen.mix(bump, strobeOp, reset))),
+    finalGenerator: gen.nemesis({ f: 'reset-clock' }),
+    windows: [{ start: 'bump-clock', stop: 'reset-clock', label: 'clock skew' }],
+  };
+}
+
+const BUILDERS: Record<NemesisName, (opts: PackageOptions, ctx: PackageContext) => NemesisPackage> = {
+  partition: partitionPackage,
+  packet: packetPackage,
+  kill: killPackage,
+  pause: pausePackage,
+  clock: clockPackage,
+};
+
+/**
+ * The combined package for `names` (the noop package when empty). Throws
+ * UserError for an unknown name, a bad option, or a fault the target cannot take.
+ */
+export function nemesisPackage(names: readonly string[], opts: PackageOptions, ctx: PackageContext = {}): NemesisPackage {
+  if (!(opts.intervalSeconds > 0)) throw new UserError(`expected a positive number of seconds, got ${opts.intervalSeconds}`, { where: '--nemesis-interval' });
+  const parsed = parseNemesisNames(names);
+  return composePackages(parsed.map((name) => BUILDERS[name](opts, ctx)));
+}

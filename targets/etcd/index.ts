@@ -1,0 +1,212 @@
+/**
+ * The etcd target: a static etcd cluster, one member per node, started and
+ * signalled through the runtime's daemon helpers, so the same code serves
+ * netns, docker and ssh nodes.
+ *
+ * Per node, under runtime.nodeDir(node): `etcd.data/` (the member's data,
+ * wiped by setup and teardown) and `etcd.log` (stdout and stderr, kept).
+ * Members are named after the nodes; peers talk on port 2380, clients on
+ * 2379 of the node's address (both configurable: target options peerPort,
+ * clientPort). Clients use the v3 JSON gateway (gateway.ts).
+ */
+import { UserError } from '../../harness/errors.js';
+import type { Client } from '../../workloads/client.js';
+import type { ClockSensitivity, HasPrimaries, Killable, Pausable, Target, TargetContext } from '../target.js';
+import { EtcdRegisterClient } from './clients/register.js';
+import { EtcdSetClient } from './clients/set.js';
+import { etcdArgv } from './command.js';
+import { EtcdGateway } from './gateway.js';
+import { etcdOptions } from './options.js';
+
+const DAEMON = 'etcd';
+const WORKLOADS = ['register', 'cas-register', 'set'] as const;
+/** How long one health probe of one member may take. */
+const PROBE_TIMEOUT_MS = 1_000;
+/** SIGTERM grace before SIGKILL when stopping for good. */
+const STOP_GRACE_MS = 3_000;
+
+export function dataDir(ctx: TargetContext, node: string): string {
+  return `${ctx.runtime.nodeDir(node)}/etcd.data`;
+}
+
+export function logFile(ctx: TargetContext, node: string): string {
+  return `${ctx.runtime.nodeDir(node)}/etcd.log`;
+}
+
+function gatewayFor(ctx: TargetContext, node: string): EtcdGateway {
+  const { address } = ctx.runtime.node(node);
+  const host = address.includes(':') ? `[${address}]` : address;
+  return new EtcdGateway(`http://${host}:${etcdOptions(ctx.options).clientPort}`);
+}
+
+async function startMember(ctx: TargetContext, node: string): Promise<void> {
+  const options = etcdOptions(ctx.options);
+  const argv = etcdArgv({
+    node: ctx.runtime.node(node),
+    members: ctx.nodes,
+    dataDir: dataDir(ctx, node),
+    clientPort: options.clientPort,
+    peerPort: options.peerPort,
+  });
+  await ctx.runtime.startDaemon(node, { name: DAEMON, argv, env: ctx.nodeEnv(node), logFile: logFile(ctx, node) });
+}
+
+/** Polls `check` every `intervalMs` until it returns true; throws after `timeoutMs` naming `what`. */
+async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>, intervalMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() >= deadline) throw new Error(`${what}: not after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** The process state letter of the daemon (R, S, T for stopped, ...), or undefined when it is not running. */
+async function processState(ctx: TargetContext, node: string): Promise<string | undefined> {
+  const pid = await ctx.runtime.daemonPid(node, DAEMON);
+  if (pid === undefined) return undefined;
+  const result = await ctx.runtime.exec(node, ['sh', '-c', `sed 's/.*) //' /proc/${pid}/stat | cut -c1`], { check: false });
+  return result.exitCode === 0 ? result.stdout.trim() || undefined : undefined;
+}
+
+class EtcdTarget implements Target, Killable, Pausable, HasPrimaries, ClockSensitivity {
+  readonly name = 'etcd';
+  readonly workloads = WORKLOADS;
+  readonly ignoresFaketime =
+    'etcd is a Go program: it reads the clock through the vDSO, not through libc, so libfaketime does not change its clock';
+
+  /**
+   * Makes sure `etcd` is on the node; installs Debian's etcd-server with
+   * apt-get when it is missing. Throws when it is still missing afterwards.
+   */
+  async install(ctx: TargetContext, node: string): Promise<void> {
+    const present = await ctx.runtime.exec(node, ['sh', '-c', 'command -v etcd'], { check: false });
+    if (present.exitCode === 0) return;
+    ctx.log.info(`${node}: etcd is missing; installing etcd-server with apt-get`);
+    const script =
+      'export DEBIAN_FRONTEND=noninteractive; apt-get install -y -q etcd-server || { apt-get update -q && apt-get install -y -q etcd-server; }';
+    const installed = await ctx.runtime.exec(node, ['sh', '-c', script], { check: false, timeoutMs: 300_000 });
+    const after = await ctx.runtime.exec(node, ['sh', '-c', 'command -v etcd'], { check: false });
+    if (after.exitCode !== 0) {
+      throw new Error(`${node}: cannot install etcd (apt-get install etcd-server exited ${installed.exitCode}): ${installed.stderr.trim().slice(-500)}`);
+    }
+  }
+
+  /** Wipes the member's data and log, then starts it as a member of a new cluster. */
+  async setup(ctx: TargetContext, node: string): Promise<void> {
+    etcdOptions(ctx.options); // fail on bad options before touching the node
+    await ctx.runtime.stopDaemon(node, DAEMON, STOP_GRACE_MS);
+    await ctx.runtime.exec(node, ['sh', '-c', 'rm -rf "$1" && : > "$2"', 'sh', dataDir(ctx, node), logFile(ctx, node)]);
+    await startMember(ctx, node);
+  }
+
+  /** Starts the member again on its existing data; does nothing when it is already running. */
+  async start(ctx: TargetContext, node: string): Promise<void> {
+    if (await ctx.runtime.daemonRunning(node, DAEMON)) return;
+    await startMember(ctx, node);
+  }
+
+  /** Stops the member (SIGTERM, then SIGKILL) and removes its data; keeps the log. Idempotent. */
+  async teardown(ctx: TargetContext, node: string): Promise<void> {
+    await ctx.runtime.stopDaemon(node, DAEMON, STOP_GRACE_MS);
+    await ctx.runtime.exec(node, ['rm', '-rf', dataDir(ctx, node)]);
+  }
+
+  /** SIGKILLs the member and waits until the process is gone. Does nothing when it is not running. */
+  async kill(ctx: TargetContext, node: string): Promise<void> {
+    if (!(await ctx.runtime.daemonRunning(node, DAEMON))) return;
+    await ctx.runtime.signalDaemon(node, DAEMON, 'SIGKILL');
+    await waitFor(`${node}: etcd to exit after SIGKILL`, 10_000, async () => !(await ctx.runtime.daemonRunning(node, DAEMON)));
+  }
+
+  /** SIGSTOPs the member and waits until the kernel reports it stopped. Throws when it is not running. */
+  async pause(ctx: TargetContext, node: string): Promise<void> {
+    await ctx.runtime.signalDaemon(node, DAEMON, 'SIGSTOP');
+    await waitFor(`${node}: etcd to stop after SIGSTOP`, 5_000, async () => (await processState(ctx, node)) === 'T');
+  }
+
+  /** SIGCONTs the member and waits until it is no longer stopped. Does nothing when it is not running. */
+  async resume(ctx: TargetContext, node: string): Promise<void> {
+    if (!(await ctx.runtime.daemonRunning(node, DAEMON))) return;
+    await ctx.runtime.signalDaemon(node, DAEMON, 'SIGCONT');
+    await waitFor(`${node}: etcd to run after SIGCONT`, 5_000, async () => (await processState(ctx, node)) !== 'T');
+  }
+
+  /**
+   * Waits until every member answers, all agree on one leader, and a write
+   * followed by a linearizable read succeeds. Throws after timeoutMs with
+   * the last reason it was not ready.
+   */
+  async awaitReady(ctx: TargetContext, timeoutMs: number): Promise<void> {
+    let reason = 'not checked yet';
+    const ready = async (): Promise<boolean> => {
+      try {
+        const statuses = await Promise.all(ctx.nodes.map((n) => gatewayFor(ctx, n.name).status(AbortSignal.timeout(PROBE_TIMEOUT_MS))));
+        const leaders = new Set(statuses.map((s) => s.leaderId));
+        if (leaders.size !== 1 || leaders.has('') || leaders.has('0')) {
+          reason = `members disagree on the leader: ${[...leaders].join(', ') || 'none'}`;
+          return false;
+        }
+        const probe = gatewayFor(ctx, ctx.nodes[0]!.name);
+        const token = `${Date.now()}`;
+        await probe.put('/faultline/ready', token, AbortSignal.timeout(PROBE_TIMEOUT_MS));
+        const read = await probe.range('/faultline/ready', {}, AbortSignal.timeout(PROBE_TIMEOUT_MS));
+        if (read[0]?.value !== token) {
+          reason = `wrote ${token} but read ${read[0]?.value ?? 'nothing'}`;
+          return false;
+        }
+        return true;
+      } catch (err) {
+        reason = err instanceof Error ? err.message : String(err);
+        return false;
+      }
+    };
+    try {
+      await waitFor('etcd cluster ready', timeoutMs, ready, 200);
+    } catch (err) {
+      throw new Error(`etcd cluster not ready after ${timeoutMs} ms: ${reason}`, { cause: err });
+    }
+  }
+
+  /**
+   * The nodes whose member currently considers itself the leader (usually
+   * one; during a partition an old leader may still think it leads). Members
+   * that do not answer within a second are left out; returns [] when none is
+   * leader or none answers.
+   */
+  async primaries(ctx: TargetContext): Promise<string[]> {
+    const answers = await Promise.all(
+      ctx.nodes.map(async (n) => {
+        try {
+          const status = await gatewayFor(ctx, n.name).status(AbortSignal.timeout(PROBE_TIMEOUT_MS));
+          return status.memberId !== '' && status.memberId === status.leaderId ? n.name : undefined;
+        } catch {
+          return undefined;
+        }
+      }),
+    );
+    return answers.filter((name): name is string => name !== undefined);
+  }
+
+  logFiles(ctx: TargetContext, node: string): string[] {
+    return [logFile(ctx, node)];
+  }
+
+  /** A client for register, cas-register or set; throws UserError for other workloads or bad options. */
+  client(workload: string, ctx: TargetContext): Client {
+    const options = etcdOptions(ctx.options);
+    switch (workload) {
+      case 'register':
+      case 'cas-register':
+        return new EtcdRegisterClient(workload, options);
+      case 'set':
+        return new EtcdSetClient(options);
+      default:
+        throw new UserError(`etcd has no client for workload ${JSON.stringify(workload)} (it has: ${WORKLOADS.join(', ')})`, {
+          where: '--workload',
+        });
+    }
+  }
+}
+
+export const etcdTarget: Target & Killable & Pausable & HasPrimaries & ClockSensitivity = new EtcdTarget();
