@@ -30,6 +30,7 @@ async function timeSet(name: string, items: { history: Op[]; options: Linearizab
   let slowest = 0;
   let ops = 0;
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   for (const { history, options } of items) {
     const t = performance.now();
     const result = await checkLinearizable(history, options);
@@ -39,9 +40,10 @@ async function timeSet(name: string, items: { history: Op[]; options: Linearizab
     verdicts.set(String(result.valid), (verdicts.get(String(result.valid)) ?? 0) + 1);
   }
   const total = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStart);
   clearInterval(sampler);
   console.log(
-    `${name}: ${items.length} histories, ${ops} ops, total ${total.toFixed(1)} ms, slowest ${slowest.toFixed(1)} ms, ` +
+    `${name}: ${items.length} histories, ${ops} ops, total ${total.toFixed(1)} ms (CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms), slowest ${slowest.toFixed(1)} ms, ` +
       `verdicts ${[...verdicts].map(([v, n]) => `${v}×${n}`).join(' ')}, peak heap ${mib(peakHeap)}, peak RSS so far ${mib(process.resourceUsage().maxRSS * 1024)}`,
   );
 }
@@ -53,6 +55,16 @@ export async function run(): Promise<void> {
     options: { model: 'cas-register', initial: 0 },
   }));
   await timeSet('(1) cas-register, 5 clients, ~80 ops, 10% crashed', cas);
+  const casHarder = Array.from({ length: 100 }, () => ({
+    history: simulateHistory({ object: casRegisterObject(0), clients: 5, ops: 80, crashRate: 0.3, random: random.next }),
+    options: { model: 'cas-register', initial: 0 },
+  }));
+  await timeSet('(1b) the same with 30% crashed', casHarder);
+  const casLong = Array.from({ length: 10 }, () => ({
+    history: simulateHistory({ object: casRegisterObject(0), clients: 5, ops: 1000, crashRate: 0.1, random: random.next }),
+    options: { model: 'cas-register', initial: 0 },
+  }));
+  await timeSet('(1c) cas-register, 5 clients, 1,000 ops, 10% crashed', casLong);
 
   for (const clients of [1, 10, 50]) {
     const history = simulateHistory({ object: kvObject(10), clients, ops: 1700, crashRate: 0.05, random: random.next });
@@ -60,8 +72,11 @@ export async function run(): Promise<void> {
   }
 
   const big = simulateHistory({ object: kvObject(10), clients: 50, ops: 100_000, crashRate: 0.02, random: random.next });
-  await timeSet('(3) kv, 50 clients, 10 keys, 100,000 ops (goal ≤10 s, ≤1 GiB)', [
-    { history: big, options: { model: 'kv', timeoutMs: 60_000, memoryLimitBytes: 2 ** 30 } },
+  await timeSet('(3) kv, 50 clients, 10 keys, 100,000 ops (goal ≤10 s, ≤1 GiB), one thread', [
+    { history: big, options: { model: 'kv', timeoutMs: 60_000, memoryLimitBytes: 2 ** 30, workers: false } },
+  ]);
+  await timeSet('(3) the same on worker threads too', [
+    { history: big, options: { model: 'kv', timeoutMs: 60_000, memoryLimitBytes: 2 ** 30, workers: true } },
   ]);
 
   const dir = fileURLToPath(new URL('../../shared/histories/knossos/', import.meta.url));

@@ -5,9 +5,11 @@
  */
 const benches: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   // name: () => import('./name.js'),
+  report: () => import('./report.js'),
   checker: () => import('./checker.js'),
   'history-read': () => import('./history-read.js'),
   'runtime-docker': () => import('./runtime-docker.js'),
+  runtime: () => import('./runtime.js'),
 };
 
 const wanted = process.argv.slice(2);

@@ -1,6 +1,6 @@
 /**
  * Docker runtime benchmark: time to bring up and tear down 5 docker nodes with
- * the image already cached, and the time of a first image build without a
+ * the image already cached, the round trip of one exec, and the time of a first image build without a
  * registry (debootstrap + import). Needs root and docker.io; starts dockerd if
  * none runs and stops it afterwards.
  *
@@ -34,18 +34,26 @@ export async function run(): Promise<void> {
 
     const ups: number[] = [];
     const downs: number[] = [];
+    let execMs = Number.NaN;
     for (let round = 0; round < 3; round++) {
       const rt = createDockerRuntime({ name: 'bench', nodes: 5, subnet: '10.231.6.0/24' }, silentLogger);
       const t0 = Date.now();
       await rt.up();
       const t1 = Date.now();
+      if (round === 0) {
+        const e0 = Date.now();
+        for (let i = 0; i < 30; i++) await rt.exec('n1', ['true']);
+        execMs = (Date.now() - e0) / 30;
+      }
+      const t1down = Date.now();
       await rt.down();
       const t2 = Date.now();
       ups.push(t1 - t0);
-      downs.push(t2 - t1);
+      downs.push(t2 - t1down);
     }
     console.log(`5 nodes up (cached image):   median ${seconds(median(ups))}  [${ups.map(seconds).join(', ')}]`);
     console.log(`5 nodes down:                median ${seconds(median(downs))}  [${downs.map(seconds).join(', ')}]`);
+    console.log(`exec round trip (\`true\`):   ${execMs.toFixed(0)} ms (mean of 30)`);
 
     const cacheDir = await mkdtemp(join(tmpdir(), 'faultline-bench-image-'));
     const variant = resolveDockerOptions({ image: { source: 'debootstrap', extraPackages: ['hello'], cacheDir } }).image;

@@ -11,7 +11,7 @@ import type { Nemesis, NemesisContext } from './nemesis.js';
 import { packetNemesis } from './packet.js';
 import { partitionNemesis } from './partition.js';
 import { echoTarget, targetContext, type EchoTarget } from './testing/echo-target.js';
-import { nemesisContext, testRuntime } from './testing/cluster.js';
+import { nemesisContext, removeTempStateDirs, testRuntime } from './testing/cluster.js';
 import { allPairs, controllerReaches, probeFrom, reachablePairs } from './testing/probe.js';
 
 const needs = missing({ root: true, commands: ['ip', 'iptables', 'tc'] });
@@ -43,6 +43,7 @@ describe.skipIf(needs)('partitions and packet loss on netns nodes', () => {
       await packet.heal(ctx);
     } finally {
       await runtime.down();
+      removeTempStateDirs();
     }
   });
 

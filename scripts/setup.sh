@@ -9,7 +9,7 @@ packages=(
   iptables iproute2 procps     # netns runtime, partitions, packet loss, kill/pause
   faketime                     # clock skew (libfaketime)
   docker.io debootstrap        # docker runtime; images built without a registry
-  openssh-server openssh-client # ssh runtime (tested against sshd inside netns nodes)
+  openssh-server openssh-client sudo # ssh runtime (tested against sshd inside netns nodes, also as a sudo user)
   chromium                     # browser tests of the HTML report (playwright-core)
 )
 

@@ -30,13 +30,24 @@ export function summarize(model: Model<unknown>, op: PairedOp, seen: ModelOp): O
   };
 }
 
-export function partialOf(model: Model<unknown>, ops: KeyOps, top: Frame | undefined): PartialLinearization {
+/** Longest tail of a partial linearization given as evidence (the head is summed up by its state). */
+export const MAX_PARTIAL_STEPS = 200;
+/** Most concurrent ops listed. */
+export const MAX_CONCURRENT = 100;
+
+/** The partial linearization ending at `top`: its last MAX_PARTIAL_STEPS steps and the state before them. */
+export function partialOf(model: Model<unknown>, ops: KeyOps, top: Frame | undefined, initialState: unknown): PartialLinearization {
+  const frames = KeySearch.opsOf(top);
+  const omitted = Math.max(0, frames.length - MAX_PARTIAL_STEPS);
+  const before = omitted === 0 ? initialState : frames[omitted - 1]!.state;
   return {
-    steps: KeySearch.opsOf(top).map((frame) => ({
+    steps: frames.slice(omitted).map((frame) => ({
       op: summarize(model, ops.paired[frame.op]!, ops.search[frame.op]!),
       state: model.stateJson(frame.state),
       stateText: model.describeState(frame.state),
     })),
+    omittedSteps: omitted,
+    stateBefore: model.stateJson(before),
   };
 }
 
@@ -47,7 +58,7 @@ export function keyFailure(model: Model<unknown>, ops: KeyOps, search: KeySearch
   const first = search.deadEnds[0] ?? { top: search.deepest, blockedBy: firstOkOp(ops) };
   const blocked = first.blockedBy;
   const ends = search.deadEnds.filter((d) => d.blockedBy === blocked);
-  const partials = (ends.length > 0 ? ends : [first]).map((d) => partialOf(model, ops, d.top));
+  const partials = (ends.length > 0 ? ends : [first]).map((d) => partialOf(model, ops, d.top, search.initialState));
   const frames = KeySearch.opsOf(first.top);
   const lastOk = [...frames].reverse().find((f) => ops.search[f.op]!.outcome === 'ok');
   const failed = ops.search[blocked]!;
@@ -59,9 +70,13 @@ export function keyFailure(model: Model<unknown>, ops: KeyOps, search: KeySearch
       ? `${keyPrefix(ops.key)}${model.describeOp(failed)} cannot be the first op: ${why}`
       : `${keyPrefix(ops.key)}${model.describeOp(failed)} cannot follow ${model.describeOp(ops.search[lastFrame.op]!)}: ${why}`;
   const end = (op: SearchOp): number => op.completeIndex ?? Number.POSITIVE_INFINITY;
-  const concurrent = ops.search
+  const overlapping = ops.search
     .map((op, i) => ({ op, i }))
-    .filter(({ op, i }) => i !== blocked && op.invokeIndex < end(failed) && failed.invokeIndex < end(op))
+    .filter(({ op, i }) => i !== blocked && op.invokeIndex < end(failed) && failed.invokeIndex < end(op));
+  const concurrent = [...overlapping]
+    .sort((a, b) => Math.abs(a.op.invokeIndex - failed.invokeIndex) - Math.abs(b.op.invokeIndex - failed.invokeIndex))
+    .slice(0, MAX_CONCURRENT)
+    .sort((a, b) => a.op.invokeIndex - b.op.invokeIndex)
     .map(({ i }) => summarize(model, ops.paired[i]!, ops.search[i]!));
   return {
     key: ops.key,
@@ -69,6 +84,7 @@ export function keyFailure(model: Model<unknown>, ops: KeyOps, search: KeySearch
     lastOkOp: lastOk === undefined ? undefined : summarize(model, ops.paired[lastOk.op]!, ops.search[lastOk.op]!),
     partials,
     concurrent,
+    ...(overlapping.length > concurrent.length ? { concurrentTotal: overlapping.length } : {}),
     explanation,
   };
 }

@@ -12,7 +12,7 @@ function opText(op: OpSummary): string {
 function partialText(partial: PartialLinearization): string {
   if (partial.steps.length === 0) return '(nothing could be linearized)';
   const shown = partial.steps.slice(-MAX_STEPS_SHOWN);
-  const skipped = partial.steps.length - shown.length;
+  const skipped = partial.steps.length - shown.length + (partial.omittedSteps ?? 0);
   return (skipped > 0 ? `… ${skipped} ops, then ` : '') + shown.map((s) => `${s.op.text} → ${s.stateText}`).join('; ');
 }
 
@@ -37,11 +37,12 @@ export function explainLinearizable(result: LinearizableResult): string {
     `  The last ok op that could: ${failure.lastOkOp ? opText(failure.lastOkOp) : 'none'}.`,
   ];
   failure.partials.forEach((p, i) => {
-    lines.push(`  Longest partial linearization${failure.partials.length > 1 ? ` ${i + 1}` : ''} (${p.steps.length} ops): ${partialText(p)}`);
+    const length = p.steps.length + (p.omittedSteps ?? 0);
+    lines.push(`  Longest partial linearization${failure.partials.length > 1 ? ` ${i + 1}` : ''} (${length} ops): ${partialText(p)}`);
   });
   if (failure.concurrent.length > 0) {
     const shown = failure.concurrent.slice(0, MAX_CONCURRENT_SHOWN).map((op) => op.text);
-    const more = failure.concurrent.length - shown.length;
+    const more = (failure.concurrentTotal ?? failure.concurrent.length) - shown.length;
     lines.push(`  Concurrent with it: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}.`);
   }
   return lines.join('\n');

@@ -35,7 +35,12 @@ export interface LinearizationStep {
 }
 
 export interface PartialLinearization {
+  /** The last steps of the partial linearization, oldest first (long ones are cut to their tail). */
   steps: LinearizationStep[];
+  /** How many earlier steps were left out (0 or absent: none). */
+  omittedSteps?: number;
+  /** The model state before `steps[0]` (the initial state when nothing was left out). */
+  stateBefore?: Json;
 }
 
 export interface KeyFailure {
@@ -47,8 +52,10 @@ export interface KeyFailure {
   lastOkOp: OpSummary | undefined;
   /** The longest partial linearizations found (a few, longest first). */
   partials: PartialLinearization[];
-  /** Ops concurrent with failedOp, for drawing. */
+  /** Ops concurrent with failedOp, for drawing (at most 100, those invoked nearest to it). */
   concurrent: OpSummary[];
+  /** How many ops are concurrent with failedOp in all (when more than listed). */
+  concurrentTotal?: number;
   /** Plain words: "read of 3 cannot follow write 2: register holds 2". */
   explanation: string;
 }

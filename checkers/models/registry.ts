@@ -11,7 +11,7 @@ import { set } from './set.js';
 import { fifoQueue, unorderedQueue } from './queue.js';
 import { kv } from './kv.js';
 
-const factories = new Map<string, ModelFactory>([
+const builtins: [string, ModelFactory][] = [
   ['register', register],
   ['cas-register', casRegister],
   ['multi-register', multiRegister],
@@ -20,11 +20,17 @@ const factories = new Map<string, ModelFactory>([
   ['fifo-queue', fifoQueue],
   ['unordered-queue', unorderedQueue],
   ['kv', kv],
-]);
+];
+const factories = new Map<string, ModelFactory>(builtins);
 
 /** The known model names, sorted. */
 export function modelNames(): string[] {
   return [...factories.keys()].sort();
+}
+
+/** Whether `name` is a model shipped with faultline (not added or replaced by registerModel): worker threads can rebuild it. */
+export function isBuiltinModel(name: string): boolean {
+  return builtins.some(([n, factory]) => n === name && factories.get(name) === factory);
 }
 
 /** Adds (or replaces) a model. */

@@ -23,7 +23,7 @@ export function pageFaults(windows: readonly FaultWindow[], nodes: readonly stri
   return windows.map((w) => ({
     fault: String(w.fault),
     startUs: Math.round(w.start / 1000),
-    endUs: w.end === undefined ? null : Math.round(w.end / 1000),
+    endUs: typeof w.end === 'number' && Number.isFinite(w.end) ? Math.round(w.end / 1000) : null,
     nodes: nodesNamed(w.detail, nodes),
     detail: shortJson(w.detail, 300),
   }));

@@ -54,19 +54,21 @@ export const DEFAULT_LIMITS: PageDataLimits = { ...DEFAULT_OP_LIMITS, checkerJso
 
 /** Builds the page's data from the report input. Never throws on odd recorded data. */
 export function pageData(input: ReportInput, limits: PageDataLimits = DEFAULT_LIMITS): PageData {
-  const { test } = input;
+  // test.json and results.json are files on disk: take nothing about their shape for granted.
+  const test = input.test === undefined ? undefined : recordFields(input.test);
   const untimed = isUntimed(input.history);
   const history = untimed ? input.history.map((op) => ({ ...op, time: op.index * 1e9 })) : input.history;
   const run = isRunResults(input.results) ? input.results : undefined;
   const checker: CheckResult = run ? run.checker : (input.results as CheckResult);
-  const validity: Validity = run ? run.valid : checker.valid;
+  const validity: Validity = asValidity(run ? run.valid : checker.valid);
   const verdict: Verdict = validity === true ? 'valid' : validity === false ? 'invalid' : 'unknown';
 
   const endNs = history.reduce((m, op) => Math.max(m, Number.isFinite(op.time) ? op.time : 0), 0);
   const { columns, elided } = opColumns(history, limits);
-  const faultWindows = run ? run.faults : faultWindowsFromHistory(history);
+  const faultWindows = run ? run.faults.filter((w) => typeof w === 'object' && w !== null && Number.isFinite(w.start)) : faultWindowsFromHistory(history);
   const faults = pageFaults(faultWindows, test?.nodes ?? []);
   const faultNames = test?.nemesis.length ? test.nemesis : [...new Set(faults.map((f) => f.fault))];
+  const durationSeconds = run && typeof run.stats.durationSeconds === 'number' ? run.stats.durationSeconds : endNs / 1e9;
 
   const rows: [string, string][] = [];
   const add = (label: string, value: unknown): void => {
@@ -78,7 +80,7 @@ export function pageData(input: ReportInput, limits: PageDataLimits = DEFAULT_LI
   add('model', input.source?.model ?? (typeof checker['model'] === 'string' ? checker['model'] : undefined));
   add('faults', faultNames.length ? faultNames.join(', ') : 'none');
   add('seed', test?.seed);
-  add('duration', untimed ? 'not recorded (the history has no times)' : `${(run?.stats.durationSeconds ?? endNs / 1e9).toFixed(1)} s`);
+  add('duration', untimed ? 'not recorded (the history has no times)' : `${durationSeconds.toFixed(1)} s`);
   add('nodes', test?.nodes.join(', '));
   add('runtime', test?.runtime);
   add('concurrency', test?.concurrency);
@@ -97,7 +99,7 @@ export function pageData(input: ReportInput, limits: PageDataLimits = DEFAULT_LI
       headline: headline(verdict, checker, run),
       name: test?.name ?? input.source?.file ?? 'history',
       rows,
-      warnings: (run?.warnings ?? []).map((w) => truncate(String(w), 1000)),
+      warnings: (Array.isArray(run?.warnings) ? run.warnings : []).map((w) => truncate(String(w), 1000)),
       untimed,
     },
     counts: countByF(history),
@@ -111,6 +113,25 @@ export function pageData(input: ReportInput, limits: PageDataLimits = DEFAULT_LI
     nodeLogs: (input.nodeLogs ?? []).map((n) => ({ node: n.node, files: n.files.filter(isSafeRelativeLink) })),
     checkerJson,
   };
+}
+
+/** The fields of test.json the page shows, each checked (a field of the wrong type is left out). */
+function recordFields(test: unknown): {
+  name?: string; target?: string; workload?: string; runtime?: string; startedAt?: string;
+  seed?: number; concurrency?: number; nemesis: string[]; nodes: string[];
+} {
+  const t = (typeof test === 'object' && test !== null ? test : {}) as Record<string, unknown>;
+  const text = (k: string): string | undefined => (typeof t[k] === 'string' ? t[k] : undefined);
+  const num = (k: string): number | undefined => (typeof t[k] === 'number' ? t[k] : undefined);
+  const list = (k: string): string[] => (Array.isArray(t[k]) ? t[k].map(String) : []);
+  return {
+    name: text('name'), target: text('target'), workload: text('workload'), runtime: text('runtime'), startedAt: text('startedAt'),
+    seed: num('seed'), concurrency: num('concurrency'), nemesis: list('nemesis'), nodes: list('nodes'),
+  };
+}
+
+function asValidity(v: unknown): Validity {
+  return v === true || v === false ? v : 'unknown';
 }
 
 /** True when every op's time is its position: the reader's stand-in for a history without times. */

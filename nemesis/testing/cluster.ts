@@ -1,5 +1,5 @@
 /** A netns cluster with the echo target on every node, for the nemesis tests. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Json } from '../../harness/history/op.js';
@@ -24,6 +24,19 @@ export function testRuntime(name: string, nodes = 5): Runtime {
   return createNetnsRuntime(netnsOptions(name, nodes), silentLogger);
 }
 
+const tempDirs: string[] = [];
+
+/** A fresh temporary heal-state folder, removed by `removeTempStateDirs`. */
+export function tempStateDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 't5-heal-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+export function removeTempStateDirs(): void {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** A nemesis context over `runtime` and `target`, heal state in a fresh temporary folder. */
 export function nemesisContext(runtime: Runtime, target: Target, opts: { seed?: number; stateDir?: string; runtimeOptions?: Json } = {}): NemesisContext {
   return {
@@ -31,7 +44,7 @@ export function nemesisContext(runtime: Runtime, target: Target, opts: { seed?: 
     target,
     targetCtx: targetContext(runtime, (node) => clockEnv({ runtime }, node)),
     log: silentLogger,
-    stateDir: opts.stateDir ?? mkdtempSync(path.join(os.tmpdir(), 't5-heal-')),
+    stateDir: opts.stateDir ?? tempStateDir(),
     rng: seededRng(opts.seed ?? 1),
     ...(opts.runtimeOptions !== undefined ? { runtimeOptions: opts.runtimeOptions } : {}),
   };

@@ -1,11 +1,57 @@
-import { UserError } from '../../errors.js';
+/**
+ * `faultline serve [DIR]`: browse past runs (default results/) at
+ * http://127.0.0.1:<port>/ until interrupted (Ctrl-C).
+ */
+import { stat } from 'node:fs/promises';
+import { EXIT, UserError } from '../../errors.js';
+import { startServer } from '../../serve/server.js';
 import type { FaultlineCommand } from '../command.js';
 
-// Placeholder while the command is being built (see the open issues).
-export const serveCommand: FaultlineCommand = () => ({
-  command: 'serve',
-  describe: '(not built yet)',
-  handler: () => {
-    throw new UserError('`faultline serve` is not built yet');
+interface ServeArgs {
+  dir: string;
+  host: string;
+  port: number;
+}
+
+export const serveCommand: FaultlineCommand = (setExit) => ({
+  command: 'serve [dir]',
+  describe: 'Browse past runs: an index of runs with their reports, histories and node logs',
+  builder: (yargs) =>
+    yargs
+      .positional('dir', { type: 'string', default: 'results', describe: 'The results folder to serve' })
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to bind (other than loopback exposes your results)' })
+      .option('port', { type: 'number', default: 0, describe: 'Port to bind; 0 picks a free one' }),
+  handler: async (args) => {
+    const argv = args as unknown as ServeArgs;
+    if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) {
+      throw new UserError(`expected a port number from 0 to 65535, got ${String(argv.port)}`, { where: '--port' });
+    }
+    const info = await stat(argv.dir).catch((err: unknown) => {
+      throw new UserError('no such folder (run `faultline test` first, or name the results folder)', { where: argv.dir, cause: err });
+    });
+    if (!info.isDirectory()) throw new UserError('not a folder', { where: argv.dir });
+
+    const server = await startServer({ dir: argv.dir, host: argv.host, port: argv.port }).catch((err: unknown) => {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES' || code === 'ENOTFOUND') {
+        throw new UserError(`cannot listen on ${argv.host}:${argv.port} (${code})`, { where: '--host/--port', cause: err });
+      }
+      throw err;
+    });
+    if (!/^(127\.|::1$|localhost$)/.test(argv.host)) {
+      process.stderr.write(`faultline: warning: serving on ${argv.host}: anyone who can reach it can read these results\n`);
+    }
+    process.stdout.write(`faultline: serving ${argv.dir} at ${server.url} (Ctrl-C to stop)\n`);
+    await new Promise<void>((resolve) => {
+      const stop = (): void => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        resolve();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    await server.close();
+    setExit(EXIT.valid);
   },
 });

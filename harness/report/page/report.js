@@ -129,6 +129,7 @@
   function opKey(op) { return String(op.invokeIndex); }
   // Steps of a partial linearization drawn and listed; earlier ones are folded away.
   var DRAWN_STEPS = 10;
+  var MAX_CONCURRENT = 24;
 
   function renderLinearizable(box, a) {
     var f = a.failure;
@@ -152,12 +153,15 @@
     var byKey = new Map();
     function addOp(op) { if (op && !byKey.has(opKey(op))) byKey.set(opKey(op), op); }
     addOp(failed); addOp(f.lastOkOp);
-    (f.concurrent || []).slice(0, 40).forEach(addOp);
+    // The concurrent ops nearest the failed one in the history.
+    (f.concurrent || []).slice().sort(function (p, q) {
+      return Math.abs(p.invokeIndex - failed.invokeIndex) - Math.abs(q.invokeIndex - failed.invokeIndex);
+    }).slice(0, MAX_CONCURRENT).forEach(addOp);
     partials.forEach(function (p) { p.steps.slice(-DRAWN_STEPS).forEach(function (st) { addOp(st.op); }); });
     var ops = Array.from(byKey.values());
     var concurrentCount = (f.concurrent || []).length;
-    if (concurrentCount > 40) {
-      box.appendChild(el('div', 'note', 'Drawing 40 of the ' + concurrentCount + ' ops concurrent with the failed one.'));
+    if (concurrentCount > MAX_CONCURRENT) {
+      box.appendChild(el('div', 'note', 'Drawing the ' + MAX_CONCURRENT + ' of the ' + concurrentCount + ' ops concurrent with the failed one that are nearest to it.'));
     }
 
     var legend = el('p', 'muted', [
@@ -165,7 +169,7 @@
       swatch('#d3f9d8', COLORS.ok), 'last ok op that could be',
       swatch('#e7f5ff', '#1971c2'), 'ok op',
       swatch('#fff4e6', COLORS.info), 'indeterminate (may or may not have happened)',
-      ' · numbered dots: the order of the selected partial linearization; time runs left to right',
+      ' · numbered dots: the order of the selected partial linearization · left to right: the order in which ops were invoked and returned (not to scale)',
     ]);
     box.appendChild(legend);
 
@@ -228,6 +232,8 @@
     return wrap;
   }
 
+  function isOpenOp(o) { return o.completeIndex === undefined || o.completeIndex === null; }
+
   function stepItem(st) {
     return el('li', null, [
       'process ' + st.op.process + ': ' + st.op.text + (st.op.outcome === 'info' ? ' (indeterminate)' : '') + '  →  ',
@@ -238,32 +244,36 @@
   function drawOps(ops, failed, lastOk, partial) {
     var processes = Array.from(new Set(ops.map(function (o) { return String(o.process); })))
       .sort(function (x, y) { return (Number(x) - Number(y)) || (x < y ? -1 : x > y ? 1 : 0); });
-    var lo = Infinity, hi = -Infinity;
+    // x is event order, not time: each invocation and completion gets its own
+    // column, so real-time order (all linearizability depends on) is exact and
+    // short ops stay readable next to long ones.
+    var times = new Map();
     ops.forEach(function (o) {
-      lo = Math.min(lo, o.invokeTime);
-      hi = Math.max(hi, o.completeTime === undefined || o.completeTime === null ? o.invokeTime : o.completeTime);
+      times.set(o.invokeIndex, o.invokeTime);
+      if (!isOpenOp(o)) times.set(o.completeIndex, o.completeTime);
     });
-    if (!(hi > lo)) hi = lo + 1;
-    var openEnd = hi + (hi - lo) * 0.12;
+    var events = Array.from(times.keys()).sort(function (p, q) { return p - q; });
+    var slotOf = new Map(events.map(function (e, i) { return [e, i]; }));
+    var slots = events.length + 1; // the last column stands for "never returned"
     var W = Math.max(640, svgWidth()), LEFT = 110, RIGHT = 20, ROW = 46, TOP = 28, BAR = 34;
     var H = TOP + processes.length * ROW + 30;
-    var x = function (t) { return LEFT + (t - lo) / (openEnd - lo) * (W - LEFT - RIGHT); };
+    var x = function (slot) { return LEFT + (slot + 0.5) / slots * (W - LEFT - RIGHT); };
     var g = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, width: W, height: H, role: 'img' });
     g.appendChild(svg('title', {}, 'Ops around the anomaly, one row per process'));
-    // time axis
-    for (var k = 0; k <= 5; k++) {
-      var t = lo + (openEnd - lo) * k / 5;
-      g.appendChild(svg('line', { x1: x(t), x2: x(t), y1: TOP - 6, y2: H - 24, stroke: '#eaeef2' }));
-      g.appendChild(svg('text', { x: x(t), y: H - 8, 'text-anchor': 'middle', fill: '#57606a' }, nsToS(t)));
-    }
+    var every = Math.max(1, Math.ceil(events.length / 7));
+    events.forEach(function (e, i) {
+      if (i % every !== 0) return;
+      g.appendChild(svg('line', { x1: x(i), x2: x(i), y1: TOP - 6, y2: H - 24, stroke: '#eaeef2' }));
+      g.appendChild(svg('text', { x: x(i), y: H - 8, 'text-anchor': 'middle', fill: '#57606a' }, nsToS(times.get(e))));
+    });
     processes.forEach(function (p, i) {
       g.appendChild(svg('text', { x: 8, y: TOP + i * ROW + 22, fill: '#57606a' }, 'process ' + p));
     });
     var centers = new Map();
     ops.forEach(function (o) {
       var lane = processes.indexOf(String(o.process));
-      var isOpen = o.completeTime === undefined || o.completeTime === null;
-      var x0 = x(o.invokeTime), x1 = x(isOpen ? openEnd : o.completeTime);
+      var isOpen = isOpenOp(o);
+      var x0 = x(slotOf.get(o.invokeIndex)) - 4, x1 = isOpen ? W - RIGHT : x(slotOf.get(o.completeIndex)) + 4;
       var y = TOP + lane * ROW + 4;
       var isFailed = opKey(o) === opKey(failed), isLastOk = lastOk && opKey(o) === opKey(lastOk);
       var fill = isFailed ? '#ffe3e3' : isLastOk ? '#d3f9d8' : o.outcome === 'info' ? '#fff4e6' : '#e7f5ff';
@@ -279,9 +289,12 @@
       rect.appendChild(svg('title', {}, tip));
       g.appendChild(rect);
       var label = (isFailed ? '✗ ' : '') + o.text + (isOpen ? ' …?' : '');
-      var txt = svg('text', { x: x0 + 5, y: y + 13, fill: isFailed ? COLORS.fail : '#1f2328' }, label);
+      // The label is clipped to its bar (a nested svg clips); the bar's tooltip has it in full.
+      var clip = svg('svg', { x: x0, y: y, width: Math.max(3, x1 - x0), height: BAR });
+      var txt = svg('text', { x: 5, y: 13, fill: isFailed ? COLORS.fail : '#1f2328' }, label);
       if (isFailed) txt.setAttribute('font-weight', '700');
-      g.appendChild(txt);
+      clip.appendChild(txt);
+      g.appendChild(clip);
       centers.set(opKey(o), { x0: x0, x1: x1, y: y + BAR - 9 }); // dots sit under the label
     });
     // The selected partial linearization: a point inside each op's interval, in order.
@@ -291,7 +304,7 @@
       partial.steps.forEach(function (st, i) {
         var c = i >= firstDrawn ? centers.get(opKey(st.op)) : undefined;
         if (!c) return;
-        var px = Math.min(c.x1 - 4, Math.max(c.x0 + 8, prev + 17));
+        var px = Math.min(c.x1 - 6, Math.max(c.x0 + 16, prev + 30));
         prev = px;
         pts.push({ x: px, y: c.y, n: i + 1, state: st.stateText });
       });
@@ -302,10 +315,12 @@
         }));
       }
       pts.forEach(function (p) {
-        var dot = svg('circle', { cx: p.x, cy: p.y, r: 7.5, fill: '#0969da', stroke: '#fff', 'stroke-width': 1 });
+        // A pill wide enough for the step number.
+        var w = 8 + 6.5 * String(p.n).length;
+        var dot = svg('rect', { x: p.x - w / 2, y: p.y - 7.5, width: w, height: 15, rx: 7.5, fill: '#0969da', stroke: '#fff', 'stroke-width': 1 });
         dot.appendChild(svg('title', {}, 'step ' + p.n + ': state after: ' + p.state));
         g.appendChild(dot);
-        g.appendChild(svg('text', { x: p.x, y: p.y + 3.5, 'text-anchor': 'middle', fill: '#fff', 'font-size': p.n > 99 ? 7 : 9.5 }, p.n));
+        g.appendChild(svg('text', { x: p.x, y: p.y + 3.5, 'text-anchor': 'middle', fill: '#fff', 'font-size': 10.5 }, p.n));
       });
     }
     return g;
@@ -314,15 +329,18 @@
   function svgWidth() { return Math.min(1400, (root.clientWidth || 1000) - 8); }
 
   function renderUndecided(box, a) {
-    box.appendChild(el('p', 'explain', 'Undecided: ' + a.error));
-    box.appendChild(table(['key', 'ops linearized', 'of'], a.furthest.map(function (f) { return [f.key, f.linearized, f.of]; }), 1));
+    box.appendChild(el('p', 'explain', 'Undecided: ' + a.error + '. The search neither found a linearization nor proved there is none.'));
+    box.appendChild(table(['key', 'ops linearized', 'of'], a.furthest.map(function (f) {
+      return [f.key === '' ? '(the only key)' : f.key, f.linearized, f.of];
+    }), 1));
     var withPath = a.furthest.filter(function (f) { return f.partial && f.partial.steps.length; })[0];
     if (withPath) {
-      box.appendChild(el('p', 'muted', 'The furthest partial linearization (key ' + withPath.key + '):'));
+      var steps = withPath.partial.steps, shown = 30, from = Math.max(0, steps.length - shown);
+      box.appendChild(el('p', 'muted', 'The furthest partial linearization' + (withPath.key ? ' (key ' + withPath.key + ')' : '') +
+        (from > 0 ? ', its last ' + shown + ' of ' + steps.length + ' steps:' : ':')));
       var list = el('ol', 'steps');
-      withPath.partial.steps.forEach(function (st) {
-        list.appendChild(el('li', null, ['process ' + st.op.process + ': ' + st.op.text + '  →  ', el('span', 'state', st.stateText)]));
-      });
+      list.setAttribute('start', String(from + 1));
+      steps.slice(from).forEach(function (st) { list.appendChild(stepItem(st)); });
       box.appendChild(list);
     }
   }
@@ -708,10 +726,13 @@
   }
 
   var started = performance.now();
-  var parts = [renderHeader, renderAnomalies, renderPerformance, renderClock, renderTimeline, renderLogs, renderRaw];
-  parts.forEach(function (part) {
+  var parts = { header: renderHeader, anomaly: renderAnomalies, performance: renderPerformance, clock: renderClock, timeline: renderTimeline, logs: renderLogs, raw: renderRaw };
+  var partMs = {};
+  Object.keys(parts).forEach(function (name) {
+    var part = parts[name], t = performance.now();
     try {
       part();
+      partMs[name] = Math.round(performance.now() - t);
     } catch (err) {
       // One broken part must not hide the rest of the report.
       root.appendChild(el('div', 'warn', 'This part of the report failed to draw: ' + (err && err.message ? err.message : String(err))));
@@ -720,7 +741,9 @@
   });
   window.addEventListener('resize', resizeCharts);
   requestAnimationFrame(function () {
+    // Read by the browser tests and bench/report.ts.
     window.faultlineRenderMs = performance.now() - started;
+    window.faultlinePartMs = partMs;
     document.body.setAttribute('data-rendered', 'true');
   });
 })();

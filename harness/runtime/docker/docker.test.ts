@@ -11,7 +11,7 @@ import { UserError } from '../../errors.js';
 import { silentLogger, type Logger } from '../../log.js';
 import { dockerdMissing, startDockerd, type DockerdHandle } from '../../testing/dockerd.js';
 import { CLUSTER_LABEL, OWNER_LABEL, createDockerRuntime, ensureImage, removeDockerCluster } from './index.js';
-import { dockerLeftovers } from './leftovers.js';
+import { dockerLeftovers, listDockerClusters } from './leftovers.js';
 import { resolveDockerOptions } from './options.js';
 
 const SUBNET = '10.231.4.0/24';
@@ -22,6 +22,7 @@ describe('docker runtime without a daemon', () => {
     const error = await rt.up().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).where).toBe('runtime.docker.socketPath');
+    await rt.down(); // nothing was made: a no-op, not a second error
   });
 });
 
@@ -33,6 +34,8 @@ describe.skipIf(dockerdMissing())('docker runtime lifecycle', () => {
   beforeAll(async () => {
     dockerd = await startDockerd();
     docker = new Docker();
+    // On a fresh machine the first build takes ~45 s: do it under the hook timeout, not a test's.
+    await ensureImage(docker, resolveDockerOptions({}).image, silentLogger);
   });
   afterAll(async () => {
     for (const c of clusters) await removeDockerCluster(docker, c).catch(() => undefined);
@@ -69,6 +72,11 @@ describe.skipIf(dockerdMissing())('docker runtime lifecycle', () => {
       expect((await rt.exec('n3', ['getent', 'hosts', 'n1'])).stdout).toMatch(/^10\.231\.4\.2\s/);
       expect((await rt.exec('n3', ['hostname'])).stdout.trim()).toBe('n3');
       expect((await rt.exec('n3', ['ping', '-c', '1', '-W', '2', 'n2'])).exitCode).toBe(0);
+      // A command that cannot start reads like a shell's "command not found".
+      const missingBinary = await rt.exec('n1', ['no-such-binary'], { check: false });
+      expect([missingBinary.exitCode, missingBinary.stdout]).toEqual([127, '']);
+      expect(missingBinary.stderr).toMatch(/executable file not found/);
+      await expect(rt.exec('n1', ['ls'], { cwd: '/no/such/dir' })).rejects.toMatchObject({ exitCode: 126 });
     } finally {
       await rt.down();
     }
@@ -84,8 +92,10 @@ describe.skipIf(dockerdMissing())('docker runtime lifecycle', () => {
     expect((await second.up()).map((n) => n.name)).toEqual(['n1', 'n2', 'n3']);
     expect(await second.daemonRunning('n1', 'orphan')).toBe(false);
     expect(await dockerLeftovers(docker, 't4stale')).toHaveLength(4); // 3 containers + the network
+    expect(await listDockerClusters(docker)).toContain('t4stale');
     await second.down();
     expect(await dockerLeftovers(docker, 't4stale')).toEqual([]);
+    expect(await listDockerClusters(docker)).not.toContain('t4stale');
   });
 
   it('refuses a cluster name that a live faultline owns, and takes it over once that one is gone', async () => {

@@ -4,6 +4,7 @@
  * with an exec inspect, and a timeout that kills the command's process group.
  */
 import { PassThrough } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type Docker from 'dockerode';
 import type { ExecOptions, ExecResult } from '../runtime.js';
 import { RuntimeCommandError } from '../runtime.js';
@@ -77,15 +78,21 @@ export async function dockerExec(
   } finally {
     clearTimeout(timer);
   }
+  // Everything demultiplexed so far has reached our buffers once both sides end.
+  out.end();
+  err.end();
+  await Promise.all([finished(out), finished(err)]);
 
-  const exitCode = await exitCodeOf(exec);
-  const result: ExecResult = {
-    exitCode,
+  const result = normaliseStartFailure({
+    exitCode: await exitCodeOf(exec),
     stdout: Buffer.concat(stdout).toString('utf8'),
     stderr: Buffer.concat(stderr).toString('utf8'),
     timedOut,
+    // Docker reports a command killed by a signal as exit 128+n, like a shell;
+    // only our own timeout kill is known for certain to be a signal.
     signal: timedOut ? 'SIGKILL' : undefined,
-  };
+  });
+  const { exitCode } = result;
   if (check && (timedOut || exitCode !== 0)) throw new RuntimeCommandError(node, argv, result);
   return result;
 }
@@ -110,4 +117,16 @@ async function exitCodeOf(exec: Docker.Exec): Promise<number> {
     if (attempt >= 200) return -1; // ~10 s: report an unknown exit rather than hang
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * When the command cannot start at all (missing binary, bad cwd), docker writes
+ * "OCI runtime exec failed: ..." to stdout and exits 126. Move the message to
+ * stderr and use the shell's codes: 127 for a command not found, 126 otherwise.
+ */
+export function normaliseStartFailure(result: ExecResult): ExecResult {
+  if (result.exitCode !== 126 || !result.stdout.startsWith('OCI runtime exec failed')) return result;
+  const message = result.stdout.trim();
+  const notFound = /executable file not found|no such file or directory/.test(message) && !message.includes('chdir');
+  return { ...result, exitCode: notFound ? 127 : 126, stdout: '', stderr: `${result.stderr}${message}\n` };
 }

@@ -87,6 +87,8 @@ class DockerRuntime implements Runtime {
   readonly kind = 'docker';
   private readonly docker: Docker;
   private infos: NodeInfo[] = [];
+  /** Set once `up` got an answer from dockerd: from then on `down` has something to check. */
+  private reachedDaemon = false;
   private readonly containers = new Map<string, Docker.Container>();
   private readonly daemons = new Daemons(
     (node, argv, options) => this.exec(node, argv, options),
@@ -110,6 +112,7 @@ class DockerRuntime implements Runtime {
   async up(): Promise<NodeInfo[]> {
     const { cluster, nodeNames, subnet } = this.options;
     await this.ping();
+    this.reachedDaemon = true;
     const image = await ensureImage(this.docker, this.options.image, this.log);
     await this.clearStale();
 
@@ -151,8 +154,13 @@ class DockerRuntime implements Runtime {
     return [...this.infos];
   }
 
-  /** Removes the containers (and their processes) and the network. Idempotent. */
+  /**
+   * Removes the containers (and their processes) and the network. Idempotent.
+   * Resolves at once when `up` never reached the daemon (nothing was made);
+   * otherwise throws when the daemon does not answer.
+   */
   async down(): Promise<void> {
+    if (!this.reachedDaemon) return;
     await removeDockerCluster(this.docker, this.options.cluster, this.options.nodeNames);
     this.containers.clear();
     this.infos = [];

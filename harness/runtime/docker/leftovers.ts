@@ -24,3 +24,17 @@ export async function dockerLeftovers(docker: Docker, cluster: string, marker?: 
   }
   return found;
 }
+
+/** The cluster names that have faultline containers or networks on this daemon, sorted. */
+export async function listDockerClusters(docker: Docker): Promise<string[]> {
+  const names = new Set<string>();
+  for (const c of await docker.listContainers({ all: true, filters: { label: [CLUSTER_LABEL] } })) {
+    const cluster = c.Labels[CLUSTER_LABEL];
+    if (cluster) names.add(cluster);
+  }
+  for (const n of await docker.listNetworks({ filters: { label: [CLUSTER_LABEL] } })) {
+    const cluster = n.Labels?.[CLUSTER_LABEL];
+    if (cluster) names.add(cluster);
+  }
+  return [...names].sort();
+}

@@ -5,6 +5,7 @@
 import { access, readdir, readFile } from 'node:fs/promises';
 import { hostLinkName, NETNS_DEFAULTS } from './layout.js';
 import { linkExists, listNamespaces } from './network.js';
+import { runLocal } from './run-local.js';
 import { stateFile } from './state.js';
 
 /**
@@ -27,6 +28,13 @@ export async function netnsLeftovers(cluster: string, marker?: string, stateDir:
   }
   if (marker !== undefined) for (const p of await processesWith(marker)) found.push(`process ${p}`);
   return found;
+}
+
+/** Lines of the host's iptables rules (every table, as iptables-save prints them) that contain any of the words. */
+export async function hostRulesMentioning(words: readonly string[]): Promise<string[]> {
+  const result = await runLocal(['iptables-save'], { timeoutMs: 10_000 });
+  if (result.exitCode !== 0) throw new Error(`iptables-save exited ${result.exitCode}: ${result.stderr.trim()}`);
+  return result.stdout.split('\n').filter((line) => words.some((w) => line.includes(w)));
 }
 
 /** "PID command line" of every live host process whose command line contains `text`. */

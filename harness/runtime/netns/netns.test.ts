@@ -5,12 +5,13 @@ import { silentLogger } from '../../log.js';
 import { missing } from '../../testing/requirements.js';
 import { runtimeContract } from '../contract.js';
 import { cleanNetns, createNetnsRuntime } from './index.js';
-import { netnsLeftovers } from './leftovers.js';
+import { hostLinkName } from './layout.js';
+import { hostRulesMentioning, netnsLeftovers } from './leftovers.js';
 import { listNamespaces } from './network.js';
 import { runLocal } from './run-local.js';
 import { readState } from './state.js';
 
-const STATE_DIR = '/tmp/faultline-test-state';
+const STATE_DIR = '/tmp/faultline-test-state-t3';
 const needs = missing({ root: true, commands: ['ip', 'iptables', 'perl', 'bash', 'setsid'] });
 
 describe.skipIf(needs)('netns runtime', () => {
@@ -26,14 +27,21 @@ describe.skipIf(needs)('netns runtime', () => {
       await cleanNetns({ name: 't3m', force: true, stateDir: STATE_DIR }, silentLogger);
     });
 
-    it('leaves the host firewall untouched', async () => {
-      const before = await hostFirewall();
+    it('leaves the host firewall and forwarding untouched', async () => {
+      // Other suites (docker) may change the host's rules meanwhile: look for ours, not for equality.
+      const ours = ['10.231.1.', hostLinkName('t3l'), 't3l'];
+      const policyAndForwarding = async () =>
+        `${(await runLocal(['iptables', '-w', '-S', 'FORWARD'])).stdout.split('\n')[0]} ${await readFile('/proc/sys/net/ipv4/ip_forward', 'utf8')}`;
+      const before = await policyAndForwarding();
       const rt = createNetnsRuntime({ name: 't3l', nodes: 2, subnet: '10.231.1.0/24', stateDir: STATE_DIR }, silentLogger);
       await rt.up();
       await rt.exec('n1', ['iptables', '-w', '-A', 'INPUT', '-s', '10.231.1.3', '-j', 'DROP']);
-      expect(await hostFirewall()).toEqual(before);
+      expect((await rt.exec('n1', ['iptables-save'])).stdout).toContain('10.231.1.3');
+      expect(await hostRulesMentioning(ours)).toEqual([]);
+      expect(await policyAndForwarding()).toBe(before);
       await rt.down();
-      expect(await hostFirewall()).toEqual(before);
+      expect(await hostRulesMentioning(ours)).toEqual([]);
+      expect(await policyAndForwarding()).toBe(before);
     });
 
     it('up clears stale leftovers of its own name, and clean removes what a killed run left', async () => {
@@ -48,6 +56,18 @@ describe.skipIf(needs)('netns runtime', () => {
       // Simulate a killed run: nothing calls down; clean finds it by the state file.
       const report = await cleanNetns({ all: true, stateDir: STATE_DIR }, silentLogger);
       expect(report.removed.join('\n')).toContain('t3l');
+      expect(await netnsLeftovers('t3l', undefined, STATE_DIR)).toEqual([]);
+    });
+
+    it('down kills every process in the namespaces, paused ones too', async () => {
+      const rt = createNetnsRuntime({ name: 't3l', nodes: 2, subnet: '10.231.1.0/24', stateDir: STATE_DIR }, silentLogger);
+      await rt.up();
+      const { pid } = await rt.startDaemon('n2', { name: 'paused', argv: ['sleep', '1000'] });
+      await rt.signalDaemon('n2', 'paused', 'SIGSTOP');
+      // A process started without the daemon helper, in its own session, is found too.
+      const stray = await rt.exec('n1', ['sh', '-c', 'setsid sleep 1000 >/dev/null 2>&1 </dev/null & echo $!']);
+      await rt.down();
+      for (const p of [pid, Number(stray.stdout.trim())]) expect(await goneOrZombie(p)).toBe(true);
       expect(await netnsLeftovers('t3l', undefined, STATE_DIR)).toEqual([]);
     });
 
@@ -69,9 +89,11 @@ describe.skipIf(needs)('netns runtime', () => {
   });
 });
 
-async function hostFirewall(): Promise<string> {
-  const rules = await runLocal(['iptables', '-w', '-S']);
-  const nat = await runLocal(['iptables', '-w', '-t', 'nat', '-S']);
-  const sysctl = await readFile('/proc/sys/net/ipv4/ip_forward', 'utf8');
-  return `${rules.stdout}${nat.stdout}${sysctl}`;
+async function goneOrZombie(pid: number): Promise<boolean> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
 }

@@ -4,6 +4,7 @@
  * left behind: <stateDir>/netns-<cluster>.json (default /run/faultline, which
  * like the namespaces themselves does not survive a reboot).
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { NetnsLayout } from './layout.js';
@@ -49,14 +50,17 @@ export async function removeState(stateDir: string, cluster: string): Promise<vo
   await rm(stateFile(stateDir, cluster), { force: true });
 }
 
-/** True when the pid names a live process other than this one. */
+/**
+ * True when the owner pid names a live process other than this one. A zombie
+ * (a killed faultline its parent has not reaped yet) is not alive.
+ */
 export function ownerAlive(state: NetnsState): boolean {
   if (state.ownerPid === process.pid) return false;
   try {
-    process.kill(state.ownerPid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    const stat = readFileSync(`/proc/${state.ownerPid}/stat`, 'utf8');
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return false;
   }
 }
 

@@ -4,7 +4,7 @@
  * shared contract suite, then ssh-specific checks.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,7 +19,7 @@ import type { Runtime } from '../runtime.js';
 import { createSshRuntime, type SshRuntimeOptions } from './index.js';
 
 const needs = missing({ root: true, commands: ['ip', 'iptables', 'perl', '/usr/sbin/sshd', 'ssh-keygen', 'ss'] });
-const STATE_DIR = '/tmp/faultline-test-state';
+const STATE_DIR = '/tmp/faultline-test-state-t3';
 
 describe.skipIf(needs)('ssh runtime', () => {
   let cluster: Runtime;
@@ -132,6 +132,56 @@ describe.skipIf(needs)('ssh runtime', () => {
       expect(err).toBeInstanceOf(UserError);
       expect((err as Error).message).toContain('ghost');
       await rt.down();
+    });
+
+    it('runs everything through sudo -n for a user that is not root', async () => {
+      // A second sshd on n3 (port 2222) in a private mount namespace where
+      // /etc/passwd, /etc/shadow, /etc/group and /etc/sudoers know an extra
+      // user with passwordless sudo: the host's own files stay untouched.
+      const files = { passwd: '/etc/passwd', shadow: '/etc/shadow', group: '/etc/group' } as const;
+      for (const [name, original] of Object.entries(files)) {
+        const extra = { passwd: 'fltest:x:4242:4242:faultline test:/tmp:/bin/sh', shadow: 'fltest:*:19000:0:99999:7:::', group: 'fltest:x:4242:' }[
+          name as keyof typeof files
+        ];
+        await writeFile(path.join(dir, name), `${(await readFile(original, 'utf8')).trimEnd()}\n${extra}\n`, { mode: 0o600 });
+      }
+      // sshd reads authorized_keys as the user.
+      await chmod(dir, 0o755);
+      await chmod(path.join(dir, 'authorized_keys'), 0o644);
+      await writeFile(path.join(dir, 'sudoers'), 'root ALL=(ALL:ALL) ALL\nfltest ALL=(ALL) NOPASSWD: ALL\n', { mode: 0o440 });
+      const binds = [...Object.entries(files), ['sudoers', '/etc/sudoers']]
+        .map(([name, target]) => `mount --bind ${path.join(dir, name!)} ${target}`)
+        .join(' && ');
+      const n3 = cluster.node('n3');
+      await cluster.startDaemon('n3', {
+        name: 'sshd-sudo',
+        argv: ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', `${binds} && exec /usr/sbin/sshd -D -e -f ${path.join(dir, 'sshd_config')} -o ListenAddress=${n3.address}:2222`],
+      });
+      try {
+        await waitUntil('sshd on port 2222', () => canConnect(n3.address, 2222));
+        const node = { host: n3.address, port: 2222, user: 'fltest', name: 'sudo-node' };
+        const rt = createSshRuntime(sshOptions({ nodes: [node] }), silentLogger);
+        try {
+          await rt.up();
+          expect((await rt.exec('sudo-node', ['id', '-u'])).stdout).toBe('0\n');
+          expect((await rt.exec('sudo-node', ['sh', '-c', 'echo "$V"'], { env: { V: 'kept by sudo' } })).stdout).toBe('kept by sudo\n');
+          const { pid } = await rt.startDaemon('sudo-node', { name: 'rooted', argv: ['sleep', '1000'] });
+          expect(await rt.daemonRunning('sudo-node', 'rooted')).toBe(true);
+          expect((await readFile(`/proc/${pid}/status`, 'utf8')).match(/^Uid:\s+(\d+)/m)?.[1]).toBe('0');
+          const local = path.join(dir, 'sudo-copy');
+          await writeFile(local, 'root-owned\n');
+          await rt.copyTo('sudo-node', local, `${rt.nodeDir('sudo-node')}/copied`);
+          await rt.copyFrom('sudo-node', `${rt.nodeDir('sudo-node')}/copied`, `${local}.back`);
+          expect(await readFile(`${local}.back`, 'utf8')).toBe('root-owned\n');
+        } finally {
+          await rt.down();
+        }
+        const noSudo = createSshRuntime(sshOptions({ nodes: [{ ...node, sudo: false }] }), silentLogger);
+        await expect(noSudo.up()).rejects.toThrow(/must run as root without sudo/);
+        await noSudo.down();
+      } finally {
+        await cluster.stopDaemon('n3', 'sshd-sudo');
+      }
     });
 
     it('down stops the daemons it started', async () => {

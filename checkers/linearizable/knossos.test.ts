@@ -1,0 +1,47 @@
+/**
+ * The Knossos reference histories (jepsen-io/knossos data/, shipped in
+ * /work/shared/histories/knossos) give their known verdicts under Knossos
+ * semantics (nil reads unconstrained).
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { Json } from '../../harness/history/op.js';
+import { readHistoryFile } from '../../harness/history/read.js';
+import { checkLinearizable } from './index.js';
+
+const dir = fileURLToPath(new URL('../../../shared/histories/knossos/', import.meta.url));
+const manifest = JSON.parse(readFileSync(`${dir}MANIFEST.json`, 'utf8')) as {
+  entries: { file: string; model: string; initial: Json; linearizable: boolean }[];
+};
+
+describe('Knossos histories', () => {
+  it('ships all 122 of them', () => {
+    expect(manifest.entries).toHaveLength(122);
+  });
+
+  for (const entry of manifest.entries) {
+    it(`${entry.file} is ${entry.linearizable ? 'linearizable' : 'not linearizable'} as a ${entry.model}`, async () => {
+      const { history } = await readHistoryFile(dir + entry.file, { format: 'edn' });
+      const result = await checkLinearizable(history, {
+        model: entry.model,
+        initial: entry.initial,
+        nilReadsAnyValue: true,
+        timeoutMs: 30_000,
+      });
+      expect(result.valid).toBe(entry.linearizable);
+      if (result.valid === false) {
+        expect(result.failure.explanation).not.toBe('');
+        expect(result.failure.partials.length).toBeGreaterThan(0);
+      }
+    });
+  }
+
+  it('reads nil as a real null without nilReadsAnyValue, so nil-read histories fail', async () => {
+    const { history } = await readHistoryFile(`${dir}cas-register/good/memstress3-1.edn`, { format: 'edn' });
+    const nilReads = history.filter((op) => op.type === 'ok' && op.f === 'read' && op.value === null);
+    expect(nilReads.length).toBeGreaterThan(0);
+    const result = await checkLinearizable(history, { model: 'cas-register', initial: 0 });
+    expect(result.valid).toBe(false);
+  });
+});

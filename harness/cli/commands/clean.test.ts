@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../log.js';
+import { waitUntil } from '../../runtime/contract.js';
+import { netnsLeftovers } from '../../runtime/netns/leftovers.js';
+import { runLocal } from '../../runtime/netns/run-local.js';
+import { stateFile } from '../../runtime/netns/state.js';
+import { missing } from '../../testing/requirements.js';
+import { runClean } from './clean.js';
+
+const STATE_DIR = '/tmp/faultline-test-state-clean';
+// Inside the repo so that its imports resolve; removed after the test.
+const SCRIPT = '.faultline-clean-test-run.ts';
+const needs = missing({ root: true, commands: ['ip'] });
+
+// A faultline run that brings a cluster up, starts a daemon, prints its pid and waits to be killed.
+const RUN = `
+import { createNetnsRuntime } from './harness/runtime/netns/index.js';
+import { silentLogger } from './harness/log.js';
+const rt = createNetnsRuntime({ name: 't3k', nodes: 2, subnet: '10.231.1.0/24', stateDir: '${STATE_DIR}' }, silentLogger);
+await rt.up();
+const { pid } = await rt.startDaemon('n1', { name: 'sleeper', argv: ['sleep', '1000'] });
+console.log('pid ' + pid);
+setInterval(() => {}, 1000);
+`;
+
+describe.skipIf(needs)('faultline clean', () => {
+  afterAll(async () => {
+    await runClean({ name: 't3k', force: true, stateDir: STATE_DIR }, silentLogger);
+  });
+
+  it('needs --name or --all (exit 254 from the CLI)', async () => {
+    const r = await runLocal(['node', 'bin/faultline.js', 'clean'], { cwd: process.cwd() });
+    expect(r.exitCode).toBe(254);
+    expect(r.stderr).toContain('--name NAME');
+  });
+
+  it('removes what a SIGKILLed run left, and leaves a live run alone without --force', async () => {
+    await writeFile(SCRIPT, RUN);
+    const child = spawn('npx', ['tsx', SCRIPT], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    try {
+      await waitUntil('the run to start its daemon', async () => /pid \d+/.test(out), 30_000);
+      const daemonPid = Number(/pid (\d+)/.exec(out)![1]);
+      const state = JSON.parse(await readFile(stateFile(STATE_DIR, 't3k'), 'utf8')) as { ownerPid: number };
+
+      // While the run lives, clean leaves it alone.
+      const whileAlive = await runClean({ all: true, stateDir: STATE_DIR }, silentLogger);
+      expect(whileAlive.skipped.join('\n')).toContain(`t3k: in use by running pid ${state.ownerPid}`);
+      expect(await netnsLeftovers('t3k', undefined, STATE_DIR)).not.toEqual([]);
+
+      process.kill(state.ownerPid, 'SIGKILL');
+      await waitUntil('the run to die', async () => !alive(state.ownerPid));
+      expect(alive(daemonPid)).toBe(true); // the killed run left its daemon behind
+
+      const report = await runClean({ all: true, stateDir: STATE_DIR }, silentLogger);
+      expect(report.removed.join('\n')).toContain('netns cluster t3k');
+      expect(await netnsLeftovers('t3k', undefined, STATE_DIR)).toEqual([]);
+      await waitUntil('the orphaned daemon to be gone', async () => !alive(daemonPid));
+    } finally {
+      child.kill('SIGKILL');
+      await rm(SCRIPT, { force: true });
+    }
+  });
+});
+
+/** True for a live, non-zombie process. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * The self-contained HTML report of a run (or of an offline check).
+ *
+ *   renderReport(input)                 ReportInput -> one HTML string (pure)
+ *   writeRunReport(runDir)              results run folder -> runDir/report.html
+ *   writeCheckReport(path, { file, model, history, result })   offline `faultline check --report`
+ *
+ * Files: page-data.ts computes everything the page shows (tested in Node);
+ * render.ts wraps it with uPlot and page/report.js + report.css into one file;
+ * anomaly.ts, buckets.ts, ops.ts, faults.ts, clock.ts are its parts.
+ */
+export { renderReport, REPORT_SIZE_CAP_BYTES } from './render.js';
+export { writeCheckReport, writeRunReport } from './write.js';
+export { clockSamplesFromHistory } from './clock.js';
+export type { ClockSample, NodeLogs, ReportInput } from './input.js';

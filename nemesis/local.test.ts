@@ -1,0 +1,161 @@
+/**
+ * The parts that run without root or a cluster: the process listing, heal
+ * state files, clock offset files under libfaketime, heal on signals.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { UserError } from '../harness/errors.js';
+import type { ExecOptions, ExecResult, Runtime } from '../harness/runtime/runtime.js';
+import { missing } from '../harness/testing/requirements.js';
+import { clockEnv, faketimeSpec, measureOffset, writeOffset } from './clock.js';
+import { HealState } from './heal-state.js';
+import { dropRuleArgs } from './iptables.js';
+import { lossPlan } from './packet.js';
+import { ended, listProcesses, newlyStopped, parseProcList, resumeProcesses } from './procs.js';
+import { installHealOnSignals, shared } from './signals.js';
+import { healFromState } from './heal-from-state.js';
+import { silentLogger } from '../harness/log.js';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 't5-local-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** A "runtime" whose single node is this host: commands run locally. */
+const local = {
+  kind: 'local',
+  nodeDir: (node: string) => path.join(tmp, node),
+  exec(_node: string, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    return new Promise((resolve, reject) => {
+      const p = spawn(argv[0]!, argv.slice(1), { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env } });
+      let stdout = '';
+      let stderr = '';
+      p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      p.once('error', reject);
+      p.once('close', (code) => {
+        if (code !== 0 && options.check !== false) reject(new Error(`${argv.join(' ')} exited ${code}: ${stderr}`));
+        else resolve({ exitCode: code ?? -1, stdout, stderr, timedOut: false });
+      });
+    });
+  },
+} as unknown as Runtime;
+
+describe('process listing', () => {
+  it('parses /proc states and finds what stopped or ended', () => {
+    const before = parseProcList('10 S\n11 R\n12 T\njunk\n13 S\n');
+    const after = parseProcList('10 T\n11 R\n12 T\n13 Z\n');
+    expect(newlyStopped(before, after)).toEqual([10]);
+    expect(ended(before, after)).toEqual([13]);
+  });
+
+  it('lists real processes with their state, sees a SIGSTOP, and resumes exactly the given pid', async () => {
+    const sleeper = spawn('sleep', ['30']);
+    try {
+      const pid = sleeper.pid!;
+      const before = await listProcesses(local, 'n1');
+      expect(before.find((p) => p.pid === pid)?.state).toBe('S');
+      process.kill(pid, 'SIGSTOP');
+      const after = await listProcesses(local, 'n1');
+      expect(newlyStopped(before, after)).toContain(pid);
+      expect(await resumeProcesses(local, 'n1', [pid, 999_999_999])).toEqual([pid]);
+      expect((await listProcesses(local, 'n1')).find((p) => p.pid === pid)?.state).toBe('S');
+    } finally {
+      sleeper.kill('SIGKILL');
+    }
+  });
+});
+
+describe('rules and plans', () => {
+  it('builds iptables words for plain and probabilistic drops', () => {
+    expect(dropRuleArgs('C', [{ source: '10.0.0.2' }, { source: '10.0.0.3', probability: 0.3 }])).toEqual([
+      ['-A', 'C', '-s', '10.0.0.2', '-j', 'DROP'],
+      ['-A', 'C', '-s', '10.0.0.3', '-m', 'statistic', '--mode', 'random', '--probability', '0.3', '-j', 'DROP'],
+    ]);
+  });
+
+  it('plans loss per node (from every other node) and per link (both ends)', () => {
+    const nodes = ['n1', 'n2', 'n3'];
+    expect(lossPlan(nodes, { nodes: ['n2'] })).toEqual({ n2: ['n1', 'n3'] });
+    expect(lossPlan(nodes, { links: [['n1', 'n3']] })).toEqual({ n1: ['n3'], n3: ['n1'] });
+    expect(() => lossPlan(nodes, { links: [['n1', 'n9']] })).toThrow(/unknown node "n9"/);
+    expect(() => lossPlan(nodes, { links: [['n1', 'n1']] })).toThrow(/two different nodes/);
+  });
+});
+
+describe('heal state', () => {
+  it('writes, lists, reads and clears fault records; corrupt files are a UserError naming the file', async () => {
+    const dir = path.join(tmp, 'state');
+    const state = new HealState(dir);
+    expect(await state.pending()).toEqual([]);
+    await state.write('pause', { n1: [12] });
+    await state.write('partition', { nodes: ['n1'] });
+    expect(await state.pending()).toEqual(['partition', 'pause']);
+    expect(await state.read('pause')).toEqual({ n1: [12] });
+    await state.clear('pause');
+    await state.clear('pause');
+    expect(await state.pending()).toEqual(['partition']);
+    writeFileSync(path.join(dir, 'clock.json'), '{"nodes": [');
+    await expect(state.read('clock')).rejects.toThrow(UserError);
+    await expect(state.read('clock')).rejects.toThrow(/clock\.json: heal state is not valid JSON/);
+  });
+
+  it('healFromState refuses faults without a runtime record, heals nothing in an empty folder', async () => {
+    expect((await healFromState(path.join(tmp, 'empty'), silentLogger)).healed).toEqual([]);
+    await expect(healFromState(path.join(tmp, 'state'), silentLogger)).rejects.toThrow(/runtime\.json .* is missing/);
+  });
+});
+
+describe.skipIf(missing({ commands: ['faketime', 'date'] }))('clock offsets under libfaketime', () => {
+  it('formats libfaketime offsets', () => {
+    expect(faketimeSpec(1500)).toBe('+1.500');
+    expect(faketimeSpec(-200)).toBe('-0.200');
+    expect(faketimeSpec(0)).toBe('+0.000');
+  });
+
+  it('a libc program sees the offset written for its node; the controller clock does not', async () => {
+    await writeOffset(local, 'n1', -3000);
+    expect(readFileSync(clockEnv({ runtime: local }, 'n1').FAKETIME_TIMESTAMP_FILE!, 'utf8')).toBe('-3.000\n');
+    const m = await measureOffset(local, 'n1');
+    expect(Math.abs(m.offsetMs - -3000)).toBeLessThan(300);
+    await writeOffset(local, 'n1', 0);
+    expect(Math.abs((await measureOffset(local, 'n1')).offsetMs)).toBeLessThan(300);
+  });
+});
+
+describe('heal on signals', () => {
+  it('heals once on SIGTERM, ignores a second signal while healing, exits 143', async () => {
+    let heals = 0;
+    let release!: () => void;
+    const codes: number[] = [];
+    const uninstall = installHealOnSignals(
+      () => {
+        heals++;
+        return new Promise<void>((r) => (release = r));
+      },
+      { exit: (c) => codes.push(c) },
+    );
+    try {
+      process.emit('SIGTERM', 'SIGTERM');
+      process.emit('SIGINT', 'SIGINT');
+      expect(heals).toBe(1);
+      release();
+      await new Promise((r) => setTimeout(r, 10));
+      expect(codes).toEqual([143]);
+    } finally {
+      uninstall();
+    }
+  });
+
+  it('shared() runs concurrent calls once, and again after it finished', async () => {
+    let runs = 0;
+    const fn = shared(async () => {
+      runs++;
+      await new Promise((r) => setTimeout(r, 5));
+    });
+    await Promise.all([fn(), fn(), fn()]);
+    await fn();
+    expect(runs).toBe(2);
+  });
+});

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { simulate } from '../harness/generator/index.js';
+import type { Op } from '../harness/history/op.js';
+import { UserError } from '../harness/errors.js';
+import { composeNemeses, composePackages } from './compose.js';
+import type { Nemesis } from './nemesis.js';
+import { noopPackage } from './noop.js';
+import { feasibleShapes, nemesisPackage, parseNemesisNames, randomSkewMs } from './packages.js';
+import { seededRng } from '../harness/generator/rng.js';
+import { echoTarget } from './testing/echo-target.js';
+
+const SECOND = 1e9;
+
+/** The nemesis ops a package's generator emits in `seconds` of simulated time. */
+function schedule(names: string[], seed: number, seconds = 600, interval = 10) {
+  const pkg = nemesisPackage(names, { intervalSeconds: interval }, { nodeCount: 5, target: echoTarget() });
+  const sim = simulate(pkg.generator, { concurrency: 2, nemesis: true, seed, maxTimeNs: seconds * SECOND });
+  return { pkg, ops: sim.invocations.filter((o) => o.process === 'nemesis') };
+}
+
+const fs = (ops: Op[]) => ops.map((o) => o.f);
+
+describe('nemesis names', () => {
+  it('parses lists, ignores none, names the option and the known names on a typo', () => {
+    expect(parseNemesisNames('partition, kill,partition')).toEqual(['partition', 'kill']);
+    expect(parseNemesisNames(['clock', 'pause'])).toEqual(['clock', 'pause']);
+    expect(parseNemesisNames('none')).toEqual([]);
+    expect(() => parseNemesisNames('partition,parition')).toThrow(UserError);
+    expect(() => parseNemesisNames('parition')).toThrow(/--nemesis: unknown nemesis "parition"; known: partition, packet, kill, pause, clock/);
+  });
+});
+
+describe('package schedules (simulated clock)', () => {
+  for (const [name, start, stop] of [
+    ['partition', 'start-partition', 'stop-partition'],
+    ['packet', 'start-packet', 'stop-packet'],
+    ['kill', 'kill', 'start'],
+    ['pause', 'pause', 'resume'],
+  ] as const) {
+    it(`${name}: ${start} and ${stop} alternate, about one every interval, all on the nemesis`, () => {
+      const { pkg, ops } = schedule([name], 3);
+      expect(ops.length).toBeGreaterThan(30); // 600 s at a mean gap of 10 s: ~60
+      expect(ops.length).toBeLessThan(100);
+      ops.forEach((op, i) => expect(op.f).toBe(i % 2 === 0 ? start : stop));
+      expect(pkg.windows).toEqual([expect.objectContaining({ start, stop })]);
+      const final = simulate(pkg.finalGenerator, { concurrency: 1, nemesis: true });
+      expect(fs(final.invocations)).toEqual([stop]);
+    });
+  }
+
+  it('is deterministic for a seed and differs across seeds', () => {
+    const a = schedule(['partition', 'kill'], 11).ops.map((o) => [o.time, o.f, o.value]);
+    expect(schedule(['partition', 'kill'], 11).ops.map((o) => [o.time, o.f, o.value])).toEqual(a);
+    expect(schedule(['partition', 'kill'], 12).ops.map((o) => [o.time, o.f, o.value])).not.toEqual(a);
+  });
+
+  it('partition picks shapes that fit the cluster; explicit ones that do not are refused', () => {
+    const shapes = new Set(schedule(['partition'], 5).ops.filter((o) => o.f === 'start-partition').map((o) => (o.value as { shape: string }).shape));
+    expect([...shapes].sort()).toEqual(['bridge', 'halves', 'majorities-ring', 'one', 'random-halves']);
+    expect(feasibleShapes(3, undefined)).not.toContain('majorities-ring');
+    expect(feasibleShapes(5, echoTarget({ primaries: ['n1'] }))).toContain('primaries');
+    expect(() => nemesisPackage(['partition'], { intervalSeconds: 1, partition: { shapes: ['primaries'] } }, { target: echoTarget() })).toThrow(
+      /--partition-shapes/,
+    );
+  });
+
+  it('clock mixes bumps (within ±max), strobes and resets; final resets', () => {
+    const { pkg, ops } = schedule(['clock'], 9);
+    expect(new Set(fs(ops))).toEqual(new Set(['bump-clock', 'strobe-clock', 'reset-clock']));
+    for (const op of ops.filter((o) => o.f === 'bump-clock')) {
+      const ms = (op.value as { ms: number }).ms;
+      expect(Math.abs(ms)).toBeGreaterThanOrEqual(10);
+      expect(Math.abs(ms)).toBeLessThanOrEqual(5000);
+    }
+    expect(fs(simulate(pkg.finalGenerator, { concurrency: 1, nemesis: true }).invocations)).toEqual(['reset-clock']);
+  });
+
+  it('randomSkewMs stays within ±[10, max]', () => {
+    fc.assert(fc.property(fc.integer({ min: 10, max: 1e6 }), fc.integer(), (max, seed) => {
+      const ms = randomSkewMs(max, seededRng(seed));
+      expect(Math.abs(ms)).toBeGreaterThanOrEqual(10);
+      expect(Math.abs(ms)).toBeLessThanOrEqual(max);
+    }));
+  });
+
+  it('combined packages interleave every fault, and the final generator heals each in turn', () => {
+    const { pkg, ops } = schedule(['partition', 'packet', 'kill', 'pause', 'clock'], 1, 3600);
+    for (const f of ['start-partition', 'start-packet', 'kill', 'pause', 'bump-clock']) expect(fs(ops)).toContain(f);
+    expect(pkg.windows.map((w) => w.label)).toEqual(['partition', 'packet loss', 'kill', 'pause', 'clock skew']);
+    expect(fs(simulate(pkg.finalGenerator, { concurrency: 1, nemesis: true }).invocations)).toEqual([
+      'stop-partition', 'stop-packet', 'start', 'resume', 'reset-clock',
+    ]);
+    expect([...pkg.nemesis.fs].sort()).toEqual(
+      ['start-partition', 'stop-partition', 'start-packet', 'stop-packet', 'kill', 'start', 'pause', 'resume', 'bump-clock', 'strobe-clock', 'reset-clock'].sort(),
+    );
+  });
+
+  it('no names gives the noop package: no ops at all', () => {
+    const pkg = nemesisPackage([], { intervalSeconds: 5 });
+    expect(pkg).toBe(noopPackage);
+    expect(simulate(pkg.generator, { concurrency: 1, nemesis: true }).invocations).toEqual([]);
+  });
+
+  it('refuses bad options naming them', () => {
+    expect(() => nemesisPackage(['packet'], { intervalSeconds: 1, packet: { probability: 1.5 } })).toThrow(/--packet: loss probability/);
+    expect(() => nemesisPackage(['packet'], { intervalSeconds: 1, packet: { latencyMs: 20 } })).toThrow(/no netem/);
+    expect(() => nemesisPackage(['kill'], { intervalSeconds: 0 })).toThrow(/--nemesis-interval/);
+    const plain = { ...echoTarget(), kill: undefined } as never;
+    expect(() => nemesisPackage(['kill'], { intervalSeconds: 1 }, { target: plain })).toThrow(/cannot be killed/);
+  });
+});
+
+describe('composeNemeses', () => {
+  const fake = (name: string, fsList: string[], log: string[], failHeal = false): Nemesis => ({
+    name,
+    fs: fsList,
+    async setup() {},
+    async invoke(_c, op) {
+      log.push(`${name}:${op.f}`);
+      return { value: name };
+    },
+    async heal() {
+      log.push(`${name}:heal`);
+      if (failHeal) throw new Error(`${name} heal broke`);
+    },
+    async teardown() {},
+  });
+
+  it('routes by f, heals every nemesis even when one fails, and reports the failure', async () => {
+    const log: string[] = [];
+    const n = composeNemeses([fake('a', ['x'], log, true), fake('b', ['y'], log)]);
+    const ctx = {} as never;
+    expect(await n.invoke(ctx, { f: 'y' })).toEqual({ value: 'b' });
+    expect((await n.invoke(ctx, { f: 'z' })).error).toMatch(/no nemesis handles "z"/);
+    await expect(n.heal(ctx)).rejects.toThrow(/heal failed for a: a heal broke/);
+    expect(log).toEqual(['b:y', 'a:heal', 'b:heal']);
+  });
+
+  it('refuses two nemeses claiming one f', () => {
+    expect(() => composeNemeses([fake('a', ['x'], []), fake('b', ['x'], [])])).toThrow(/both handle "x"/);
+    expect(composePackages([])).toBe(noopPackage);
+  });
+});
