@@ -1,8 +1,11 @@
 /**
- * The options of `faultline test`, validated up front: a bad value is a
- * UserError naming the option.
+ * The options of `faultline test`: the config file's `test` section with the
+ * command-line flags merged over it (harness/config), plus defaults. Values
+ * were validated by the config loader; this fills in what is missing.
  */
-import { UserError } from '../errors.js';
+import { randomInt } from 'node:crypto';
+import type { Json } from '../history/op.js';
+import type { FaultlineConfig } from '../config/schema.js';
 
 export interface TestOptions {
   name: string;
@@ -11,60 +14,58 @@ export interface TestOptions {
   /** Nemesis package names; empty for no faults. */
   nemesis: string[];
   nemesisIntervalSeconds: number;
-  runtime: string;
-  nodeCount: number;
   concurrency: number;
   timeLimitSeconds: number;
   seed: number;
+  /** Ops per second across all clients; 0 means as fast as they go. */
+  rate: number;
+  resultsDir: string;
   /** Per-op timeout: a client op still running after it is recorded as info. */
   opTimeoutMs: number;
   /** After healing, how long to let the cluster recover before final reads. */
   recoverySeconds: number;
-  readMode: 'linearizable' | 'serializable';
-  resultsDir: string;
   /** Budget for the checker; past it the verdict is unknown. */
   checkTimeoutSeconds: number;
-  /** Ops per second across all clients; 0 means as fast as they go. */
-  rate: number;
+  targetOptions: Record<string, Json>;
+  workloadOptions: Record<string, Json>;
+  nemesisOptions: Record<string, Json>;
 }
 
-export const DEFAULT_TEST_OPTIONS = {
-  target: 'etcd',
-  workload: 'register',
-  nemesis: [] as string[],
-  nemesisIntervalSeconds: 10,
-  runtime: 'netns',
-  nodeCount: 5,
-  concurrency: 10,
-  timeLimitSeconds: 60,
-  opTimeoutMs: 5000,
-  recoverySeconds: 10,
-  readMode: 'linearizable',
-  resultsDir: 'results',
-  checkTimeoutSeconds: 120,
-  rate: 0,
-} satisfies Partial<TestOptions>;
-
-export function positiveNumber(option: string, value: unknown, { integer = false, min = 0 } = {}): number {
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
-    throw new UserError(`expected ${integer ? 'a whole number' : 'a number'} >= ${min}, got ${JSON.stringify(value)}`, {
-      where: `--${option}`,
-    });
-  }
-  return n;
+/** Options of the run itself that live only on the command line. */
+export interface RunFlags {
+  opTimeoutMs?: number;
+  recoverySeconds?: number;
+  checkTimeoutSeconds?: number;
 }
 
-export function oneOf<T extends string>(option: string, value: unknown, allowed: readonly T[]): T {
-  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  throw new UserError(`expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`, { where: `--${option}` });
+export function resolveTestOptions(config: FaultlineConfig, flags: RunFlags = {}): TestOptions {
+  const t = config.test;
+  const target = t.target ?? 'etcd';
+  const workload = t.workload ?? 'register';
+  return {
+    name: t.name ?? `${target}-${workload}`,
+    target,
+    workload,
+    nemesis: t.nemesis ?? [],
+    nemesisIntervalSeconds: t.nemesisIntervalSeconds ?? 10,
+    concurrency: t.concurrency ?? 10,
+    timeLimitSeconds: t.timeLimitSeconds ?? 60,
+    seed: t.seed ?? randomInt(1, 2 ** 31 - 1),
+    rate: t.rate ?? 0,
+    resultsDir: t.resultsDir ?? 'results',
+    opTimeoutMs: flags.opTimeoutMs ?? 5_000,
+    recoverySeconds: flags.recoverySeconds ?? 10,
+    checkTimeoutSeconds: flags.checkTimeoutSeconds ?? 300,
+    targetOptions: t.targetOptions ?? {},
+    workloadOptions: t.workloadOptions ?? {},
+    nemesisOptions: t.nemesisOptions ?? {},
+  };
 }
 
-/** "partition,kill" or ["partition", "kill"] -> ["partition", "kill"]; "none" or "" -> []. */
-export function nemesisList(value: unknown): string[] {
-  const parts = (Array.isArray(value) ? value : [value ?? ''])
-    .flatMap((v) => String(v).split(','))
-    .map((s) => s.trim())
-    .filter((s) => s !== '' && s !== 'none');
-  return [...new Set(parts)];
+/** The node names a runtime config will bring up (for the test record before `up`). */
+export function plannedNodeCount(config: FaultlineConfig): number {
+  const r = config.runtime;
+  const nodes = r.kind === 'ssh' ? r.ssh?.nodes : r.kind === 'docker' ? r.docker.nodes : r.netns.nodes;
+  if (Array.isArray(nodes)) return nodes.length;
+  return typeof nodes === 'number' ? nodes : 5;
 }

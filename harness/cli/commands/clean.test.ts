@@ -19,7 +19,7 @@ const needs = missing({ root: true, commands: ['ip'] });
 const RUN = `
 import { createNetnsRuntime } from './harness/runtime/netns/index.js';
 import { silentLogger } from './harness/log.js';
-const rt = createNetnsRuntime({ name: 't3k', nodes: 2, subnet: '10.231.1.0/24', stateDir: '${STATE_DIR}' }, silentLogger);
+const rt = createNetnsRuntime({ name: 't3k', nodes: 2, subnet: '10.231.1.0/24', stateDir: '${STATE_DIR}', removeNodeDirs: true }, silentLogger);
 await rt.up();
 const { pid } = await rt.startDaemon('n1', { name: 'sleeper', argv: ['sleep', '1000'] });
 console.log('pid ' + pid);
@@ -29,6 +29,7 @@ setInterval(() => {}, 1000);
 describe.skipIf(needs)('faultline clean', () => {
   afterAll(async () => {
     await runClean({ name: 't3k', force: true, stateDir: STATE_DIR }, silentLogger);
+    await rm('/var/lib/faultline/t3k', { recursive: true, force: true });
   });
 
   it('needs --name or --all (exit 254 from the CLI)', async () => {

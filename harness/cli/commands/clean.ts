@@ -16,6 +16,7 @@ import { EXIT, UserError } from '../../errors.js';
 import { consoleLogger, type Logger } from '../../log.js';
 import { CLUSTER_LABEL, OWNER_LABEL, removeDockerCluster } from '../../runtime/docker/index.js';
 import { cleanNetns, type CleanReport } from '../../runtime/netns/clean.js';
+import { pidAlive } from '../../runtime/netns/state.js';
 import type { FaultlineCommand } from '../command.js';
 
 export interface CleanArgs {
@@ -84,12 +85,7 @@ function ownerAlive(label: string): boolean {
   const [host, pidText] = label.split(':');
   const pid = Number(pidText);
   if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return pidAlive(pid);
 }
 
 export const cleanCommand: FaultlineCommand = (setExit) => ({

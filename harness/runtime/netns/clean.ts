@@ -1,6 +1,7 @@
 /**
  * Removes what a killed run left behind: for `faultline clean`.
  */
+import { rm } from 'node:fs/promises';
 import type { Logger } from '../../log.js';
 import { hostLinkName, hubNamespaceName, NETNS_DEFAULTS } from './layout.js';
 import { destroyNetwork, linkExists, listNamespaces } from './network.js';
@@ -45,6 +46,8 @@ export async function cleanNetns(options: CleanNetnsOptions, log: Logger): Promi
       continue;
     }
     await destroyNetwork(state.layout, log);
+    // Node directories go only when the run asked for that (they may hold the logs of the crash).
+    if (state.layout.removeNodeDirs) await rm(state.layout.clusterDir, { recursive: true, force: true });
     await removeState(stateDir, cluster);
     report.removed.push(`netns cluster ${cluster}: namespaces ${[state.layout.hubNamespace, ...state.layout.nodes.map((n) => n.namespace)].join(' ')}`);
   }

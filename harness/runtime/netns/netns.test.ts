@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../errors.js';
@@ -17,7 +18,7 @@ const needs = missing({ root: true, commands: ['ip', 'iptables', 'perl', 'bash',
 describe.skipIf(needs)('netns runtime', () => {
   runtimeContract(
     'netns',
-    async () => createNetnsRuntime({ name: 't3c', nodes: 3, subnet: '10.231.1.0/24', stateDir: STATE_DIR }, silentLogger),
+    async () => createNetnsRuntime({ name: 't3c', nodes: 3, subnet: '10.231.1.0/24', stateDir: STATE_DIR, removeNodeDirs: true }, silentLogger),
     { leftovers: (marker) => netnsLeftovers('t3c', marker, STATE_DIR) },
   );
 
@@ -33,7 +34,7 @@ describe.skipIf(needs)('netns runtime', () => {
       const policyAndForwarding = async () =>
         `${(await runLocal(['iptables', '-w', '-S', 'FORWARD'])).stdout.split('\n')[0]} ${await readFile('/proc/sys/net/ipv4/ip_forward', 'utf8')}`;
       const before = await policyAndForwarding();
-      const rt = createNetnsRuntime({ name: 't3l', nodes: 2, subnet: '10.231.1.0/24', stateDir: STATE_DIR }, silentLogger);
+      const rt = createNetnsRuntime({ name: 't3l', nodes: 2, subnet: '10.231.1.0/24', stateDir: STATE_DIR, removeNodeDirs: true }, silentLogger);
       await rt.up();
       await rt.exec('n1', ['iptables', '-w', '-A', 'INPUT', '-s', '10.231.1.3', '-j', 'DROP']);
       expect((await rt.exec('n1', ['iptables-save'])).stdout).toContain('10.231.1.3');
@@ -45,11 +46,11 @@ describe.skipIf(needs)('netns runtime', () => {
     });
 
     it('up clears stale leftovers of its own name, and clean removes what a killed run left', async () => {
-      const first = createNetnsRuntime({ name: 't3l', nodes: 2, subnet: '10.231.1.0/24', stateDir: STATE_DIR }, silentLogger);
+      const first = createNetnsRuntime({ name: 't3l', nodes: 2, subnet: '10.231.1.0/24', stateDir: STATE_DIR, removeNodeDirs: true }, silentLogger);
       await first.up();
       await first.startDaemon('n1', { name: 'orphan', argv: ['sleep', '1000'] });
       // A second run of the same name (as after a crash) starts from a clean slate.
-      const second = createNetnsRuntime({ name: 't3l', nodes: 3, subnet: '10.231.1.0/24', stateDir: STATE_DIR }, silentLogger);
+      const second = createNetnsRuntime({ name: 't3l', nodes: 3, subnet: '10.231.1.0/24', stateDir: STATE_DIR, removeNodeDirs: true }, silentLogger);
       expect((await second.up()).map((n) => n.name)).toEqual(['n1', 'n2', 'n3']);
       expect(await second.daemonRunning('n1', 'orphan')).toBe(false);
       expect(await readState(STATE_DIR, 't3l')).toBeDefined();
@@ -57,10 +58,11 @@ describe.skipIf(needs)('netns runtime', () => {
       const report = await cleanNetns({ all: true, stateDir: STATE_DIR }, silentLogger);
       expect(report.removed.join('\n')).toContain('t3l');
       expect(await netnsLeftovers('t3l', undefined, STATE_DIR)).toEqual([]);
+      expect(existsSync('/var/lib/faultline/t3l')).toBe(false); // removeNodeDirs was recorded in the state
     });
 
     it('down kills every process in the namespaces, paused ones too', async () => {
-      const rt = createNetnsRuntime({ name: 't3l', nodes: 2, subnet: '10.231.1.0/24', stateDir: STATE_DIR }, silentLogger);
+      const rt = createNetnsRuntime({ name: 't3l', nodes: 2, subnet: '10.231.1.0/24', stateDir: STATE_DIR, removeNodeDirs: true }, silentLogger);
       await rt.up();
       const { pid } = await rt.startDaemon('n2', { name: 'paused', argv: ['sleep', '1000'] });
       await rt.signalDaemon('n2', 'paused', 'SIGSTOP');
@@ -82,7 +84,7 @@ describe.skipIf(needs)('netns runtime', () => {
     it('refuses a subnet that the host already uses', async () => {
       const hostAddr = (await runLocal(['ip', '-4', '-o', 'addr', 'show', 'scope', 'global'])).stdout.match(/inet (\d+\.\d+\.\d+)\.\d+\/(\d+)/);
       if (!hostAddr) return; // no global IPv4 address on this host: nothing to collide with
-      const rt = createNetnsRuntime({ name: 't3m', nodes: 2, subnet: `${hostAddr[1]}.0/24`, stateDir: STATE_DIR }, silentLogger);
+      const rt = createNetnsRuntime({ name: 't3m', nodes: 2, subnet: `${hostAddr[1]}.0/24`, stateDir: STATE_DIR, removeNodeDirs: true }, silentLogger);
       await expect(rt.up()).rejects.toThrow(UserError);
       expect(await netnsLeftovers('t3m', undefined, STATE_DIR)).toEqual([]);
     });

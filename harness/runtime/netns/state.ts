@@ -55,9 +55,13 @@ export async function removeState(stateDir: string, cluster: string): Promise<vo
  * (a killed faultline its parent has not reaped yet) is not alive.
  */
 export function ownerAlive(state: NetnsState): boolean {
-  if (state.ownerPid === process.pid) return false;
+  return state.ownerPid !== process.pid && pidAlive(state.ownerPid);
+}
+
+/** True when the pid names a live process on this host (not a zombie). */
+export function pidAlive(pid: number): boolean {
   try {
-    const stat = readFileSync(`/proc/${state.ownerPid}/stat`, 'utf8');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
   } catch {
     return false;

@@ -66,7 +66,7 @@ describe.skipIf(needs)('ssh runtime', () => {
       ].join('\n'),
     );
     execFileSync('mkdir', ['-p', '/run/sshd']); // sshd's privilege separation directory
-    cluster = createNetnsRuntime({ name: 't3s', nodes: 3, subnet: '10.231.5.0/24', stateDir: STATE_DIR }, silentLogger);
+    cluster = createNetnsRuntime({ name: 't3s', nodes: 3, subnet: '10.231.5.0/24', stateDir: STATE_DIR, removeNodeDirs: true }, silentLogger);
     for (const n of await cluster.up()) {
       await cluster.startDaemon(n.name, {
         name: 'sshd',

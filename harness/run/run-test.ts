@@ -1,0 +1,257 @@
+/**
+ * The lifecycle of `faultline test`: stand up the cluster, run the workload
+ * under faults, record the history, heal, check, store the results.
+ *
+ *   up nodes -> install + start the SUT -> nemesis setup -> interpreter
+ *   (main phase, heal, recovery, final reads) -> heal -> collect logs
+ *   -> tear down -> check -> results.json + report.html
+ *
+ * Every step that changes the cluster pushes its undo onto a CleanupStack,
+ * which runs on normal exit, on error and after Ctrl-C / SIGTERM (the first
+ * signal stops the workload; healing and teardown then run as usual).
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { safeCheck } from '../../checkers/checker.js';
+import { clockEnv, healStateDir, nemesisPackage, noopPackage, parseNemesisNames } from '../../nemesis/index.js';
+import type { NemesisContext, NemesisPackage } from '../../nemesis/nemesis.js';
+import { getTarget } from '../../targets/index.js';
+import { hasClockSensitivity, type Target, type TargetContext } from '../../targets/target.js';
+import { getWorkload } from '../../workloads/index.js';
+import type { Workload, WorkloadOptions } from '../../workloads/workload.js';
+import type { FaultlineConfig } from '../config/schema.js';
+import { UserError } from '../errors.js';
+import { seededRng } from '../generator/rng.js';
+import type { History, Json } from '../history/op.js';
+import { openHistoryWriter } from '../history/writer.js';
+import { runInterpreter, testGenerator } from '../interpreter/index.js';
+import type { Logger } from '../log.js';
+import { writeRunReport } from '../report/write.js';
+import type { RunResults, TestRecord } from '../results/results.js';
+import { createRunDir, RUN_FILES, writeResults, writeTestRecord } from '../results/store.js';
+import { createRuntime } from '../runtime/create.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { CleanupStack } from './cleanup.js';
+import { faultWindows } from './fault-windows.js';
+import { teeLogger } from './file-logger.js';
+import { plannedNodeCount, type TestOptions } from './options.js';
+import { countCompletions } from './stats.js';
+import { statusLine } from './status.js';
+
+export interface RunOutcome {
+  runDir: string;
+  results: RunResults;
+  /** True when Ctrl-C / SIGTERM cut the run short. */
+  aborted: boolean;
+}
+
+/** Everything a run needs, resolved and validated before anything is created. */
+interface Plan {
+  target: Target;
+  workload: Workload;
+  workloadOptions: WorkloadOptions;
+  nemesisNames: string[];
+  cluster: string;
+}
+
+function plan(config: FaultlineConfig, options: TestOptions): Plan {
+  const target = getTarget(options.target);
+  const workload = getWorkload(options.workload);
+  if (!target.workloads.includes(workload.name)) {
+    throw new UserError(
+      `target ${target.name} has no client for workload ${workload.name} (it has: ${target.workloads.join(', ')})`,
+      { where: '--workload' },
+    );
+  }
+  const r = config.runtime;
+  const cluster = r.kind === 'docker' ? (r.docker.name ?? 'faultline') : r.kind === 'netns' ? (r.netns.name ?? 'faultline') : `ssh-${options.name}`;
+  return {
+    target,
+    workload,
+    workloadOptions: { concurrency: options.concurrency, rate: options.rate, ...options.workloadOptions },
+    nemesisNames: parseNemesisNames(options.nemesis),
+    cluster,
+  };
+}
+
+function buildNemesis(p: Plan, options: TestOptions, nodeCount: number): NemesisPackage {
+  if (p.nemesisNames.length === 0) return noopPackage;
+  return nemesisPackage(
+    p.nemesisNames,
+    { intervalSeconds: options.nemesisIntervalSeconds, ...options.nemesisOptions },
+    { target: p.target, nodeCount },
+  );
+}
+
+export async function runTest(config: FaultlineConfig, options: TestOptions, log: Logger): Promise<RunOutcome> {
+  const p = plan(config, options);
+  const nodeCount = plannedNodeCount(config);
+  const pkg = buildNemesis(p, options, nodeCount);
+  const runtime = createRuntime(config.runtime, log);
+
+  const record: TestRecord = {
+    name: options.name,
+    target: p.target.name,
+    workload: p.workload.name,
+    nemesis: p.nemesisNames,
+    runtime: runtime.kind,
+    nodes: [],
+    concurrency: options.concurrency,
+    timeLimitSeconds: options.timeLimitSeconds,
+    seed: options.seed,
+    startedAt: new Date().toISOString(),
+    options: JSON.parse(JSON.stringify({ ...options, runtime: config.runtime })) as Record<string, Json>,
+  };
+  const runDir = await createRunDir(options.resultsDir, record);
+  const runLog = teeLogger(join(runDir, RUN_FILES.log), log);
+  runLog.info(`run folder ${runDir}; seed ${options.seed}`);
+
+  const abort = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (abort.signal.aborted) {
+      runLog.warn(`${signal} again: still healing and tearing down, please wait`);
+      return;
+    }
+    runLog.warn(`${signal}: stopping the workload; faults will be healed and nodes torn down`);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const cleanup = new CleanupStack(runLog);
+  const rng = seededRng(options.seed);
+  const status = statusLine({ timeLimitSeconds: options.timeLimitSeconds });
+  let history: History = [];
+  try {
+    const nodes = await runtime.up();
+    cleanup.push('tear down the nodes', () => runtime.down());
+    record.nodes = nodes.map((n) => n.name);
+    await writeTestRecord(runDir, record);
+    runLog.info(`nodes up (${runtime.kind}): ${nodes.map((n) => `${n.name} ${n.address}`).join(', ')}`);
+
+    const useClock = p.nemesisNames.includes('clock');
+    const targetCtx: TargetContext = {
+      runtime,
+      nodes,
+      log: runLog,
+      options: options.targetOptions,
+      nodeEnv: (node) => (useClock ? clockEnv({ runtime }, node) : {}),
+    };
+    await Promise.all(nodes.map((n) => p.target.install(targetCtx, n.name)));
+    cleanup.push(`stop ${p.target.name} and collect its logs`, async () => {
+      await collectLogs(runtime, p.target, targetCtx, runDir, runLog);
+      await Promise.all(nodes.map((n) => p.target.teardown(targetCtx, n.name)));
+    });
+    await Promise.all(nodes.map((n) => p.target.setup(targetCtx, n.name)));
+    await p.target.awaitReady(targetCtx, 60_000);
+    runLog.info(`${p.target.name} is ready on ${nodes.length} nodes`);
+
+    const nemesisCtx: NemesisContext = {
+      runtime,
+      target: p.target,
+      targetCtx,
+      log: runLog,
+      stateDir: healStateDir(p.cluster),
+      rng,
+      runtimeOptions: JSON.parse(JSON.stringify(config.runtime)) as Json,
+    };
+    await pkg.nemesis.setup(nemesisCtx);
+    cleanup.push('heal every fault', async () => {
+      await pkg.nemesis.heal(nemesisCtx);
+      await pkg.nemesis.teardown(nemesisCtx);
+    });
+
+    const writer = await openHistoryWriter(join(runDir, RUN_FILES.history));
+    cleanup.push('close the history', () => writer.close());
+    const generator = testGenerator({
+      client: p.workload.generator(p.workloadOptions),
+      nemesis: pkg.generator,
+      nemesisFinal: pkg.finalGenerator,
+      timeLimitSeconds: options.timeLimitSeconds,
+      recoverySeconds: options.recoverySeconds,
+      clientFinal: p.workload.finalGenerator(p.workloadOptions),
+    });
+    status.start();
+    const outcome = await runInterpreter({
+      generator,
+      concurrency: options.concurrency,
+      makeClient: () => p.target.client(p.workload.name, targetCtx),
+      nodeFor: (thread) => nodes[thread % nodes.length]!,
+      nemesis: { invoke: (op) => pkg.nemesis.invoke(nemesisCtx, op) },
+      writer,
+      rng,
+      opTimeoutMs: options.opTimeoutMs,
+      signal: abort.signal,
+      onOp: (op) => status.record(op),
+      log: runLog,
+    });
+    status.stop();
+    history = outcome.history;
+    runLog.info(`workload done: ${history.length} history entries${outcome.aborted ? ' (aborted)' : ''}`);
+  } catch (err) {
+    status.stop();
+    runLog.error(`run failed: ${err instanceof Error ? err.message : String(err)}`);
+    throw err;
+  } finally {
+    await cleanup.run();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+
+  const results = await checkRun(p, pkg, history, options, runLog);
+  await writeResults(runDir, results);
+  await writeReportSafely(runDir, runLog);
+  await runLog.close();
+  return { runDir, results, aborted: abort.signal.aborted };
+}
+
+/** Checks a history with the workload's checker; a checker that throws gives unknown. */
+async function checkRun(p: Plan, pkg: NemesisPackage, history: History, options: TestOptions, log: Logger): Promise<RunResults> {
+  const started = Date.now();
+  const checker = p.workload.checker(p.workloadOptions);
+  const result = await safeCheck(checker, history, { timeoutMs: options.checkTimeoutSeconds * 1000 });
+  log.info(`checked ${history.length} history entries in ${Date.now() - started} ms: ${String(result.valid)}`);
+  const warnings = [...(pkg.nemesis.warnings?.() ?? [])];
+  if (p.nemesisNames.includes('clock') && hasClockSensitivity(p.target) && p.target.ignoresFaketime) {
+    const note = `clock skew had no effect on ${p.target.name}: ${p.target.ignoresFaketime}`;
+    if (!warnings.some((w) => w.includes(p.target.name))) warnings.push(note);
+  }
+  const last = history.at(-1);
+  return {
+    valid: result.valid,
+    checker: result,
+    stats: {
+      ops: history.length,
+      counts: countCompletions(history),
+      durationSeconds: last ? last.time / 1e9 : 0,
+    },
+    faults: faultWindows(history, pkg.windows),
+    warnings,
+  };
+}
+
+/** Copies the SUT's logs into nodes/<node>/; a missing log is noted, not fatal. */
+async function collectLogs(runtime: Runtime, target: Target, ctx: TargetContext, runDir: string, log: Logger): Promise<void> {
+  await Promise.all(
+    runtime.nodes().map(async (node) => {
+      const dir = join(runDir, RUN_FILES.nodes, node.name);
+      await mkdir(dir, { recursive: true });
+      for (const file of target.logFiles(ctx, node.name)) {
+        const local = join(dir, file.split('/').pop() ?? 'log');
+        try {
+          await runtime.copyFrom(node.name, file, local);
+        } catch (err) {
+          log.warn(`could not copy ${file} from ${node.name}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+    }),
+  );
+}
+
+async function writeReportSafely(runDir: string, log: Logger): Promise<void> {
+  try {
+    await writeRunReport(runDir);
+  } catch (err) {
+    log.error(`could not write the report: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
