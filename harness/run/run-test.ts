@@ -46,15 +46,14 @@ export interface RunOutcome {
 }
 
 /** Everything a run needs, resolved and validated before anything is created. */
-interface Plan {
+export interface Plan {
   target: Target;
   workload: Workload;
   workloadOptions: WorkloadOptions;
   nemesisNames: string[];
-  cluster: string;
 }
 
-function plan(config: FaultlineConfig, options: TestOptions): Plan {
+export function planRun(options: TestOptions): Plan {
   const target = getTarget(options.target);
   const workload = getWorkload(options.workload);
   if (!target.workloads.includes(workload.name)) {
@@ -63,18 +62,16 @@ function plan(config: FaultlineConfig, options: TestOptions): Plan {
       { where: '--workload' },
     );
   }
-  const r = config.runtime;
-  const cluster = r.kind === 'docker' ? (r.docker.name ?? 'faultline') : r.kind === 'netns' ? (r.netns.name ?? 'faultline') : `ssh-${options.name}`;
   return {
     target,
     workload,
     workloadOptions: { concurrency: options.concurrency, rate: options.rate, ...options.workloadOptions },
     nemesisNames: parseNemesisNames(options.nemesis),
-    cluster,
   };
 }
 
-function buildNemesis(p: Plan, options: TestOptions, nodeCount: number): NemesisPackage {
+/** The nemesis package for a plan (building it touches no node). */
+export function buildNemesis(p: Plan, options: TestOptions, nodeCount: number): NemesisPackage {
   if (p.nemesisNames.length === 0) return noopPackage;
   return nemesisPackage(
     p.nemesisNames,
@@ -83,8 +80,16 @@ function buildNemesis(p: Plan, options: TestOptions, nodeCount: number): Nemesis
   );
 }
 
+/** The name heal state is filed under, so `faultline heal` finds it. */
+function clusterName(config: FaultlineConfig, options: TestOptions): string {
+  const r = config.runtime;
+  if (r.kind === 'docker') return r.docker.name ?? 'faultline';
+  if (r.kind === 'netns') return r.netns.name ?? 'faultline';
+  return `ssh-${options.name}`;
+}
+
 export async function runTest(config: FaultlineConfig, options: TestOptions, log: Logger): Promise<RunOutcome> {
-  const p = plan(config, options);
+  const p = planRun(options);
   const nodeCount = plannedNodeCount(config);
   const pkg = buildNemesis(p, options, nodeCount);
   const runtime = createRuntime(config.runtime, log);
@@ -151,7 +156,7 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
       target: p.target,
       targetCtx,
       log: runLog,
-      stateDir: healStateDir(p.cluster),
+      stateDir: healStateDir(clusterName(config, options)),
       rng,
       runtimeOptions: JSON.parse(JSON.stringify(config.runtime)) as Json,
     };
@@ -206,7 +211,7 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
 }
 
 /** Checks a history with the workload's checker; a checker that throws gives unknown. */
-async function checkRun(p: Plan, pkg: NemesisPackage, history: History, options: TestOptions, log: Logger): Promise<RunResults> {
+export async function checkRun(p: Plan, pkg: NemesisPackage, history: History, options: TestOptions, log: Logger): Promise<RunResults> {
   const started = Date.now();
   const checker = p.workload.checker(p.workloadOptions);
   const result = await safeCheck(checker, history, { timeoutMs: options.checkTimeoutSeconds * 1000 });
@@ -248,7 +253,7 @@ async function collectLogs(runtime: Runtime, target: Target, ctx: TargetContext,
   );
 }
 
-async function writeReportSafely(runDir: string, log: Logger): Promise<void> {
+export async function writeReportSafely(runDir: string, log: Logger): Promise<void> {
   try {
     await writeRunReport(runDir);
   } catch (err) {

@@ -1,11 +1,49 @@
-import { UserError } from '../../errors.js';
+/**
+ * `faultline analyze RUN_DIR`: re-checks a stored run with the checker of its
+ * workload (e.g. after a checker fix, or with a longer budget), rewriting
+ * results.json and report.html. Exit codes as for `faultline check`.
+ */
+import { join } from 'node:path';
+import { EXIT, UserError } from '../../errors.js';
+import { readHistoryFile } from '../../history/read.js';
+import { consoleLogger } from '../../log.js';
+import { RUN_FILES, readTestRecord, writeResults } from '../../results/store.js';
+import type { TestOptions } from '../../run/options.js';
+import { buildNemesis, checkRun, planRun, writeReportSafely } from '../../run/run-test.js';
+import { describeAnomaly, verdictWord } from '../../run/summary.js';
 import type { FaultlineCommand } from '../command.js';
+import { positiveOption } from '../options.js';
 
-// Placeholder while the command is being built (see the open issues).
-export const analyzeCommand: FaultlineCommand = () => ({
-  command: 'analyze',
-  describe: '(not built yet)',
-  handler: () => {
-    throw new UserError('`faultline analyze` is not built yet');
+export const analyzeCommand: FaultlineCommand = (setExit) => ({
+  command: 'analyze <run>',
+  describe: 'Re-check a stored run (a results/<name>/<time> folder, or results/latest)',
+  builder: (yargs) =>
+    yargs
+      .positional('run', { describe: 'run folder', type: 'string', demandOption: true })
+      .option('check-timeout', { describe: 'seconds the checker may search before answering unknown', type: 'string' }),
+  handler: async (args) => {
+    const runDir = String(args.run);
+    const log = consoleLogger();
+    const record = await readTestRecord(runDir);
+    const stored = record.options as unknown as Partial<TestOptions>;
+    if (typeof stored?.workload !== 'string' || typeof stored.target !== 'string') {
+      throw new UserError('test.json has no target / workload options', { where: join(runDir, RUN_FILES.test) });
+    }
+    const options = { ...stored, nemesis: record.nemesis } as TestOptions;
+    const timeout = positiveOption(args.checkTimeout as string | undefined, '--check-timeout', 'seconds', 1);
+    if (timeout !== undefined) options.checkTimeoutSeconds = timeout;
+
+    const plan = planRun(options);
+    const pkg = buildNemesis(plan, options, record.nodes.length);
+    const { history } = await readHistoryFile(join(runDir, RUN_FILES.history), { format: 'jsonl' });
+    const results = await checkRun(plan, pkg, history, options, log);
+    await writeResults(runDir, results);
+    await writeReportSafely(runDir, log);
+
+    process.stdout.write(`${verdictWord(results.valid)}  ${record.name} (${history.length} history entries)\n`);
+    const anomaly = describeAnomaly(results.checker);
+    if (anomaly) process.stdout.write(`  ${anomaly}\n`);
+    process.stdout.write(`  report: ${join(runDir, RUN_FILES.report)}\n`);
+    setExit(results.valid === true ? EXIT.valid : results.valid === false ? EXIT.invalid : EXIT.unknown);
   },
 });

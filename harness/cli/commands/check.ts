@@ -18,6 +18,7 @@ import type { Json } from '../../history/op.js';
 import { HISTORY_FORMATS, readHistoryFile, type HistoryFormat, type LoadedHistory } from '../../history/read.js';
 import { writeCheckReport } from '../../report/write.js';
 import type { FaultlineCommand } from '../command.js';
+import { positiveOption } from '../options.js';
 
 export interface CheckArgs {
   files: string[];
@@ -230,14 +231,4 @@ function parseInitial(text: string | undefined): Json | undefined {
       cause: err,
     });
   }
-}
-
-/** A positive number option scaled to ms or bytes, or undefined when not given. Throws UserError naming the option. */
-function positiveOption(text: string | undefined, name: string, unit: string, scale: number): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) {
-    throw new UserError(`must be a positive number of ${unit}, got ${JSON.stringify(text)}`, { where: name });
-  }
-  return value * scale;
 }

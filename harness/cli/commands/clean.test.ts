@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
+import { UserError } from '../../errors.js';
 import { silentLogger } from '../../log.js';
 import { waitUntil } from '../../runtime/contract.js';
 import { netnsLeftovers } from '../../runtime/netns/leftovers.js';
-import { runLocal } from '../../runtime/netns/run-local.js';
 import { stateFile } from '../../runtime/netns/state.js';
 import { missing } from '../../testing/requirements.js';
 import { runClean } from './clean.js';
@@ -32,10 +32,10 @@ describe.skipIf(needs)('faultline clean', () => {
     await rm('/var/lib/faultline/t3k', { recursive: true, force: true });
   });
 
-  it('needs --name or --all (exit 254 from the CLI)', async () => {
-    const r = await runLocal(['node', 'bin/faultline.js', 'clean'], { cwd: process.cwd() });
-    expect(r.exitCode).toBe(254);
-    expect(r.stderr).toContain('--name NAME');
+  it('needs --name or --all, and a plain cluster name (UserError: exit 254)', async () => {
+    await expect(runClean({}, silentLogger)).rejects.toThrow(UserError);
+    await expect(runClean({}, silentLogger)).rejects.toThrow('--name NAME');
+    await expect(runClean({ name: '../etc' }, silentLogger)).rejects.toThrow(/^--name: not a cluster name/);
   });
 
   it('removes what a SIGKILLed run left, and leaves a live run alone without --force', async () => {

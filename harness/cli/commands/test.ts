@@ -1,11 +1,95 @@
-import { UserError } from '../../errors.js';
+/**
+ * `faultline test`: a whole run against a real cluster (see harness/run/run-test.ts).
+ * Prints the verdict, the anomaly in a few words and the results folder.
+ * Exit code: 0 valid, 1 invalid, 2 unknown, 254 bad flags or config, 255 crash;
+ * 130 when interrupted with Ctrl-C (after healing and tearing down).
+ */
+import { EXIT } from '../../errors.js';
+import { consoleLogger } from '../../log.js';
+import { loadConfig, mergeFlags, type ConfigFlags } from '../../config/load.js';
+import { resolveTestOptions } from '../../run/options.js';
+import { runTest } from '../../run/run-test.js';
+import { describeAnomaly, verdictWord } from '../../run/summary.js';
+import { positiveOption } from '../options.js';
 import type { FaultlineCommand } from '../command.js';
 
-// Placeholder while the command is being built (see the open issues).
-export const testCommand: FaultlineCommand = () => ({
+interface TestArgs extends ConfigFlags {
+  config?: string;
+  readMode?: string;
+  opTimeout?: string;
+  recoveryTime?: string;
+  checkTimeout?: string;
+  verbose?: boolean;
+}
+
+export const testCommand: FaultlineCommand = (setExit) => ({
   command: 'test',
-  describe: '(not built yet)',
-  handler: () => {
-    throw new UserError('`faultline test` is not built yet');
+  describe: 'Run a workload against a real cluster under faults, then check the history',
+  builder: (yargs) =>
+    yargs
+      .option('config', { describe: 'config file (default: faultline.config.yaml or .json here)', type: 'string' })
+      .option('target', { describe: 'system under test', type: 'string' })
+      .option('workload', { describe: 'register, cas-register or set', type: 'string' })
+      .option('nemesis', { describe: 'faults, comma-separated: partition,packet,kill,pause,clock (or none)', type: 'string' })
+      .option('nemesis-interval', { describe: 'mean seconds between fault operations', type: 'number' })
+      .option('time-limit', { describe: 'seconds of workload', type: 'number' })
+      .option('concurrency', { describe: 'client workers', type: 'number' })
+      .option('nodes', { describe: 'node count (netns, docker) or comma-separated hosts (ssh)', type: 'string' })
+      .option('seed', { describe: 'random seed (the same seed gives the same schedule)', type: 'number' })
+      .option('rate', { describe: 'client ops per second in total (0: as fast as possible)', type: 'number' })
+      .option('runtime', { describe: 'where nodes live', choices: ['netns', 'docker', 'ssh'] })
+      .option('cluster', { describe: 'cluster name (prefix of namespaces / containers)', type: 'string' })
+      .option('subnet', { describe: 'IPv4 subnet for the nodes (netns, docker)', type: 'string' })
+      .option('ssh-user', { describe: 'ssh user (ssh runtime)', type: 'string' })
+      .option('ssh-key', { describe: 'ssh private key file (ssh runtime)', type: 'string' })
+      .option('name', { describe: 'test name (results/<name>/...)', type: 'string' })
+      .option('results-dir', { describe: 'where runs are stored', type: 'string' })
+      .option('read-mode', { describe: 'etcd reads: linearizable or serializable', choices: ['linearizable', 'serializable'] })
+      .option('op-timeout', { describe: 'seconds before a client op is recorded as info (indeterminate)', type: 'string' })
+      .option('recovery-time', { describe: 'seconds to let the cluster recover after healing, before final reads', type: 'string' })
+      .option('check-timeout', { describe: 'seconds the checker may search before answering unknown', type: 'string' })
+      .option('verbose', { describe: 'debug log lines', type: 'boolean', default: false }),
+  handler: async (args) => {
+    const argv = args as TestArgs;
+    const log = consoleLogger(argv.verbose ? 'debug' : 'info');
+    const flags: ConfigFlags = {
+      runtime: argv.runtime,
+      nodes: argv.nodes === undefined ? undefined : /^\d+$/.test(String(argv.nodes)) ? Number(argv.nodes) : argv.nodes,
+      cluster: argv.cluster,
+      subnet: argv.subnet,
+      sshUser: argv.sshUser,
+      sshKey: argv.sshKey,
+      name: argv.name,
+      target: argv.target,
+      workload: argv.workload,
+      nemesis: argv.nemesis,
+      concurrency: argv.concurrency,
+      timeLimit: argv.timeLimit,
+      seed: argv.seed,
+      rate: argv.rate,
+      nemesisInterval: argv.nemesisInterval,
+      resultsDir: argv.resultsDir,
+    };
+    const config = mergeFlags(await loadConfig(argv.config, process.cwd()), flags);
+    const options = resolveTestOptions(config, {
+      opTimeoutMs: positiveOption(argv.opTimeout, '--op-timeout', 'seconds', 1000),
+      recoverySeconds: positiveOption(argv.recoveryTime, '--recovery-time', 'seconds', 1),
+      checkTimeoutSeconds: positiveOption(argv.checkTimeout, '--check-timeout', 'seconds', 1),
+    });
+    if (argv.readMode !== undefined) options.targetOptions = { ...options.targetOptions, readMode: argv.readMode };
+
+    const outcome = await runTest(config, options, log);
+    const { results } = outcome;
+    const anomaly = describeAnomaly(results.checker);
+    process.stdout.write(`\n${verdictWord(results.valid)}  ${options.name} (seed ${options.seed})\n`);
+    if (anomaly) process.stdout.write(`  ${anomaly}\n`);
+    for (const warning of results.warnings) process.stdout.write(`  warning: ${warning}\n`);
+    process.stdout.write(`  results: ${outcome.runDir}\n  report:  ${outcome.runDir}/report.html\n`);
+    if (outcome.aborted) {
+      process.stdout.write('  (interrupted: the history is partial)\n');
+      setExit(130);
+      return;
+    }
+    setExit(results.valid === true ? EXIT.valid : results.valid === false ? EXIT.invalid : EXIT.unknown);
   },
 });
