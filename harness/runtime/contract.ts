@@ -80,8 +80,11 @@ export function runtimeContract(
       nodes = await rt.up();
     });
     afterAll(async () => {
-      await rt?.down();
-      await rm(localDir, { recursive: true, force: true });
+      try {
+        await rt?.down();
+      } finally {
+        if (localDir) await rm(localDir, { recursive: true, force: true });
+      }
     });
 
     it('brings up at least 3 nodes with distinct names, addresses and directories', () => {

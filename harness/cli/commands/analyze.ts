@@ -9,7 +9,6 @@ import { readHistoryFile } from '../../history/read.js';
 import { consoleLogger } from '../../log.js';
 import { RUN_FILES, readTestRecord, writeResults } from '../../results/store.js';
 import type { TestOptions } from '../../run/options.js';
-import { buildNemesis, checkRun, planRun, writeReportSafely } from '../../run/run-test.js';
 import { describeAnomaly, verdictWord } from '../../run/summary.js';
 import type { FaultlineCommand } from '../command.js';
 import { positiveOption } from '../options.js';
@@ -33,6 +32,7 @@ export const analyzeCommand: FaultlineCommand = (setExit) => ({
     const timeout = positiveOption(args.checkTimeout as string | undefined, '--check-timeout', 'seconds', 1);
     if (timeout !== undefined) options.checkTimeoutSeconds = timeout;
 
+    const { buildNemesis, checkRun, planRun, writeReportSafely } = await import('../../run/run-test.js');
     const plan = planRun(options);
     const pkg = buildNemesis(plan, options, record.nodes.length);
     const { history } = await readHistoryFile(join(runDir, RUN_FILES.history), { format: 'jsonl' });

@@ -8,7 +8,6 @@ import { EXIT } from '../../errors.js';
 import { consoleLogger } from '../../log.js';
 import { loadConfig, mergeFlags, type ConfigFlags } from '../../config/load.js';
 import { resolveTestOptions } from '../../run/options.js';
-import { runTest } from '../../run/run-test.js';
 import { describeAnomaly, verdictWord } from '../../run/summary.js';
 import { positiveOption } from '../options.js';
 import type { FaultlineCommand } from '../command.js';
@@ -78,6 +77,8 @@ export const testCommand: FaultlineCommand = (setExit) => ({
     });
     if (argv.readMode !== undefined) options.targetOptions = { ...options.targetOptions, readMode: argv.readMode };
 
+    // Loaded on demand: the run stack (runtimes, targets, dockerode) is not needed by other commands.
+    const { runTest } = await import('../../run/run-test.js');
     const outcome = await runTest(config, options, log);
     const { results } = outcome;
     const anomaly = describeAnomaly(results.checker);
