@@ -5,11 +5,14 @@
  */
 const benches: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   // name: () => import('./name.js'),
+  nemesis: () => import('./nemesis.js'),
+  etcd: () => import('./etcd.js'),
   report: () => import('./report.js'),
   checker: () => import('./checker.js'),
   'history-read': () => import('./history-read.js'),
   'runtime-docker': () => import('./runtime-docker.js'),
   runtime: () => import('./runtime.js'),
+  harness: () => import('./harness.js'),
 };
 
 const wanted = process.argv.slice(2);

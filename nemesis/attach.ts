@@ -4,6 +4,7 @@
  * options, WITHOUT bringing anything up (netns and docker exec only need the
  * namespace or container name; ssh connects, which creates nothing).
  */
+import type { Json } from '../harness/history/op.js';
 import type { Logger } from '../harness/log.js';
 import type { Runtime } from '../harness/runtime/runtime.js';
 import { UserError } from '../harness/errors.js';
@@ -15,18 +16,34 @@ export interface AttachedRuntime {
   close(): Promise<void>;
 }
 
+type JsonObject = { [key: string]: Json };
+const isObject = (x: Json | undefined): x is JsonObject => x !== null && x !== undefined && typeof x === 'object' && !Array.isArray(x);
+
+/**
+ * The runtime's own options from a record: either the options themselves, or
+ * a whole config section `{ kind, netns: {...}, docker: {...} }` (then the
+ * part for the recorded kind). Undefined when there are none.
+ */
+export function runtimeOptions(record: RuntimeRecord): JsonObject | undefined {
+  const options = record.options;
+  if (!isObject(options)) return undefined;
+  const section = options[record.kind];
+  return isObject(section) ? section : options;
+}
+
 /**
  * Throws UserError when the record has no options or names an unknown runtime kind.
  */
 export async function attachRuntime(record: RuntimeRecord, log: Logger, where: string): Promise<AttachedRuntime> {
-  const options = record.options;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+  const options = runtimeOptions(record);
+  if (options === undefined) {
     throw new UserError(`the heal state does not record the ${record.kind} runtime's options, so its nodes cannot be reached`, { where });
   }
   switch (record.kind) {
     case 'netns': {
       const { createNetnsRuntime } = await import('../harness/runtime/netns/index.js');
-      return { runtime: createNetnsRuntime(options, log), close: async () => {} };
+      // The recorded node names win: exec needs each node's namespace name.
+      return { runtime: createNetnsRuntime({ ...options, nodes: record.nodes.map((n) => n.name) }, log), close: async () => {} };
     }
     case 'docker': {
       const { createDockerRuntime } = await import('../harness/runtime/docker/index.js');

@@ -127,7 +127,6 @@ export function clockNemesis(opts: ClockOptions = {}): Nemesis {
   };
 
   const setOffsets = async (ctx: NemesisContext, changes: Record<string, number>) => {
-    const state = new HealState(ctx.stateDir);
     await recordFault(ctx, KIND, { nodes: names(ctx.runtime.nodes()) });
     await forEachNode(Object.keys(changes), async (node) => {
       await writeOffset(ctx.runtime, node, changes[node]!);

@@ -66,3 +66,28 @@ export function composePackages(pkgs: readonly NemesisPackage[]): NemesisPackage
     windows: pkgs.flatMap((p) => p.windows),
   };
 }
+
+/**
+ * The same nemesis with every call (setup, invoke, heal, teardown) run one at
+ * a time, in call order. So a heal that arrives while a fault is being applied
+ * (a signal mid-op) waits for it and then undoes it, instead of running first
+ * and leaving the fault behind.
+ */
+export function serialized(nemesis: Nemesis): Nemesis {
+  let tail: Promise<unknown> = Promise.resolve();
+  const queue = <T>(fn: () => Promise<T>): Promise<T> => {
+    const result = tail.then(fn, fn);
+    tail = result.catch(() => undefined);
+    return result;
+  };
+  const wrapped: Nemesis = {
+    name: nemesis.name,
+    fs: nemesis.fs,
+    setup: (ctx) => queue(() => nemesis.setup(ctx)),
+    invoke: (ctx, op) => queue(() => nemesis.invoke(ctx, op)),
+    heal: (ctx) => queue(() => nemesis.heal(ctx)),
+    teardown: (ctx) => queue(() => nemesis.teardown(ctx)),
+  };
+  if (nemesis.warnings) wrapped.warnings = () => nemesis.warnings!();
+  return wrapped;
+}

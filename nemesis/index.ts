@@ -8,7 +8,7 @@
  */
 export type { Nemesis, NemesisContext, NemesisOp, NemesisPackage, NemesisResult } from './nemesis.js';
 export { nemesisPackage, nemesisPackage as buildNemesis, parseNemesisNames, NEMESIS_NAMES, type NemesisName, type PackageOptions, type PackageContext } from './packages.js';
-export { composeNemeses, composePackages } from './compose.js';
+export { composeNemeses, composePackages, serialized } from './compose.js';
 export { noopNemesis, noopPackage } from './noop.js';
 export { clockEnv, libfaketimePath } from './clock.js';
 export { installHealOnSignals, shared } from './signals.js';

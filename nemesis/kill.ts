@@ -14,7 +14,7 @@ import { hasPrimaries, isKillable } from '../targets/target.js';
 import type { Nemesis, NemesisContext, NemesisOp } from './nemesis.js';
 import { HealState, recordFault, type FaultKind } from './heal-state.js';
 import { parseNodeSpec, selectNodes, type NodeSpec } from './node-spec.js';
-import { ended, listProcesses } from './procs.js';
+import { awaitChange, ended, listProcesses } from './procs.js';
 import { attempt, forEachNode, names } from './util.js';
 
 const KIND: FaultKind = 'kill';
@@ -68,7 +68,7 @@ export function killNemesis(defaultSpec: NodeSpec = 'one'): Nemesis {
           await forEachNode(nodes, async (node) => {
             const before = await listProcesses(ctx.runtime, node);
             await target.kill(ctx.targetCtx, node);
-            const gone = ended(before, await listProcesses(ctx.runtime, node));
+            const gone = await awaitChange(ctx.runtime, node, (after) => ended(before, after));
             killed[node] = gone;
             if (gone.length === 0) throw new Error('no process ended: the kill did not take effect');
           });

@@ -17,6 +17,7 @@ import { lossPlan } from './packet.js';
 import { ended, listProcesses, newlyStopped, parseProcList, resumeProcesses } from './procs.js';
 import { installHealOnSignals, shared } from './signals.js';
 import { healFromState } from './heal-from-state.js';
+import { attachRuntime, runtimeOptions } from './attach.js';
 import { silentLogger } from '../harness/log.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 't5-local-'));
@@ -54,13 +55,18 @@ describe('process listing', () => {
     const sleeper = spawn('sleep', ['30']);
     try {
       const pid = sleeper.pid!;
-      const before = await listProcesses(local, 'n1');
+      // Just spawned, it may still be running (R) on its way to exec and sleep.
+      let before = await listProcesses(local, 'n1');
+      for (let i = 0; i < 100 && before.find((p) => p.pid === pid)?.state !== 'S'; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        before = await listProcesses(local, 'n1');
+      }
       expect(before.find((p) => p.pid === pid)?.state).toBe('S');
       process.kill(pid, 'SIGSTOP');
       const after = await listProcesses(local, 'n1');
       expect(newlyStopped(before, after)).toContain(pid);
       expect(await resumeProcesses(local, 'n1', [pid, 999_999_999])).toEqual([pid]);
-      expect((await listProcesses(local, 'n1')).find((p) => p.pid === pid)?.state).toBe('S');
+      expect((await listProcesses(local, 'n1')).find((p) => p.pid === pid)?.state).toMatch(/[RS]/);
     } finally {
       sleeper.kill('SIGKILL');
     }
@@ -104,6 +110,19 @@ describe('heal state', () => {
   it('healFromState refuses faults without a runtime record, heals nothing in an empty folder', async () => {
     expect((await healFromState(path.join(tmp, 'empty'), silentLogger)).healed).toEqual([]);
     await expect(healFromState(path.join(tmp, 'state'), silentLogger)).rejects.toThrow(/runtime\.json .* is missing/);
+  });
+});
+
+describe('attaching to a recorded runtime', () => {
+  const base = { nodes: [{ name: 'n1', address: '10.0.0.2' }], controllerAddress: '10.0.0.1' };
+  it('takes the options themselves or the section for the recorded kind of a config', () => {
+    expect(runtimeOptions({ ...base, kind: 'netns', options: { name: 'a' } })).toEqual({ name: 'a' });
+    expect(runtimeOptions({ ...base, kind: 'netns', options: { kind: 'netns', netns: { name: 'b' }, docker: {} } })).toEqual({ name: 'b' });
+    expect(runtimeOptions({ ...base, kind: 'netns', options: null })).toBeUndefined();
+  });
+  it('refuses an unknown kind or missing options plainly', async () => {
+    await expect(attachRuntime({ ...base, kind: 'vm', options: {} }, silentLogger, 'f')).rejects.toThrow(/unknown runtime kind "vm"/);
+    await expect(attachRuntime({ ...base, kind: 'netns', options: null }, silentLogger, 'f')).rejects.toThrow(UserError);
   });
 });
 

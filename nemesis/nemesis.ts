@@ -5,6 +5,12 @@
  * implementation serves netns, docker and ssh nodes. State needed to heal is
  * written under `stateDir` before a fault is applied, so `faultline heal`
  * can restore a cluster left faulted by a controller killed with SIGKILL.
+ *
+ * Files: index.ts (public exports), packages.ts (packages + schedules,
+ * `--nemesis` parsing), compose.ts, noop.ts; one file per fault: partition.ts
+ * (+ grudge.ts shapes), packet.ts, kill.ts, pause.ts, clock.ts (+ clockEnv);
+ * node-spec.ts (one / minority / majority / all / primaries / names);
+ * heal-state.ts, heal-from-state.ts, attach.ts (`faultline heal`), signals.ts.
  */
 import type { Json } from '../harness/history/op.js';
 import type { Generator } from '../harness/generator/generator.js';

@@ -2,7 +2,7 @@
  * Kill, pause and clock skew on real netns nodes, and `faultline heal` after
  * a controller killed with SIGKILL during a partition.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,7 @@ import type { NemesisContext } from './nemesis.js';
 import { pauseNemesis } from './pause.js';
 import { healPartition } from './partition.js';
 import { healPause } from './pause.js';
-import { ECHO_DAEMON, echoTarget, targetContext, type EchoTarget } from './testing/echo-target.js';
+import { ECHO_DAEMON, echoTarget, type EchoTarget } from './testing/echo-target.js';
 import { eventually, nemesisContext, removeTempStateDirs, tempStateDir, testRuntime } from './testing/cluster.js';
 import { allPairs, controllerReaches, reachablePairs } from './testing/probe.js';
 
@@ -113,6 +113,18 @@ describe.skipIf(needs)('kill, pause and clock on netns nodes', () => {
     for (const pid of pids) expect(procState(pid)).toMatch(/[RS]/);
   });
 
+  it('a daemon killed while paused: resume still succeeds (nothing left stopped), start restores it', async () => {
+    const pid = (await runtime.daemonPid('n4', ECHO_DAEMON))!;
+    expect((await pause.invoke(ctx, { f: 'pause', value: { nodes: ['n4'] } })).error).toBeUndefined();
+    expect((await kill.invoke(ctx, { f: 'kill', value: { nodes: ['n4'] } })).error).toBeUndefined();
+    expect(procState(pid) ?? 'gone').toMatch(/gone|Z/);
+    const resumed = await pause.invoke(ctx, { f: 'resume' });
+    expect(resumed.error).toBeUndefined();
+    expect(resumed.value).toMatchObject({ targetErrors: { n4: expect.stringMatching(/not running/) } });
+    expect((await kill.invoke(ctx, { f: 'start' })).error).toBeUndefined();
+    await eventually('n4 listening again', async () => (await controllerReaches(runtime)).includes('n4'));
+  });
+
   it('a target without Killable or Pausable is refused up front', async () => {
     const plain = { ...echoTarget(), kill: undefined, pause: undefined, resume: undefined } as unknown as EchoTarget;
     const plainCtx = nemesisContext(runtime, plain);
@@ -192,19 +204,41 @@ describe.skipIf(needs)('kill, pause and clock on netns nodes', () => {
     expect(Math.abs((await measureOffset(runtime, 'n4')).offsetMs)).toBeLessThan(400);
   });
 
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`a controller stopped by ${signal} heals every fault before it exits`, async () => {
+      const stateDir = tempStateDir();
+      const child = spawn(process.execPath, ['--import', 'tsx', 'nemesis/testing/fault-and-hang.ts', 't5k', stateDir, 'heal-on-signals'], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      try {
+        await applied(child);
+        const n2pid = (await runtime.daemonPid('n2', ECHO_DAEMON))!;
+        expect(procState(n2pid)).toBe('T');
+        const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+        child.kill(signal);
+        expect(await exited).toBe(signal === 'SIGINT' ? 130 : 143);
+        expect([...(await reachablePairs(runtime))].sort()).toEqual([...allPairs(nodes)].sort());
+        for (const n of nodes) expect(await listRules(runtime, n)).not.toContain('FAULTLINE');
+        expect(procState(n2pid)).toMatch(/[RS]/);
+        expect(Math.abs((await measureOffset(runtime, 'n1')).offsetMs)).toBeLessThan(400);
+        expect(await new HealState(stateDir).pending()).toEqual([]);
+      } finally {
+        child.kill('SIGKILL');
+        await healPartition(runtime, nodes);
+        await healPause(runtime, { n2: null });
+      }
+    });
+  }
+
   it('after a controller dies by SIGKILL mid-partition, `faultline heal` restores every pair and leaves no rule', async () => {
     const stateDir = tempStateDir();
     const child = spawn(process.execPath, ['--import', 'tsx', 'nemesis/testing/fault-and-hang.ts', 't5k', stateDir], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     try {
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on('data', (d: Buffer) => d.toString().includes('applied') && resolve());
-        child.once('exit', (code) => reject(new Error(`fault-and-hang exited ${code}: ${stderr}`)));
-      });
+      await applied(child);
       const n2pid = (await runtime.daemonPid('n2', ECHO_DAEMON))!;
       // The faults are in place...
       expect((await reachablePairs(runtime)).size).toBeLessThan(allPairs(nodes).size);
@@ -237,6 +271,16 @@ describe.skipIf(needs)('kill, pause and clock on netns nodes', () => {
     }
   });
 });
+
+/** Resolves once the fault-and-hang child says its faults are applied; rejects if it exits first. */
+function applied(child: ChildProcess): Promise<void> {
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => d.toString().includes('applied') && resolve());
+    child.once('exit', (code) => reject(new Error(`fault-and-hang exited ${code}: ${stderr}`)));
+  });
+}
 
 function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

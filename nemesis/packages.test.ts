@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { simulate } from '../harness/generator/index.js';
 import type { Op } from '../harness/history/op.js';
 import { UserError } from '../harness/errors.js';
-import { composeNemeses, composePackages } from './compose.js';
+import { composeNemeses, composePackages, serialized } from './compose.js';
 import type { Nemesis } from './nemesis.js';
 import { noopPackage } from './noop.js';
 import { feasibleShapes, nemesisPackage, parseNemesisNames, randomSkewMs } from './packages.js';
@@ -43,6 +43,7 @@ describe('package schedules (simulated clock)', () => {
       expect(ops.length).toBeGreaterThan(30); // 600 s at a mean gap of 10 s: ~60
       expect(ops.length).toBeLessThan(100);
       ops.forEach((op, i) => expect(op.f).toBe(i % 2 === 0 ? start : stop));
+      expect(ops[0]!.time).toBeGreaterThanOrEqual(10 * SECOND); // a quiet first interval
       expect(pkg.windows).toEqual([expect.objectContaining({ start, stop })]);
       const final = simulate(pkg.finalGenerator, { concurrency: 1, nemesis: true });
       expect(fs(final.invocations)).toEqual([stop]);
@@ -135,6 +136,33 @@ describe('composeNemeses', () => {
     expect((await n.invoke(ctx, { f: 'z' })).error).toMatch(/no nemesis handles "z"/);
     await expect(n.heal(ctx)).rejects.toThrow(/heal failed for a: a heal broke/);
     expect(log).toEqual(['b:y', 'a:heal', 'b:heal']);
+  });
+
+  it('serialized: a heal that arrives during an invoke waits for it, then runs', async () => {
+    const log: string[] = [];
+    let release!: () => void;
+    const slow: Nemesis = {
+      ...fake('s', ['x'], log),
+      async invoke() {
+        log.push('invoke:start');
+        await new Promise<void>((r) => (release = r));
+        log.push('invoke:end');
+        return { value: null };
+      },
+    };
+    const n = serialized(slow);
+    const ctx = {} as never;
+    const invoking = n.invoke(ctx, { f: 'x' });
+    const healing = n.heal(ctx);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(log).toEqual(['invoke:start']);
+    release();
+    await Promise.all([invoking, healing]);
+    expect(log).toEqual(['invoke:start', 'invoke:end', 's:heal']);
+    // A failed call does not block the queue.
+    const failing = serialized({ ...fake('f', ['x'], log, true) });
+    await expect(failing.heal(ctx)).rejects.toThrow(/heal broke/);
+    await expect(failing.invoke(ctx, { f: 'x' })).resolves.toEqual({ value: 'f' });
   });
 
   it('refuses two nemeses claiming one f', () => {

@@ -12,7 +12,8 @@ import * as gen from '../harness/generator/index.js';
 import { UserError } from '../harness/errors.js';
 import { hasPrimaries, isKillable, isPausable, type Target } from '../targets/target.js';
 import type { NemesisPackage } from './nemesis.js';
-import { composePackages } from './compose.js';
+import { composePackages, serialized } from './compose.js';
+import { noopPackage } from './noop.js';
 import { PARTITION_SHAPES, type PartitionShape } from './grudge.js';
 import { describeNodeSpec, type NodeSpec } from './node-spec.js';
 import { partitionNemesis } from './partition.js';
@@ -64,9 +65,17 @@ function pick<T>(items: readonly T[], rng: Rng): T {
   return items[rng.int(items.length)]!;
 }
 
-/** start/stop alternating, staggered by `interval`, on the nemesis thread. */
+/**
+ * After a first quiet `interval` (let the clients get going), ops from `ops`
+ * staggered by `interval`, on the nemesis thread.
+ */
+function scheduled(interval: number, ops: gen.GenLike): Generator {
+  return gen.nemesis([gen.sleep(interval), gen.stagger(interval, ops)]);
+}
+
+/** start/stop alternating (see `scheduled`). */
 function startStop(interval: number, start: gen.OpFn, stop: gen.OpTemplate): Generator {
-  return gen.nemesis(gen.stagger(interval, gen.flipFlop(start, gen.repeat(stop))));
+  return scheduled(interval, gen.flipFlop(start, gen.repeat(stop)));
 }
 
 /** The shapes a cluster of `nodeCount` nodes and `target` support. */
@@ -163,7 +172,7 @@ export function clockPackage(opts: PackageOptions, _ctx: PackageContext = {}): N
   return {
     name: 'clock',
     nemesis: clockNemesis(),
-    generator: gen.nemesis(gen.stagger(opts.intervalSeconds, gen.mix(bump, strobeOp, reset))),
+    generator: scheduled(opts.intervalSeconds, gen.mix(bump, strobeOp, reset)),
     finalGenerator: gen.nemesis({ f: 'reset-clock' }),
     windows: [{ start: 'bump-clock', stop: 'reset-clock', label: 'clock skew' }],
   };
@@ -178,11 +187,14 @@ const BUILDERS: Record<NemesisName, (opts: PackageOptions, ctx: PackageContext) 
 };
 
 /**
- * The combined package for `names` (the noop package when empty). Throws
+ * The combined package for `names` (the noop package when empty). Its
+ * nemesis runs one call at a time (see `serialized`). Throws
  * UserError for an unknown name, a bad option, or a fault the target cannot take.
  */
 export function nemesisPackage(names: readonly string[], opts: PackageOptions, ctx: PackageContext = {}): NemesisPackage {
   if (!(opts.intervalSeconds > 0)) throw new UserError(`expected a positive number of seconds, got ${opts.intervalSeconds}`, { where: '--nemesis-interval' });
   const parsed = parseNemesisNames(names);
-  return composePackages(parsed.map((name) => BUILDERS[name](opts, ctx)));
+  if (parsed.length === 0) return noopPackage;
+  const pkg = composePackages(parsed.map((name) => BUILDERS[name](opts, ctx)));
+  return { ...pkg, nemesis: serialized(pkg.nemesis) };
 }

@@ -107,6 +107,7 @@ export function partitionNemesis(): Nemesis {
 
 async function chooseGrudge(ctx: NemesisContext, value: Json, nodes: string[]): Promise<{ shape?: PartitionShape; grudge: Grudge }> {
   const where = 'start-partition value';
+  if (nodes.length < 2) throw new UserError(`a partition needs at least 2 nodes, the runtime lists ${nodes.length}`);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new UserError('expected { "shape": ... } or { "grudge": {...} }', { where });
   }

@@ -8,15 +8,16 @@
  *   A node where no process stopped is reported as an error.
  * - resume: resumes every paused node. Result { resumed: { node: [pids] } }.
  */
+import type { Json } from '../harness/history/op.js';
 import { UserError } from '../harness/errors.js';
 import { isPausable } from '../targets/target.js';
 import type { Nemesis, NemesisContext, NemesisOp } from './nemesis.js';
 import { HealState, recordFault, type FaultKind } from './heal-state.js';
 import type { NodeExec } from './node-shell.js';
 import type { NodeSpec } from './node-spec.js';
-import { listProcesses, newlyStopped, resumeProcesses } from './procs.js';
+import { awaitChange, listProcesses, newlyStopped, resumeProcesses } from './procs.js';
 import { resolveSpec, specFromValue } from './kill.js';
-import { attempt, forEachNode } from './util.js';
+import { attempt, errorMessage, forEachNode } from './util.js';
 
 const KIND: FaultKind = 'pause';
 
@@ -49,7 +50,12 @@ export function pauseNemesis(defaultSpec: NodeSpec = 'one'): Nemesis {
       if (op.f === 'resume') {
         return attempt(async () => {
           const nodes = Object.keys(paused);
-          await forEachNode(nodes, (node) => target.resume(ctx.targetCtx, node));
+          // The target's resume may fail for a daemon that died meanwhile (e.g. killed
+          // while paused): what counts is the check below that nothing stays stopped.
+          const targetErrors: Record<string, Json> = {};
+          await Promise.all(
+            nodes.map((node) => target.resume(ctx.targetCtx, node).catch((err: unknown) => (targetErrors[node] = errorMessage(err)))),
+          );
           // Belt and braces: SIGCONT the recorded pids too, and check none is still stopped.
           const resumed = await healPause(ctx.runtime, paused);
           await forEachNode(nodes, async (node) => {
@@ -58,7 +64,9 @@ export function pauseNemesis(defaultSpec: NodeSpec = 'one'): Nemesis {
           });
           forget();
           await state.clear(KIND);
-          return { resumed };
+          const result: Record<string, Json> = { resumed };
+          if (Object.keys(targetErrors).length > 0) result.targetErrors = targetErrors;
+          return result;
         });
       }
       const result: Record<string, number[]> = {};
@@ -70,7 +78,10 @@ export function pauseNemesis(defaultSpec: NodeSpec = 'one'): Nemesis {
           await forEachNode(nodes, async (node) => {
             const before = await listProcesses(ctx.runtime, node);
             await target.pause(ctx.targetCtx, node);
-            const stopped = newlyStopped(before, await listProcesses(ctx.runtime, node));
+            const first = await awaitChange(ctx.runtime, node, (after) => newlyStopped(before, after));
+            // A process group stops member by member: look once more so heal knows every pid.
+            const again = first.length > 0 ? await awaitChange(ctx.runtime, node, (after) => newlyStopped(before, after), 1) : [];
+            const stopped = [...new Set([...first, ...again])].sort((a, b) => a - b);
             paused[node] = [...new Set([...(paused[node] ?? []), ...stopped])];
             result[node] = stopped;
             if (stopped.length === 0) throw new Error('no process stopped: the pause did not take effect');

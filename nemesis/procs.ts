@@ -72,3 +72,23 @@ export async function resumeProcesses(runtime: NodeExec, node: string, pids?: re
   const { stdout } = await sh(runtime, node, 'for p in "$@"; do kill -s CONT "$p" 2>/dev/null && echo "$p"; done; true', targets.map(String));
   return stdout.split('\n').filter((l) => /^\d+$/.test(l)).map(Number);
 }
+
+/**
+ * Lists the node's processes until `changed(listing)` is non-empty (a signal
+ * takes effect asynchronously), at most `attempts` times, 50 ms apart.
+ * Resolves with the last result of `changed` (empty when nothing changed).
+ */
+export async function awaitChange(
+  runtime: NodeExec,
+  node: string,
+  changed: (after: ProcState[]) => number[],
+  attempts = 20,
+): Promise<number[]> {
+  let result: number[] = [];
+  for (let i = 0; i < attempts; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 50));
+    result = changed(await listProcesses(runtime, node));
+    if (result.length > 0) break;
+  }
+  return result;
+}

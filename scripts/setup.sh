@@ -8,6 +8,7 @@ packages=(
   etcd-server etcd-client      # the etcd target
   iptables iproute2 procps     # netns runtime, partitions, packet loss, kill/pause
   faketime                     # clock skew (libfaketime)
+  perl                         # tests: a long-running libc clock reader (Time::HiRes)
   docker.io debootstrap        # docker runtime; images built without a registry
   openssh-server openssh-client sudo # ssh runtime (tested against sshd inside netns nodes, also as a sudo user)
   chromium                     # browser tests of the HTML report (playwright-core)

@@ -169,6 +169,11 @@ describe('checkLinearizable: bad input', () => {
     await expect(checkLinearizable([], { model: 'regsiter' })).rejects.toThrow(/known models: .*register/);
   });
 
+  it('throws UserError naming a bad budget option', async () => {
+    await expect(checkLinearizable([], { ...register, timeoutMs: -1 })).rejects.toThrow(/^timeoutMs: must be a number/);
+    await expect(checkLinearizable([], { ...register, memoryLimitBytes: 0 })).rejects.toThrow(/^memoryLimitBytes: must be/);
+  });
+
   it('throws MalformedHistoryError with the op index for a bad pairing or an op the model rejects', async () => {
     const unpaired = new HistoryBuilder().invoke(0, 'write', 1).ops;
     unpaired.push({ index: 1, time: 1, type: 'ok', process: 1, f: 'write', value: 1 });

@@ -5,7 +5,7 @@
  * worker threads too when the history is big enough (parallel.ts).
  */
 import { getHeapStatistics } from 'node:v8';
-import { MalformedHistoryError } from '../../harness/errors.js';
+import { MalformedHistoryError, UserError } from '../../harness/errors.js';
 import type { History, Json } from '../../harness/history/op.js';
 import { pairHistory, type PairedOp } from '../../harness/history/pair.js';
 import { canonicalJson } from '../models/json.js';
@@ -62,6 +62,17 @@ export function splitByKey(model: Model<unknown>, paired: PairedOp[]): KeyOps[] 
   return [...byKey.values()];
 }
 
+/** Throws UserError naming the option when a budget is not a positive number. */
+function validateBudget(options: LinearizableOptions): void {
+  const { timeoutMs, memoryLimitBytes } = options;
+  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0 && !Number.isNaN(timeoutMs))) {
+    throw new UserError(`must be a number of milliseconds ≥ 0, got ${String(timeoutMs)}`, { where: 'timeoutMs' });
+  }
+  if (memoryLimitBytes !== undefined && !(typeof memoryLimitBytes === 'number' && memoryLimitBytes > 0)) {
+    throw new UserError(`must be a number of bytes > 0, got ${String(memoryLimitBytes)}`, { where: 'memoryLimitBytes' });
+  }
+}
+
 /**
  * Checks that `history` is linearizable under the model `options.model`.
  *
@@ -69,10 +80,12 @@ export function splitByKey(model: Model<unknown>, paired: PairedOp[]): KeyOps[] 
  * first invalid key found), or 'unknown' (time or memory budget exceeded: with
  * how far each undecided key got).
  * Throws MalformedHistoryError for a malformed history or an op the model does
- * not understand; UserError for an unknown model name or a bad initial value.
+ * not understand; UserError for an unknown model name, a bad initial value or
+ * a bad budget.
  */
 export async function checkLinearizable(history: History, options: LinearizableOptions): Promise<LinearizableResult> {
   const started = performance.now();
+  validateBudget(options);
   const modelOptions = { initial: options.initial, nilReadsAnyValue: options.nilReadsAnyValue };
   const model = getModel(options.model, modelOptions);
   const paired = pairHistory(history);

@@ -62,7 +62,22 @@ describe('checking keys on worker threads', () => {
     expect(bad.valid === false && bad.failure.explanation).toMatch(/^key "k2": get never cannot follow/);
   });
 
-  it('answers false from a worker while other keys are too hard to finish, and stops them', async () => {
+  it('answers false from a worker while this thread works on a key too hard to finish', async () => {
+    // The biggest key (this thread's group): 3000 easy ops, then 2^40 configurations.
+    const easy = new HistoryBuilder();
+    for (let i = 0; i < 1500; i++) easy.invoke(7000, 'write', i, 'huge').ok(7000).invoke(7000, 'read', null, 'huge').ok(7000, i);
+    const ops: Op[] = [...easy.ops, ...hardRegisterHistory(40, 1, 'huge', 8000)];
+    // A smaller invalid key: the worker's group.
+    const h = new HistoryBuilder();
+    for (let i = 0; i < 500; i++) h.invoke(5000, 'write', i, 'bad').ok(5000);
+    h.invoke(5000, 'read', null, 'bad').ok(5000, -1);
+    ops.push(...h.ops);
+    const result = await checkLinearizable(reindex(ops), { model: 'cas-register', initial: 0, workers: true, timeoutMs: 50_000 });
+    expect(result.valid).toBe(false);
+    expect(result.valid === false && result.failure.key).toBe('bad');
+  });
+
+  it('answers false from this thread while workers have keys too hard to finish, and stops them', async () => {
     const ops: Op[] = [];
     for (let k = 0; k < 4; k++) ops.push(...hardRegisterHistory(40, 1, `hard${k}`, k * 100));
     const h = new HistoryBuilder();

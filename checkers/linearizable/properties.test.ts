@@ -120,20 +120,23 @@ describe('properties', () => {
     expect(invalid).toBeGreaterThan(50); // the property exercised both verdicts
   });
 
-  const objects: [string, () => SimObject, Json, number][] = [
-    ['cas-register', () => casRegisterObject(0, 3), 0, 0.3],
-    ['kv', () => kvObject(3), null, 0.3],
-    ['fifo-queue', fifoQueueObject, [], 0.3],
-    ['unordered-queue', fifoQueueObject, [], 0], // its model drops open dequeues (see queue.ts)
-    ['set', setObject, [], 0.3],
-    ['mutex', mutexObject, false, 0.3],
+  // [model, object, initial, max crash rate, max clients, max ops]
+  const objects: [string, () => SimObject, Json, number, number, number][] = [
+    ['cas-register', () => casRegisterObject(0, 3), 0, 0.3, 6, 60],
+    ['kv', () => kvObject(3), null, 0.3, 6, 60],
+    // FIFO queues are exponential for the search (every order of concurrent
+    // enqueues is a different state until dequeues tell them apart): keep small.
+    ['fifo-queue', fifoQueueObject, [], 0.3, 3, 16],
+    ['unordered-queue', fifoQueueObject, [], 0, 6, 60], // its model drops open dequeues (see queue.ts)
+    ['set', setObject, [], 0.3, 6, 60],
+    ['mutex', mutexObject, false, 0.3, 6, 60],
   ];
-  for (const [model, object, initial, maxCrashRate] of objects) {
+  for (const [model, object, initial, maxCrashRate, maxClients, maxOps] of objects) {
     it(`(b) a simulated ${model} always gives a linearizable history`, async () => {
       await fc.assert(
         fc.asyncProperty(
-          fc.integer({ min: 1, max: 6 }),
-          fc.integer({ min: 1, max: 60 }),
+          fc.integer({ min: 1, max: maxClients }),
+          fc.integer({ min: 1, max: maxOps }),
           fc.double({ min: 0, max: maxCrashRate, noNaN: true }),
           fc.integer(),
           async (clients, ops, crashRate, seed) => {

@@ -46,6 +46,8 @@ export interface ElementDetail {
   /** Position of the add's ok completion; undefined when it was not acknowledged. */
   addOkIndex: number | undefined;
   knownIndex: number;
+  /** Completion position of the first read that contained it (when it became visible); undefined when never read. */
+  firstSeenIndex: number | undefined;
   /** Completion position of the last read that contained it; undefined when never read. */
   lastSeenIndex: number | undefined;
   /** Invocation position of the last read after known that missed it; undefined when none did. */
@@ -215,6 +217,7 @@ export function checkSet(history: History, options: SetCheckerOptions = {}): Set
       addInvokeIndex: state.addInvokeIndex,
       addOkIndex: state.addOkIndex,
       knownIndex,
+      firstSeenIndex,
       lastSeenIndex,
       lastMissedIndex: lastMissed === undefined ? undefined : reads[lastMissed]!.invokeIndex,
       readsMissing: missing,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromFn, once, sequence, then, toGen, nothing } from './core.js';
+import { andThen, fromFn, once, sequence, toGen, nothing } from './core.js';
 import { simulate } from './simulate.js';
 import { limit } from './limits.js';
 
@@ -48,14 +48,14 @@ describe('op templates', () => {
   });
 });
 
-describe('sequence / then', () => {
+describe('sequence / andThen', () => {
   it('runs generators one after another, arrays included', () => {
     const r = simulate(sequence({ f: 'a' }, [{ f: 'b' }, { f: 'c' }], nothing, { f: 'd' }), { concurrency: 1 });
     expect(fs(r.invocations)).toEqual(['a', 'b', 'c', 'd']);
   });
 
-  it('then(a, b) does not wait for a\'s ops to finish', () => {
-    const r = simulate(then({ f: 'a' }, { f: 'b' }), { concurrency: 2 });
+  it('andThen(a, b) does not wait for a\'s ops to finish', () => {
+    const r = simulate(andThen({ f: 'a' }, { f: 'b' }), { concurrency: 2 });
     expect(fs(r.invocations)).toEqual(['a', 'b']);
     expect(r.invocations[1]!.time).toBe(0);
   });

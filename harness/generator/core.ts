@@ -118,7 +118,9 @@ export function once(template: OpTemplate): Generator {
 /**
  * Calls `fn(ctx, rng)` for every op: an infinite generator unless `fn` returns
  * undefined or null, which ends it. `fn` is only called when a thread is free
- * (pending otherwise), so it never wastes randomness.
+ * (pending otherwise). Prefer drawing from `rng` over closure state: when an
+ * op lies in the future (stagger, delay) and something else happens first,
+ * the interpreter asks again and the first answer is dropped.
  */
 export function fromFn(fn: OpFn): Generator {
   const gen: Generator = {
@@ -144,8 +146,12 @@ export function sequence(...gens: GenLike[]): Generator {
   return sequenceFrom(gens.map(toGen), 0);
 }
 
-/** `a` then `b` (no waiting in between; see `phases`). */
-export function then(a: GenLike, b: GenLike): Generator {
+/**
+ * `a` then `b` (no waiting in between; see `phases`). Called `andThen`, not
+ * `then`: a module exporting `then` is a thenable, and `await import()` of it
+ * would call it and hang.
+ */
+export function andThen(a: GenLike, b: GenLike): Generator {
   return sequence(a, b);
 }
 

@@ -28,8 +28,8 @@ export interface IndependentOptions {
 const MAX_EMPTY_KEYS = 1000;
 
 /**
- * Throws a UserError (on the first op) when the client threads are fewer than,
- * or not a multiple of, threadsPerKey; a RangeError for a bad threadsPerKey
+ * Throws a UserError (on the first op) when the number of client threads is
+ * not a multiple of threadsPerKey (none at all is fine: then it is done); a RangeError for a bad threadsPerKey
  * or opsPerKey.
  */
 export function independentConcurrent(options: IndependentOptions): Generator {
@@ -79,7 +79,8 @@ function layoutFor(shared: Shared, ctx: GenContext): Layout {
   if (shared.layout && shared.layout.threads === ctx.threads) return shared.layout;
   const clientThreads = ctx.threads.filter((t) => t !== NEMESIS);
   const n = shared.threadsPerKey;
-  if (clientThreads.length < n || clientThreads.length % n !== 0) {
+  // No client threads at all (e.g. inside `nemesis`): no groups, so done at once.
+  if (clientThreads.length % n !== 0) {
     throw new UserError(
       `concurrency ${clientThreads.length} must be a positive multiple of threadsPerKey ${n} (independent keys)`,
       { where: 'concurrency' },
@@ -172,6 +173,21 @@ function independentFrom(shared: Shared, state: State | undefined): Generator {
         if (!chosen || step.op.time < chosen.op.time) {
           chosen = { g, op: { ...step.op, key: group.key }, group: { key: group.key, gen: step.next } };
           if (step.op.time <= ctx.time) break;
+        }
+      }
+      if (!chosen) {
+        // Nothing to run yet: a busy group whose generator is done while no
+        // key is left is done now (not only once its threads are free).
+        const asked = new Set(candidates);
+        for (let g = 0; g < groups.length; g++) {
+          const group = groups[g];
+          if (group === undefined || asked.has(g)) continue;
+          const step = group.gen.op(groupCtx(ctx, layout, g));
+          if (step.kind === 'done' && !shared.keys.at(keyState.nextKey).present) groups[g] = undefined;
+          else if (step.kind === 'pending') {
+            groups[g] = { key: group.key, gen: step.next };
+            wake = earliest(wake, step.wakeAt);
+          }
         }
       }
       const nextState = (): State => ({ groups, nextKey: keyState.nextKey });

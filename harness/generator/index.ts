@@ -34,7 +34,7 @@ export {
   opStep,
   pending,
   sequence,
-  then,
+  andThen,
   toGen,
 } from './core.js';
 export { cycle, limit, repeat, timeLimit } from './limits.js';

@@ -102,7 +102,8 @@ function cycleFrom(start: Generator, current: Generator): Generator {
 /**
  * Ops from `gen` for `seconds`, counted from the first time this generator is
  * asked for an op; done at the deadline (ops already running finish as usual).
- * An op scheduled at or after the deadline is dropped.
+ * When the next op would come at or after the deadline, it is done at once
+ * (so what follows may start a little before the deadline).
  */
 export function timeLimit(seconds: number, gen: GenLike): Generator {
   return timeLimitFrom(secondsToNs(seconds, 'timeLimit'), undefined, toGen(gen));

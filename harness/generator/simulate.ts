@@ -16,6 +16,7 @@ import type { Generator, Rng, Thread } from './generator.js';
 import { NEMESIS, ThreadTable } from './context.js';
 import { completionOp, invocationOp } from './events.js';
 import { seededRng } from './rng.js';
+import { type GenLike, toGen } from './core.js';
 
 export interface SimResponse {
   /** Default ok (info for nemesis ops). */
@@ -72,7 +73,7 @@ interface Running {
  * Throws an Error when the generator emits an op for a busy or unknown
  * process (a generator bug the interpreter would also reject).
  */
-export function simulate(generator: Generator, options: SimulateOptions): SimulationResult {
+export function simulate(generator: GenLike, options: SimulateOptions): SimulationResult {
   const latencyNs = options.latencyNs ?? 1_000_000;
   const maxOps = options.maxOps ?? 100_000;
   const maxTimeNs = options.maxTimeNs ?? 3_600e9;
@@ -84,7 +85,7 @@ export function simulate(generator: Generator, options: SimulateOptions): Simula
   const history: Op[] = [];
   const invocations: Op[] = [];
   const running: Running[] = [];
-  let gen = generator;
+  let gen: Generator = toGen(generator);
   let seq = 0;
 
   const nextCompletion = (): Running | undefined => {
@@ -118,8 +119,14 @@ export function simulate(generator: Generator, options: SimulateOptions): Simula
 
   for (;;) {
     if (table.time > maxTimeNs) return result('maxTime');
+    // Like the interpreter: everything that has finished by now is handled before asking.
+    let due = nextCompletion();
+    if (due && due.at <= table.time) {
+      complete(due);
+      continue;
+    }
     const step = gen.op(table);
-    const due = nextCompletion();
+    due = nextCompletion();
 
     if (step.kind === 'done') {
       if (!due) return result('done');
@@ -135,8 +142,8 @@ export function simulate(generator: Generator, options: SimulateOptions): Simula
     }
 
     const op = step.op;
-    if (due && due.at <= Math.max(op.time, table.time)) {
-      complete(due); // something finished by the time this op is due: handle it, then ask again
+    if (due && due.at <= op.time) {
+      complete(due); // something finishes before this op is due: handle it, then ask again
       continue;
     }
     if (invocations.length >= maxOps) return result('maxOps');

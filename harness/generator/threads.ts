@@ -49,9 +49,10 @@ function groupContext(ctx: GenContext, layout: Layout, g: number, knownFree?: bo
  * Groups without threads are done from the start. Done when every group's
  * generator is done; pending when none has an op.
  *
- * Only groups with a free thread are asked. They are asked from a random
- * starting group (ctx.rng), and the first op that is due now is taken, so
- * equally ready groups share the load; otherwise the soonest op wins.
+ * Groups with a free thread are asked for ops, from a random starting group
+ * (ctx.rng); the first op that is due now is taken, so equally ready groups
+ * share the load; otherwise the soonest op wins. When none has an op, the
+ * busy groups are asked too (to learn which are done).
  */
 export function grouped(partition: Partition, initial: (group: number) => Generator): Generator {
   return groupedFrom(new LayoutCache(partition), initial, undefined);
@@ -90,6 +91,21 @@ function groupedFrom(
       if (chosen && (wake === undefined || wake > chosen.op.time)) {
         next[chosen.g] = chosen.next;
         return opStep(chosen.op, groupedFrom(cache, initial, next));
+      }
+      if (!chosen) {
+        // Nothing to run: ask the busy groups too, so a group that is done is
+        // known to be done now (not only once its threads are free again).
+        const asked = new Set(candidates);
+        for (let g = 0; g < next.length; g++) {
+          const gen = next[g];
+          if (gen === undefined || asked.has(g)) continue;
+          const step = gen.op(groupContext(ctx, layout, g));
+          if (step.kind === 'done') next[g] = undefined;
+          else if (step.kind === 'pending') {
+            next[g] = step.next;
+            wake = earliest(wake, step.wakeAt);
+          }
+        }
       }
       if (!chosen && next.every((gen) => gen === undefined)) return DONE;
       return pending(groupedFrom(cache, initial, next), wake);

@@ -20,6 +20,13 @@ describe('pairHistory', () => {
     expect(paired[1]).toMatchObject({ id: 1, f: 'read', value: 1, outcome: 'ok', invokeIndex: 1, completeIndex: 3 });
   });
 
+  it('keeps the invocation value when an ok completion carries null, and a read of null stays null', () => {
+    const paired = pairHistory(
+      indexed([op('invoke', 0, 'write', 3), op('ok', 0, 'write', null), op('invoke', 0, 'read', null), op('ok', 0, 'read', null)]),
+    );
+    expect(paired.map((p) => p.value)).toEqual([3, null]);
+  });
+
   it('drops fail ops and keeps info and never-completed ops open', () => {
     const paired = pairHistory(
       indexed([

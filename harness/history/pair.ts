@@ -6,8 +6,9 @@
  * - Nemesis ops (process "nemesis") are skipped.
  * - `fail` ops are dropped: they certainly did not happen.
  * - An `ok` op takes its value from the completion (a read's invocation carries
- *   null; its completion carries the value read). When the completion has no
- *   value, the invocation's value is kept.
+ *   null; its completion carries the value read). When the completion's value
+ *   is null or absent and the invocation's is not (a client that completes a
+ *   write 3 with null), the invocation's value is kept.
  * - An op completed by `info`, or never completed, is open: it may or may not
  *   have happened, at any point after its invocation. It keeps its
  *   invocation's value and has no completion index.
@@ -23,7 +24,7 @@ export interface PairedOp {
   id: number;
   process: ProcessId;
   f: string;
-  /** The completion's value for ok ops (when it has one), else the invocation's. */
+  /** For ok ops the completion's value, unless that is null/absent and the invocation's is not; else the invocation's. */
   value: Json | undefined;
   key: Json | undefined;
   /** ok: it happened; info: it may or may not have happened (no completion, or completed by info). */
@@ -98,7 +99,9 @@ export function pairHistory(history: History): PairedOp[] {
       paired[slot] = undefined;
     } else if (op.type === 'ok') {
       invoked.outcome = 'ok';
-      if (op.value !== undefined) invoked.value = op.value;
+      if ((op.value !== undefined && op.value !== null) || invoked.value === undefined || invoked.value === null) {
+        invoked.value = op.value;
+      }
       if (invoked.key === undefined && op.key !== undefined) invoked.key = op.key;
       invoked.completeIndex = index;
       invoked.completeTime = op.time;

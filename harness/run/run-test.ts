@@ -191,8 +191,12 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
       log: runLog,
     });
     status.stop();
-    history = outcome.history;
-    runLog.info(`workload done: ${history.length} history entries${outcome.aborted ? ' (aborted)' : ''}`);
+    await writer.close();
+    history = writer.history();
+    runLog.info(
+      `workload done: ${outcome.client.ok} ok, ${outcome.client.fail} fail, ${outcome.client.info} info, ` +
+        `${outcome.nemesisOps} nemesis ops${outcome.aborted ? ' (aborted)' : ''}`,
+    );
   } catch (err) {
     status.stop();
     runLog.error(`run failed: ${err instanceof Error ? err.message : String(err)}`);

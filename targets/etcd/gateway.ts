@@ -1,11 +1,13 @@
 /**
  * A small client for etcd's v3 gRPC JSON gateway (etcd 3.4 serves it at
  * /v3/...): HTTP POST with JSON bodies, keys and values base64-encoded,
- * 64-bit integers as strings. Node's fetch keeps connections alive.
+ * 64-bit integers as strings, over node:http with a kept-alive connection
+ * per gateway.
  *
  * Every failure is thrown as an EtcdRequestError that records whether the
  * request may have reached the server; errors.ts turns that into fail/info.
  */
+import http from 'node:http';
 
 /** A key-value pair as the gateway returns it (already decoded from base64). */
 export interface KeyValue {
@@ -26,8 +28,8 @@ export interface RangeOptions {
 /**
  * How a request to etcd went wrong.
  *
- * - `refused`: the connection could not be made (refused, unreachable, connect
- *   timeout): the request was certainly not sent.
+ * - `refused`: the connection was never made (refused, unreachable, or our
+ *   signal fired while still connecting): the request was certainly not sent.
  * - `aborted`: the caller's signal fired; the request may have been sent.
  * - `network`: the connection broke after it was made (reset, closed): may have been sent.
  * - `http`: etcd answered with an error; `grpcCode` and `etcdMessage` say which.
@@ -68,21 +70,28 @@ export class EtcdRequestError extends Error {
   }
 }
 
-/** Network error codes raised while connecting: the request was never written. */
-const CONNECT_CODES = new Set([
-  'ECONNREFUSED',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EADDRNOTAVAIL',
-  'ENOTFOUND',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
+/**
+ * Keeps a client's connection open between requests. One agent per gateway,
+ * so every client (a Jepsen process) has its own connection.
+ */
+function keepAliveAgent(): http.Agent {
+  return new http.Agent({ keepAlive: true, maxSockets: 4 });
+}
 
 export class EtcdGateway {
-  /** e.g. "http://10.231.3.1:2379" */
+  /** e.g. "http://10.231.3.2:2379" */
   readonly baseUrl: string;
+  private readonly url: URL;
+  private readonly agent = keepAliveAgent();
+
   constructor(baseUrl: string) {
     this.baseUrl = baseUrl.replace(/\/$/, '');
+    this.url = new URL(this.baseUrl);
+  }
+
+  /** Closes the kept-alive connections. The gateway can still be used afterwards (it reconnects). */
+  close(): void {
+    this.agent.destroy();
   }
 
   /**
@@ -91,54 +100,70 @@ export class EtcdGateway {
    */
   async call(path: string, body: unknown, signal?: AbortSignal): Promise<Record<string, unknown>> {
     const endpoint = `${this.baseUrl}/v3/${path}`;
-    let response: Response;
-    try {
-      response = await fetch(endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: signal ?? null,
-      });
-    } catch (err) {
-      throw networkError(err, endpoint, signal);
-    }
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (err) {
-      throw networkError(err, endpoint, signal);
-    }
+    const { status, text } = await this.post(endpoint, `/v3/${path}`, JSON.stringify(body), signal);
     let parsed: unknown;
     try {
       parsed = text === '' ? {} : JSON.parse(text);
     } catch (err) {
-      throw new EtcdRequestError(`${endpoint}: HTTP ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`, {
-        kind: response.ok ? 'protocol' : 'http',
+      throw new EtcdRequestError(`${endpoint}: HTTP ${status} with a body that is not JSON: ${text.slice(0, 200)}`, {
+        kind: status < 300 ? 'protocol' : 'http',
         endpoint,
-        status: response.status,
+        status,
         cause: err,
       });
     }
     if (!isObject(parsed)) {
-      throw new EtcdRequestError(`${endpoint}: expected a JSON object, got ${text.slice(0, 200)}`, {
-        kind: 'protocol',
-        endpoint,
-        status: response.status,
-      });
+      throw new EtcdRequestError(`${endpoint}: expected a JSON object, got ${text.slice(0, 200)}`, { kind: 'protocol', endpoint, status });
     }
     // The gateway reports gRPC errors as {"error": ..., "message": ..., "code": N}, usually with HTTP 4xx/5xx.
-    if (!response.ok || typeof parsed.error === 'string') {
+    if (status >= 300 || typeof parsed.error === 'string') {
       const etcdMessage = typeof parsed.message === 'string' ? parsed.message : typeof parsed.error === 'string' ? parsed.error : undefined;
       const grpcCode = typeof parsed.code === 'number' ? parsed.code : undefined;
-      throw new EtcdRequestError(`${endpoint}: HTTP ${response.status}: ${etcdMessage ?? text.slice(0, 200)}`, {
+      throw new EtcdRequestError(`${endpoint}: HTTP ${status}: ${etcdMessage ?? text.slice(0, 200)}`, {
         kind: 'http',
         endpoint,
-        status: response.status,
+        status,
         ...(grpcCode === undefined ? {} : { grpcCode }),
         ...(etcdMessage === undefined ? {} : { etcdMessage }),
       });
     }
     return parsed;
+  }
+
+  /**
+   * One HTTP POST. Tracks whether the connection was ever established: the
+   * request bytes are written only after that, so a failure (or our abort)
+   * before it means the request was certainly not sent.
+   */
+  private post(endpoint: string, path: string, payload: string, signal: AbortSignal | undefined): Promise<{ status: number; text: string }> {
+    return new Promise((resolve, reject) => {
+      let connected = false;
+      const fail = (err: unknown) => reject(transportError(err, endpoint, connected, signal));
+      const req = http.request(
+        {
+          host: this.url.hostname.replace(/^\[|\]$/g, ''),
+          port: this.url.port || 80,
+          path,
+          method: 'POST',
+          agent: this.agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+          ...(signal ? { signal } : {}),
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', fail);
+          res.on('aborted', () => fail(new Error('response aborted')));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        },
+      );
+      req.on('socket', (socket) => {
+        if (socket.connecting) socket.once('connect', () => (connected = true));
+        else connected = true; // a kept-alive connection
+      });
+      req.on('error', fail);
+      req.end(payload);
+    });
   }
 
   /** Reads one key (or a prefix). Returns the pairs found, empty when none. */
@@ -203,25 +228,26 @@ export class EtcdGateway {
   }
 }
 
-function networkError(err: unknown, endpoint: string, signal: AbortSignal | undefined): EtcdRequestError {
-  if (signal?.aborted || (err instanceof Error && err.name === 'AbortError')) {
-    return new EtcdRequestError(`${endpoint}: aborted (timed out)`, { kind: 'aborted', endpoint, cause: err });
-  }
+/** Network error codes that, raised before the connection was made, mean nothing was sent. */
+function transportError(err: unknown, endpoint: string, connected: boolean, signal: AbortSignal | undefined): EtcdRequestError {
+  const aborted = signal?.aborted === true || (err instanceof Error && err.name === 'AbortError');
   const code = systemCode(err);
-  const kind: EtcdErrorKind = code !== undefined && CONNECT_CODES.has(code) ? 'refused' : 'network';
+  if (!connected) {
+    const why = aborted ? 'timed out while connecting' : (code ?? (err instanceof Error ? err.message : String(err)));
+    return new EtcdRequestError(`${endpoint}: ${why}`, { kind: 'refused', endpoint, ...(code === undefined ? {} : { code }), cause: err });
+  }
+  if (aborted) return new EtcdRequestError(`${endpoint}: aborted (timed out)`, { kind: 'aborted', endpoint, cause: err });
   const why = code ?? (err instanceof Error ? err.message : String(err));
-  return new EtcdRequestError(`${endpoint}: ${why}`, { kind, endpoint, ...(code === undefined ? {} : { code }), cause: err });
+  return new EtcdRequestError(`${endpoint}: ${why}`, { kind: 'network', endpoint, ...(code === undefined ? {} : { code }), cause: err });
 }
 
-/** fetch wraps the socket error as `cause` (sometimes twice): find its `code`. */
+/** The system error code (ECONNREFUSED, ECONNRESET, ...) of an error or its causes. */
 function systemCode(err: unknown): string | undefined {
   let current: unknown = err;
   for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    // AggregateError (happy eyeballs) carries several connect errors.
-    if (current instanceof AggregateError && current.errors.length > 0) current = current.errors[0];
-    else current = current.cause;
+    if (typeof code === 'string' && code !== 'ABORT_ERR') return code;
+    current = current.cause;
   }
   return undefined;
 }

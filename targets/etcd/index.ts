@@ -33,10 +33,16 @@ export function logFile(ctx: TargetContext, node: string): string {
   return `${ctx.runtime.nodeDir(node)}/etcd.log`;
 }
 
-function gatewayFor(ctx: TargetContext, node: string): EtcdGateway {
+/** Runs `use` with a gateway to the node's member, closing its connection afterwards. */
+async function withGateway<T>(ctx: TargetContext, node: string, use: (gateway: EtcdGateway) => Promise<T>): Promise<T> {
   const { address } = ctx.runtime.node(node);
   const host = address.includes(':') ? `[${address}]` : address;
-  return new EtcdGateway(`http://${host}:${etcdOptions(ctx.options).clientPort}`);
+  const gateway = new EtcdGateway(`http://${host}:${etcdOptions(ctx.options).clientPort}`);
+  try {
+    return await use(gateway);
+  } finally {
+    gateway.close();
+  }
 }
 
 async function startMember(ctx: TargetContext, node: string): Promise<void> {
@@ -96,7 +102,7 @@ class EtcdTarget implements Target, Killable, Pausable, HasPrimaries, ClockSensi
   async setup(ctx: TargetContext, node: string): Promise<void> {
     etcdOptions(ctx.options); // fail on bad options before touching the node
     await ctx.runtime.stopDaemon(node, DAEMON, STOP_GRACE_MS);
-    await ctx.runtime.exec(node, ['sh', '-c', 'rm -rf "$1" && : > "$2"', 'sh', dataDir(ctx, node), logFile(ctx, node)]);
+    await ctx.runtime.exec(node, ['sh', '-c', 'mkdir -p "$(dirname "$2")" && rm -rf "$1" && : > "$2"', 'sh', dataDir(ctx, node), logFile(ctx, node)]);
     await startMember(ctx, node);
   }
 
@@ -141,16 +147,19 @@ class EtcdTarget implements Target, Killable, Pausable, HasPrimaries, ClockSensi
     let reason = 'not checked yet';
     const ready = async (): Promise<boolean> => {
       try {
-        const statuses = await Promise.all(ctx.nodes.map((n) => gatewayFor(ctx, n.name).status(AbortSignal.timeout(PROBE_TIMEOUT_MS))));
+        const statuses = await Promise.all(
+          ctx.nodes.map((n) => withGateway(ctx, n.name, (g) => g.status(AbortSignal.timeout(PROBE_TIMEOUT_MS)))),
+        );
         const leaders = new Set(statuses.map((s) => s.leaderId));
         if (leaders.size !== 1 || leaders.has('') || leaders.has('0')) {
           reason = `members disagree on the leader: ${[...leaders].join(', ') || 'none'}`;
           return false;
         }
-        const probe = gatewayFor(ctx, ctx.nodes[0]!.name);
         const token = `${Date.now()}`;
-        await probe.put('/faultline/ready', token, AbortSignal.timeout(PROBE_TIMEOUT_MS));
-        const read = await probe.range('/faultline/ready', {}, AbortSignal.timeout(PROBE_TIMEOUT_MS));
+        const read = await withGateway(ctx, ctx.nodes[0]!.name, async (probe) => {
+          await probe.put('/faultline/ready', token, AbortSignal.timeout(PROBE_TIMEOUT_MS));
+          return probe.range('/faultline/ready', {}, AbortSignal.timeout(PROBE_TIMEOUT_MS));
+        });
         if (read[0]?.value !== token) {
           reason = `wrote ${token} but read ${read[0]?.value ?? 'nothing'}`;
           return false;
@@ -178,7 +187,7 @@ class EtcdTarget implements Target, Killable, Pausable, HasPrimaries, ClockSensi
     const answers = await Promise.all(
       ctx.nodes.map(async (n) => {
         try {
-          const status = await gatewayFor(ctx, n.name).status(AbortSignal.timeout(PROBE_TIMEOUT_MS));
+          const status = await withGateway(ctx, n.name, (g) => g.status(AbortSignal.timeout(PROBE_TIMEOUT_MS)));
           return status.memberId !== '' && status.memberId === status.leaderId ? n.name : undefined;
         } catch {
           return undefined;

@@ -24,12 +24,14 @@ export abstract class EtcdConnection {
     this.options = options;
   }
 
-  /** Talks to the node's client port. Opening sends nothing; connections are made per request. */
+  /** Talks to the node's client port. Opening sends nothing; the connection is made by the first request and kept. */
   async open(node: NodeInfo): Promise<void> {
+    this.current?.close();
     this.current = new EtcdGateway(`http://${urlHost(node.address)}:${this.options.clientPort}`);
   }
 
   async close(): Promise<void> {
+    this.current?.close();
     this.current = undefined;
   }
 

@@ -52,9 +52,11 @@ export async function startLocalEtcd(clientPort: number, peerPort: number): Prom
   for (;;) {
     try {
       await gateway.put('/faultline/ready', 'yes', AbortSignal.timeout(1000));
+      gateway.close();
       return { url: client, process: child, stop };
     } catch (err) {
       if (Date.now() > deadline || child.exitCode !== null) {
+        gateway.close();
         await stop();
         throw new Error(`local etcd on ${client} did not come up: ${log.slice(-1000)}`, { cause: err });
       }

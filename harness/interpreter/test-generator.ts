@@ -1,0 +1,43 @@
+/**
+ * The whole schedule of a test, composed from the workload's and the nemesis
+ * package's generators (like the `phases` at the heart of a Jepsen test):
+ *
+ * 1. main: client ops and nemesis ops side by side, for timeLimitSeconds;
+ * 2. heal: once every thread is idle, the nemesis final generator (heals);
+ * 3. recovery: nothing for recoverySeconds, so the system can settle;
+ * 4. final: the workload's final client ops (e.g. final reads).
+ *
+ * Each phase starts only when every op of the one before has completed.
+ */
+import type { Generator } from '../generator/generator.js';
+import { any } from '../generator/choice.js';
+import { nothing } from '../generator/core.js';
+import { timeLimit } from '../generator/limits.js';
+import { phases } from '../generator/phases.js';
+import { clients, nemesis } from '../generator/threads.js';
+import { sleep } from '../generator/timing.js';
+
+export interface TestGeneratorOptions {
+  /** Client ops of the main phase (routed to client threads only). */
+  client: Generator;
+  /** Faults during the main phase (routed to the nemesis thread only). */
+  nemesis?: Generator;
+  timeLimitSeconds: number;
+  /** Heals after the main phase. */
+  nemesisFinal?: Generator;
+  /** Quiet time after healing, before the final client ops. */
+  recoverySeconds: number;
+  /** Client ops after recovery. */
+  clientFinal?: Generator;
+}
+
+/** Throws a RangeError for a negative or non-finite time. */
+export function testGenerator(options: TestGeneratorOptions): Generator {
+  const main = options.nemesis ? any(clients(options.client), nemesis(options.nemesis)) : clients(options.client);
+  return phases(
+    timeLimit(options.timeLimitSeconds, main),
+    nemesis(options.nemesisFinal ?? nothing),
+    sleep(options.recoverySeconds),
+    clients(options.clientFinal ?? nothing),
+  );
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../harness/errors.js';
+import { getTarget, targetNames } from './index.js';
+import { getWorkload, workloadNames } from '../workloads/index.js';
+
+describe('target registry', () => {
+  it('knows etcd, whose workloads are all registered', () => {
+    expect(targetNames()).toContain('etcd');
+    const etcd = getTarget('etcd');
+    expect(etcd.name).toBe('etcd');
+    for (const w of etcd.workloads) expect(getWorkload(w).name).toBe(w);
+  });
+
+  it('rejects an unknown name with a UserError naming --target and the known ones', () => {
+    expect(() => getTarget('zookeeper')).toThrow(UserError);
+    expect(() => getTarget('zookeeper')).toThrow(/--target.*known: etcd/);
+    expect(() => getTarget('toString')).toThrow(UserError);
+  });
+});
+
+describe('workload registry', () => {
+  it('knows register, cas-register and set', () => {
+    expect(workloadNames()).toEqual(['register', 'cas-register', 'set']);
+    for (const name of workloadNames()) expect(getWorkload(name).name).toBe(name);
+  });
+
+  it('rejects an unknown name with a UserError naming --workload', () => {
+    expect(() => getWorkload('bank')).toThrow(/--workload.*known: register, cas-register, set/);
+    expect(() => getWorkload('constructor')).toThrow(UserError);
+  });
+
+  it('etcd has no client for an unknown workload', () => {
+    const ctx = { options: {} } as never;
+    expect(() => getTarget('etcd').client('bank', ctx)).toThrow(/etcd has no client for workload "bank"/);
+  });
+});
