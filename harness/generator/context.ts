@@ -95,24 +95,7 @@ export function restrictContext(
   threads: readonly Thread[],
   allowed: ReadonlySet<Thread>,
 ): GenContext {
-  let free: readonly Thread[] | undefined;
-  return {
-    time: ctx.time,
-    threads,
-    get freeThreads() {
-      free ??= ctx.freeThreads.filter((t) => allowed.has(t));
-      return free;
-    },
-    process: (thread) => {
-      if (!allowed.has(thread)) throw new RangeError(`thread ${String(thread)} is outside this generator's threads`);
-      return ctx.process(thread);
-    },
-    thread: (process) => {
-      const t = ctx.thread(process);
-      return t !== undefined && allowed.has(t) ? t : undefined;
-    },
-    rng: ctx.rng,
-  };
+  return new RestrictedContext(ctx, threads, allowed, undefined);
 }
 
 /**
@@ -121,22 +104,57 @@ export function restrictContext(
  */
 export function singleThreadContext(ctx: GenContext, thread: Thread, knownFree?: boolean): GenContext {
   const threads = [thread];
-  let free: readonly Thread[] | undefined =
-    knownFree === undefined ? undefined : knownFree ? threads : [];
-  return {
-    time: ctx.time,
-    threads,
-    get freeThreads() {
-      free ??= ctx.freeThreads.includes(thread) ? threads : [];
-      return free;
-    },
-    process: (t) => {
-      if (t !== thread) throw new RangeError(`thread ${String(t)} is outside this generator's threads`);
-      return ctx.process(t);
-    },
-    thread: (p) => (ctx.thread(p) === thread ? thread : undefined),
-    rng: ctx.rng,
-  };
+  const free = knownFree === undefined ? undefined : knownFree ? threads : [];
+  return new RestrictedContext(ctx, threads, undefined, free);
+}
+
+// A class rather than an object literal: one view is made per generator call,
+// so it should allocate as little as possible.
+class RestrictedContext implements GenContext {
+  constructor(
+    private readonly parent: GenContext,
+    readonly threads: readonly Thread[],
+    /** undefined for a single-thread view. */
+    private readonly allowed: ReadonlySet<Thread> | undefined,
+    private free: readonly Thread[] | undefined,
+  ) {}
+
+  private has(thread: Thread): boolean {
+    return this.allowed === undefined ? thread === this.threads[0] : this.allowed.has(thread);
+  }
+
+  get time(): number {
+    return this.parent.time;
+  }
+
+  get rng(): Rng {
+    return this.parent.rng;
+  }
+
+  get freeThreads(): readonly Thread[] {
+    if (this.free === undefined) {
+      const parentFree = this.parent.freeThreads;
+      // Every thread free in the parent and allowed here, in parent order.
+      this.free =
+        this.allowed === undefined
+          ? parentFree.includes(this.threads[0]!)
+            ? this.threads
+            : []
+          : parentFree.filter((t) => this.has(t));
+    }
+    return this.free;
+  }
+
+  /** Throws a RangeError for a thread outside this view. */
+  process(thread: Thread): ProcessId {
+    if (!this.has(thread)) throw new RangeError(`thread ${String(thread)} is outside this generator's threads`);
+    return this.parent.process(thread);
+  }
+
+  thread(process: ProcessId): Thread | undefined {
+    const t = this.parent.thread(process);
+    return t !== undefined && this.has(t) ? t : undefined;
+  }
 }
 
 /** The thread an event (invocation or completion) belongs to, in this context. */

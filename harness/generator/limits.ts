@@ -102,8 +102,9 @@ function cycleFrom(start: Generator, current: Generator): Generator {
 /**
  * Ops from `gen` for `seconds`, counted from the first time this generator is
  * asked for an op; done at the deadline (ops already running finish as usual).
- * When the next op would come at or after the deadline, it is done at once
- * (so what follows may start a little before the deadline).
+ * When the next op `gen` offers would come at or after the deadline, it is
+ * pending until the deadline rather than done: other threads may still get
+ * ops before then (e.g. clients freed up while a nemesis waits out its interval).
  */
 export function timeLimit(seconds: number, gen: GenLike): Generator {
   return timeLimitFrom(secondsToNs(seconds, 'timeLimit'), undefined, toGen(gen));
@@ -120,7 +121,7 @@ function timeLimitFrom(limitNs: number, cutoff: number | undefined, gen: Generat
         const wake = step.wakeAt === undefined ? deadline : Math.min(step.wakeAt, deadline);
         return pending(timeLimitFrom(limitNs, deadline, step.next), wake);
       }
-      if (step.op.time >= deadline) return DONE;
+      if (step.op.time >= deadline) return pending(timeLimitFrom(limitNs, deadline, gen), deadline);
       return opStep(step.op, timeLimitFrom(limitNs, deadline, step.next));
     },
     update(ctx, event) {

@@ -90,25 +90,31 @@ export class ClientWorker {
     return { type, value, node, error };
   }
 
-  private async invokeWithTimeout(client: Client, op: ClientOp): Promise<Outcome> {
+  /** The client's answer, or a timeout (then the op's signal is aborted). One promise and one timer per op. */
+  private invokeWithTimeout(client: Client, op: ClientOp): Promise<Outcome> {
+    const { opTimeoutMs } = this.options;
     const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<Outcome>((resolve) => {
-      timer = setTimeout(() => resolve({ kind: 'timeout' }), this.options.opTimeoutMs);
+    return new Promise<Outcome>((resolve) => {
+      let settled = false;
+      const settle = (outcome: Outcome): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(outcome);
+      };
+      const timer = setTimeout(() => {
+        settle({ kind: 'timeout' });
+        controller.abort(new Error(`op timed out after ${opTimeoutMs} ms`));
+      }, opTimeoutMs);
+      try {
+        client.invoke(op, controller.signal).then(
+          (completion) => settle({ kind: 'done', completion }),
+          (error: unknown) => settle({ kind: 'threw', error }),
+        );
+      } catch (error) {
+        settle({ kind: 'threw', error }); // invoke threw instead of rejecting
+      }
     });
-    let invoked: Promise<Outcome>;
-    try {
-      invoked = client.invoke(op, controller.signal).then(
-        (completion): Outcome => ({ kind: 'done', completion }),
-        (error: unknown): Outcome => ({ kind: 'threw', error }),
-      );
-    } catch (error) {
-      invoked = Promise.resolve({ kind: 'threw', error }); // invoke threw synchronously
-    }
-    const outcome = await Promise.race([invoked, timeout]);
-    clearTimeout(timer);
-    if (outcome.kind === 'timeout') controller.abort(new Error(`op timed out after ${this.options.opTimeoutMs} ms`));
-    return outcome;
   }
 
   /** Returns undefined once open, or why it could not be opened. */

@@ -8,10 +8,11 @@
  * 4. final: the workload's final client ops (e.g. final reads).
  *
  * Each phase starts only when every op of the one before has completed.
+ * Each part may be a generator or anything the DSL accepts as one (GenLike).
  */
 import type { Generator } from '../generator/generator.js';
 import { any } from '../generator/choice.js';
-import { nothing } from '../generator/core.js';
+import { type GenLike, nothing } from '../generator/core.js';
 import { timeLimit } from '../generator/limits.js';
 import { phases } from '../generator/phases.js';
 import { clients, nemesis } from '../generator/threads.js';
@@ -19,16 +20,16 @@ import { sleep } from '../generator/timing.js';
 
 export interface TestGeneratorOptions {
   /** Client ops of the main phase (routed to client threads only). */
-  client: Generator;
+  client: GenLike;
   /** Faults during the main phase (routed to the nemesis thread only). */
-  nemesis?: Generator;
+  nemesis?: GenLike;
   timeLimitSeconds: number;
   /** Heals after the main phase. */
-  nemesisFinal?: Generator;
+  nemesisFinal?: GenLike;
   /** Quiet time after healing, before the final client ops. */
   recoverySeconds: number;
   /** Client ops after recovery. */
-  clientFinal?: Generator;
+  clientFinal?: GenLike;
 }
 
 /** Throws a RangeError for a negative or non-finite time. */

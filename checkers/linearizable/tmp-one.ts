@@ -1,0 +1,15 @@
+import { getModel } from './index.js';
+import { splitByKey } from './check.js';
+import { KeySearch } from './search.js';
+import { pairHistory } from '../../harness/history/pair.js';
+import { kvObject, simulateHistory } from './testing/simulate.js';
+import { seededRng } from '../../harness/generator/rng.js';
+const [n, clients, crash] = process.argv.slice(2).map(Number);
+const r = seededRng(1);
+const history = simulateHistory({ object: kvObject(1), clients: clients!, ops: n!, crashRate: crash!, random: r.next });
+const model = getModel('kv');
+const [k] = splitByKey(model, pairHistory(history));
+const s = new KeySearch(model, k!.search);
+const t = performance.now();
+let st;
+do { st = s.run(1e6); console.log(st, s.iterations, s.cacheEntries, s.maxDepth, '/', k!.search.length, (s.memoryEstimate() / 2 ** 20).toFixed(0), 'MiB', (performance.now() - t).toFixed(0), 'ms'); } while (st === 'running' && performance.now() - t < 20000);

@@ -1,0 +1,2 @@
+import { run } from './bench/harness.js';
+await run();
