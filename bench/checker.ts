@@ -79,6 +79,12 @@ export async function run(): Promise<void> {
     { history: big, options: { model: 'kv', timeoutMs: 60_000, memoryLimitBytes: 2 ** 30, workers: true } },
   ]);
 
+  // Stress, beyond the goals: every client on one key. Puts and gets only, then with appends.
+  const oneKey = simulateHistory({ object: kvObject(1), clients: 20, ops: 10_000, crashRate: 0.05, random: random.next });
+  await timeSet('(5) stress: kv, 20 clients, ONE key, 10,000 ops with appends (timeout 10 s)', [
+    { history: oneKey, options: { model: 'kv', timeoutMs: 10_000 } },
+  ]);
+
   const dir = fileURLToPath(new URL('../../shared/histories/knossos/', import.meta.url));
   const manifest = JSON.parse(await readFile(`${dir}MANIFEST.json`, 'utf8')) as {
     entries: { file: string; model: string; initial: LinearizableOptions['initial'] }[];

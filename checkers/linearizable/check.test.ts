@@ -159,7 +159,7 @@ describe('checkLinearizable: budgets', () => {
   it('decides a hard invalid history when the budget allows', async () => {
     const result = await check(hardRegisterHistory(10, -1));
     expect(result.valid).toBe(false);
-    expect(result.valid === false && result.failure.explanation).toMatch(/^read -1 cannot follow write \d+: register holds \d+$/);
+    expect(result.valid === false && result.failure.explanation).toMatch(/^cas -1→-2 cannot follow write \d+: register holds \d+$/);
   });
 });
 

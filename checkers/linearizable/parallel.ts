@@ -16,7 +16,7 @@ import type { WorkerInput } from './worker.js';
  * Below this many ops in all, one thread is as fast or faster. Measured on the
  * 2-core reference machine (bench/checker.ts, set 3): a worker takes ~230 ms
  * to start under tsx, and the 100,000-op 10-key kv history checks in about
- * 1.0-1.5 s on one thread and no faster on two; so workers start only for
+ * 0.65 s on one thread and 0.8 s with a worker; so workers start only for
  * histories well beyond that.
  */
 export const WORKER_MIN_OPS = 250_000;

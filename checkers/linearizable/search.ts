@@ -23,6 +23,14 @@
  * compactly as the words between the first word that is not all ones and the
  * last non-zero word: in a long history, the window of recent ops.
  *
+ * Reads go first: at each new configuration, a read-only op (one the model
+ * says never changes the state, see Model.isReadOnly) that is legal here is
+ * linearized at once, and nothing else is tried in its place. That is safe: in
+ * any linearization extending this configuration, the read can move up to here
+ * (nothing that must precede it is missing, and it changes no state, here or
+ * where it was). It keeps the search from trying every order of the writes
+ * around a read.
+ *
  * The search is resumable: `run(steps)` does a bounded amount of work and
  * says whether it finished, so the caller can interleave keys and check
  * budgets.
@@ -39,6 +47,8 @@ export interface Frame {
   stateId: number;
   prev: Frame | undefined;
   depth: number;
+  /** Taken as a read that goes first: no other choice is tried in its place. */
+  forced: boolean;
 }
 
 /** A configuration at the greatest depth where no op could go next, and the op whose deadline blocked it. */
@@ -57,6 +67,11 @@ export type SearchStatus = 'running' | 'valid' | 'invalid';
 
 /** How many dead ends at the greatest depth to keep as evidence. */
 const KEEP_DEAD_ENDS = 3;
+
+/** What tryLinearize did. */
+const NOT_TAKEN = 0;
+const TAKEN = 1;
+const CACHED = 2;
 
 /** A small seeded PRNG (mulberry32) for the Zobrist values: runs are reproducible. */
 function zobrist(seed: number): () => number {
@@ -87,6 +102,8 @@ export class KeySearch {
   private readonly okBits: Uint32Array;
   private readonly openBits: Uint32Array;
   private readonly slot: Int32Array;
+  /** 1 for ops the model says are read-only. */
+  private readonly readOnly: Uint8Array;
   /** The value of each okBits word when all its ops are linearized. */
   private readonly okFull: Uint32Array;
   /** Every okBits word below `okLow` is full (it may lag behind; see `remember`). */
@@ -98,6 +115,8 @@ export class KeySearch {
   private readonly stateIds = new Map<StateKey, number>();
 
   private cursor: number;
+  /** The configuration is new: look for a read that goes first before the ordinary scan. */
+  private fresh = true;
   private top: Frame | undefined = undefined;
   private state: unknown;
   private stateId: number;
@@ -124,6 +143,8 @@ export class KeySearch {
     this.next = new Int32Array(2 * n + 1).fill(-1);
     this.prev = new Int32Array(2 * n + 1).fill(-1);
     this.slot = new Int32Array(n);
+    this.readOnly = new Uint8Array(n);
+    ops.forEach((op, i) => (this.readOnly[i] = model.isReadOnly?.(op) ? 1 : 0));
     let okSlots = 0;
     let openSlots = 0;
     ops.forEach((op, i) => (this.slot[i] = op.outcome === 'ok' ? okSlots++ : openSlots++));
@@ -186,47 +207,91 @@ export class KeySearch {
         break;
       }
       done++;
+      if (this.fresh) {
+        this.fresh = false;
+        let found = NOT_TAKEN;
+        for (let e = next[head]!; e >= 0 && (e & 1) === 0 && found === NOT_TAKEN; e = next[e]!) {
+          if (this.readOnly[e >> 1] === 1) {
+            found = this.tryLinearize(e >> 1, true);
+            done++;
+          }
+        }
+        if (found === TAKEN) {
+          this.fresh = true;
+        } else if (found === CACHED) {
+          // This configuration plus the read was explored already and failed, so this one fails too.
+          if (!this.backtrack()) break;
+          cursor = this.cursor;
+        } else {
+          cursor = next[head]!;
+        }
+        continue;
+      }
       if ((cursor & 1) === 0) {
         // A call: try to linearize this op now.
-        cursor = this.tryLinearize(cursor >> 1) ? next[head]! : next[cursor]!;
+        if (this.tryLinearize(cursor >> 1, false) === TAKEN) this.fresh = true;
+        else cursor = next[cursor]!;
         continue;
       }
       // The return of an ok op that is not linearized: nothing can go next. Undo the latest choice.
       if ((this.top?.depth ?? 0) === this.maxDepth && this.deadEnds.length < KEEP_DEAD_ENDS) {
         this.deadEnds.push({ top: this.top, blockedBy: cursor >> 1 });
       }
-      const frame = this.top;
-      if (frame === undefined) {
-        this.status = 'invalid';
-        break;
-      }
-      this.undo(frame);
-      cursor = next[2 * frame.op]!;
+      if (!this.backtrack()) break;
+      cursor = this.cursor;
     }
     this.cursor = cursor;
     this.iterations += done;
     return this.status;
   }
 
-  /** Linearizes op i now if its step is legal and the result is not in the cache. Returns whether it did. */
-  private tryLinearize(i: number): boolean {
+  /**
+   * Undoes the latest choice, and the reads that went first below it, and
+   * sets the cursor to the next candidate after it.
+   * Returns false (status invalid) when there was nothing left to undo.
+   */
+  private backtrack(): boolean {
+    for (;;) {
+      const frame = this.top;
+      if (frame === undefined) {
+        this.status = 'invalid';
+        return false;
+      }
+      this.undo(frame);
+      if (!frame.forced) {
+        this.cursor = this.next[2 * frame.op]!;
+        return true;
+      }
+    }
+  }
+
+  /**
+   * Linearizes op i now if its step is legal and the result is not in the
+   * cache. `asRead`: op i is read-only and goes first (its frame is forced).
+   * Returns TAKEN, CACHED (it could go, but that configuration was explored
+   * already) or NOT_TAKEN.
+   */
+  private tryLinearize(i: number, asRead: boolean): number {
     const op = this.ops[i]!;
     const after = this.model.step(this.state, op);
-    if (after === ILLEGAL) return false;
+    if (after === ILLEGAL) return NOT_TAKEN;
     const stateId = this.internState(after);
+    if (asRead && stateId !== this.stateId) {
+      throw new Error(`model ${this.model.name} says ${this.model.describeOp(op)} is read-only, but its step changed the state`);
+    }
     const h1 = (this.h1 ^ this.z1[i]!) >>> 0;
     const h2 = (this.h2 ^ this.z2[i]!) >>> 0;
     this.flip(i);
     if (!this.remember(h1, h2, stateId)) {
       this.flip(i);
-      return false;
+      return CACHED;
     }
     this.h1 = h1;
     this.h2 = h2;
     this.state = after;
     this.stateId = stateId;
     const depth = (this.top?.depth ?? 0) + 1;
-    this.top = { op: i, state: after, stateId, prev: this.top, depth };
+    this.top = { op: i, state: after, stateId, prev: this.top, depth, forced: asRead };
     if (depth > this.maxDepth) {
       this.maxDepth = depth;
       this.deepest = this.top;
@@ -234,7 +299,7 @@ export class KeySearch {
     }
     if (op.outcome === 'ok') this.remainingOk--;
     this.lift(i);
-    return true;
+    return TAKEN;
   }
 
   /** Undoes the choice recorded in `frame` (the top). */

@@ -59,6 +59,7 @@ export function kv(options: ModelOptions): Model<Json> {
       if (key === undefined) throw new Error('kv model: an op needs a key (the op.key field, or a value [key, value])');
       if (op.f === 'append' && typeof value !== 'string') throw new Error(`kv model: append needs a string value, got ${show(value)}`);
     },
+    isReadOnly: (op) => op.f === 'get',
     isNoop: (op) => op.f === 'get' && op.outcome === 'info',
   };
 }

@@ -51,6 +51,14 @@ export interface Model<S = unknown> {
    */
   isNoop?(op: ModelOp): boolean;
   /**
+   * True when the op never changes the state: whenever its step is legal, it
+   * returns the state unchanged (a read, a cas v→v). The search linearizes such
+   * an op as soon as it is legal, without branching, which saves a lot of
+   * work. Saying true for an op that can change the state makes the checker
+   * wrong. Optional: by default no op is read-only.
+   */
+  isReadOnly?(op: ModelOp): boolean;
+  /**
    * The independent key an op belongs to, for models checked key by key
    * (P-compositionality). Optional: by default ops are partitioned by
    * `op.key` when they carry one.

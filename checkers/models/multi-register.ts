@@ -90,6 +90,7 @@ export function multiRegister(options: ModelOptions): Model<Registers> {
         op.value.every((m) => Array.isArray(m) && m.length === 3 && (m[0] === 'read' || m[0] === 'write'));
       if (!ok) throw new Error(`multi-register model: a txn value must be [[read|write, key, value], ...], got ${show(op.value)}`);
     },
+    isReadOnly: (op) => op.f === 'txn' && Array.isArray(op.value) && (op.value as Micro[]).every(([f]) => f === 'read'),
     isNoop: (op) =>
       op.f === 'txn' &&
       Array.isArray(op.value) &&

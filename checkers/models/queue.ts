@@ -59,6 +59,7 @@ export function fifoQueue(options: ModelOptions): Model<readonly Json[]> {
           ? 'dequeue (empty)'
           : `${op.f} ${show(op.value)}`,
     validate: validateQueueOp('fifo-queue'),
+    isReadOnly: (op) => op.f === 'dequeue' && op.outcome === 'ok' && (op.value === null || op.value === undefined),
   };
 }
 
@@ -89,6 +90,7 @@ export function unorderedQueue(options: ModelOptions): Model<Bag> {
     describeOp: (op) =>
       op.f === 'dequeue' && op.value === null ? 'dequeue (empty)' : `${op.f} ${show(op.value)}`,
     validate: validateQueueOp('unordered-queue'),
+    isReadOnly: (op) => op.f === 'dequeue' && (op.value === null || op.value === undefined),
     isNoop: (op) => op.f === 'dequeue' && op.outcome === 'info',
   };
 }

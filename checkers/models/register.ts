@@ -52,6 +52,8 @@ function makeRegister(name: string, withCas: boolean, options: ModelOptions): Mo
         throw new Error(`${name} model: a cas value must be [old, new], got ${show(op.value)}`);
       }
     },
+    isReadOnly: (op) =>
+      op.f === 'read' || (op.f === 'cas' && Array.isArray(op.value) && jsonEqual(op.value[0], op.value[1])),
     isNoop: (op) => op.f === 'read' && (op.outcome === 'info' || (op.value === null && nilReadsAnyValue)),
   };
 }

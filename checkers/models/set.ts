@@ -57,6 +57,7 @@ export function set(options: ModelOptions): Model<Elements> {
         throw new Error(`set model: a read's value must be an array of elements, got ${show(op.value)}`);
       }
     },
+    isReadOnly: (op) => op.f === 'read',
     isNoop: (op) => op.f === 'read' && op.outcome === 'info',
   };
 }

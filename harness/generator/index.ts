@@ -17,6 +17,13 @@
  *
  * All randomness comes from ctx.rng: the same seed on the same clock gives
  * the same schedule. `simulate` runs a generator on a simulated clock for tests.
+ *
+ * Conventions: `done` is final (the interpreter never asks again); a pending
+ * step may carry `wakeAt` (ns), the time its answer changes without an event;
+ * an op whose time lies ahead may be dropped and asked for again if something
+ * completes first, so keep state in generator values, not closures.
+ * There is no `then` export (a module exporting `then` is a thenable and
+ * hangs `await import()`): use `andThen(a, b)` or `sequence(...)`.
  */
 export type { GenContext, GenOp, GenStep, Generator, Rng, Thread } from './generator.js';
 export { seededRng } from './rng.js';
@@ -37,7 +44,7 @@ export {
   andThen,
   toGen,
 } from './core.js';
-export { cycle, limit, repeat, timeLimit } from './limits.js';
+export { cycle, limit, repeat, timeLimit, untilOk } from './limits.js';
 export { delay, sleep, stagger } from './timing.js';
 export { any, flipFlop, mix } from './choice.js';
 export { phases, synchronize } from './phases.js';

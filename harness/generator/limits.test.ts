@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cycle, limit, repeat, timeLimit } from './limits.js';
+import { cycle, limit, repeat, timeLimit, untilOk } from './limits.js';
 import { delay, sleep } from './timing.js';
 import { simulate } from './simulate.js';
 
@@ -86,5 +86,20 @@ describe('timeLimit', () => {
       ['r', 2],
       ['after', 2.5],
     ]);
+  });
+});
+
+describe('untilOk', () => {
+  it('retries until an op completes ok, then is done', () => {
+    const r = simulate([untilOk(() => ({ f: 'read' })), { f: 'after' }], {
+      concurrency: 1,
+      respond: (op) => ({ type: op.index < 6 ? 'fail' : 'ok' }),
+    });
+    expect(fs(r.invocations)).toBe('read read read read after');
+    expect(r.history.filter((o) => o.f === 'read' && o.type !== 'invoke').map((o) => o.type)).toEqual(['fail', 'fail', 'fail', 'ok']);
+  });
+  it('fail and info completions do not stop it', () => {
+    const r = simulate(limit(6, untilOk(() => ({ f: 'read' }))), { concurrency: 1, respond: () => ({ type: 'info' }) });
+    expect(r.invocations).toHaveLength(6);
   });
 });

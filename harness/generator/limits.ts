@@ -1,8 +1,9 @@
 /**
- * How many ops, how often, for how long: limit, repeat, cycle, timeLimit.
+ * How many ops, how often, for how long: limit, repeat, cycle, timeLimit, untilOk.
  */
+import type { ProcessId } from '../history/op.js';
 import type { Generator } from './generator.js';
-import { DONE, type GenLike, opStep, pending, sequence, toGen } from './core.js';
+import { DONE, type GenLike, nothing, opStep, pending, sequence, toGen } from './core.js';
 
 const NS_PER_SECOND = 1e9;
 
@@ -126,6 +127,35 @@ function timeLimitFrom(limitNs: number, cutoff: number | undefined, gen: Generat
     },
     update(ctx, event) {
       return timeLimitFrom(limitNs, cutoff, gen.update(ctx, event));
+    },
+  };
+}
+
+/**
+ * Ops from `gen` until one of them completes `ok` (Jepsen's until-ok), then
+ * done; ops already running finish as usual. Also done when `gen` is. Useful
+ * for "retry this final read until it works".
+ */
+export function untilOk(gen: GenLike): Generator {
+  return untilOkFrom(toGen(gen), new Set());
+}
+
+/** @param mine processes running an op this generator emitted */
+function untilOkFrom(gen: Generator, mine: ReadonlySet<ProcessId>): Generator {
+  return {
+    op(ctx) {
+      const step = gen.op(ctx);
+      if (step.kind === 'done') return DONE;
+      if (step.kind === 'pending') return pending(untilOkFrom(step.next, mine), step.wakeAt);
+      return opStep(step.op, untilOkFrom(step.next, new Set(mine).add(step.op.process)));
+    },
+    update(ctx, event) {
+      const next = gen.update(ctx, event);
+      if (event.type === 'invoke' || !mine.has(event.process)) return untilOkFrom(next, mine);
+      if (event.type === 'ok') return nothing;
+      const rest = new Set(mine);
+      rest.delete(event.process);
+      return untilOkFrom(next, rest);
     },
   };
 }

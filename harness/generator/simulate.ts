@@ -10,13 +10,19 @@
  * are fed back through `update`, an `info` completion retires the process
  * (thread + k * concurrency), and a pending generator is asked again at the
  * next completion, at its wake-up hint, or after `pollNs`.
+ *
+ * Typical uses:
+ *   simulate(clients(workload.generator(opts)), { concurrency: 5, maxOps: 1000 })
+ *   simulate(nemesis(pkg.generator), { concurrency: 1, nemesis: true, maxTimeNs: 60e9 })
+ * (a bare template may land on any free thread, the nemesis's included:
+ * route it as the test will).
  */
 import type { Json, Op, OpType } from '../history/op.js';
 import type { Generator, Rng, Thread } from './generator.js';
 import { NEMESIS, ThreadTable } from './context.js';
 import { completionOp, invocationOp } from './events.js';
 import { seededRng } from './rng.js';
-import { type GenLike, toGen } from './core.js';
+import { DONE, type GenLike, toGen } from './core.js';
 
 export interface SimResponse {
   /** Default ok (info for nemesis ops). */
@@ -87,6 +93,7 @@ export function simulate(generator: GenLike, options: SimulateOptions): Simulati
   const running: Running[] = [];
   let gen: Generator = toGen(generator);
   let seq = 0;
+  let generatorDone = false;
 
   const nextCompletion = (): Running | undefined => {
     let best: Running | undefined;
@@ -125,10 +132,12 @@ export function simulate(generator: GenLike, options: SimulateOptions): Simulati
       complete(due);
       continue;
     }
-    const step = gen.op(table);
+    // Done is final: afterwards only the running ops complete.
+    const step = generatorDone ? DONE : gen.op(table);
     due = nextCompletion();
 
     if (step.kind === 'done') {
+      generatorDone = true;
       if (!due) return result('done');
       complete(due);
       continue;

@@ -66,7 +66,7 @@ export class ClientWorker {
       this.timeouts++;
       fields = { type: 'info', value: invocation.value, node, error: `timed out after ${this.options.opTimeoutMs} ms` };
     } else if (outcome.kind === 'threw') {
-      fields = { type: 'info', value: invocation.value, node, error: `client threw: ${describe(outcome.error)}` };
+      fields = { type: 'info', value: invocation.value, node, error: `client threw: ${describeValue(outcome.error)}` };
     } else {
       fields = this.fromCompletion(outcome.completion, invocation.value, node);
     }
@@ -83,7 +83,7 @@ export class ClientWorker {
   private fromCompletion(c: Completion, invokedValue: Json | undefined, node: string): CompletionFields {
     const type = (c as { type?: unknown } | null)?.type;
     if (type !== 'ok' && type !== 'fail' && type !== 'info') {
-      return { type: 'info', value: invokedValue, node, error: `client returned an invalid completion: ${describe(c)}` };
+      return { type: 'info', value: invokedValue, node, error: `client returned an invalid completion: ${describeValue(c)}` };
     }
     const value = c.value === undefined ? invokedValue : sanitizeJson(c.value);
     const error = c.error === undefined ? undefined : sanitizeJson(c.error);
@@ -136,7 +136,7 @@ export class ClientWorker {
     try {
       client = this.options.makeClient(thread);
     } catch (err) {
-      return this.openFailed(`making the client failed: ${describe(err)}`);
+      return this.openFailed(`making the client failed: ${describeValue(err)}`);
     }
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
@@ -161,7 +161,7 @@ export class ClientWorker {
     // Half-open clients are closed too, in the background.
     this.closeInBackground(client);
     const message =
-      result === 'timeout' ? `opening on ${node.name} timed out after ${opTimeoutMs} ms` : `opening on ${node.name} failed: ${describe(result)}`;
+      result === 'timeout' ? `opening on ${node.name} timed out after ${opTimeoutMs} ms` : `opening on ${node.name} failed: ${describeValue(result)}`;
     log.warn(`client thread ${thread}: ${message}`);
     return this.openFailed(message);
   }
@@ -199,7 +199,7 @@ export class ClientWorker {
       const result = await Promise.race([closed, timedOut]);
       clearTimeout(timer);
       if (result === 'timeout') log.warn(`client thread ${thread}: close timed out after ${opTimeoutMs} ms`);
-      else if (result !== 'ok') log.warn(`client thread ${thread}: close failed: ${describe(result)}`);
+      else if (result !== 'ok') log.warn(`client thread ${thread}: close failed: ${describeValue(result)}`);
     })();
     this.closing = closing;
     void closing.then(() => {
@@ -224,7 +224,7 @@ export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boo
   });
 }
 
-export function describe(x: unknown): string {
+export function describeValue(x: unknown): string {
   if (x instanceof Error) return x.message;
   try {
     return JSON.stringify(x) ?? String(x);

@@ -37,7 +37,7 @@ import type { NodeInfo } from '../runtime/runtime.js';
 import type { Client } from '../../workloads/client.js';
 import { NEMESIS, ThreadTable } from '../generator/context.js';
 import { type CompletionFields, completionOp, invocationOp } from '../generator/events.js';
-import { ClientWorker, describe } from './client-worker.js';
+import { ClientWorker, describeValue } from './client-worker.js';
 import { sanitizeJson } from './json.js';
 
 /** What the interpreter needs of the nemesis (the run wires it to the NemesisPackage's Nemesis). */
@@ -152,6 +152,7 @@ export async function runInterpreter(options: InterpreterOptions): Promise<Inter
   let gen = options.generator;
   let index = 0;
   let failure: unknown;
+  let generatorDone = false;
 
   const record = (op: Op): void => {
     options.writer.append(op);
@@ -161,7 +162,7 @@ export async function runInterpreter(options: InterpreterOptions): Promise<Inter
       try {
         options.onOp(op);
       } catch (err) {
-        log.warn(`onOp threw (ignored): ${describe(err)}`);
+        log.warn(`onOp threw (ignored): ${describeValue(err)}`);
       }
     }
   };
@@ -228,10 +229,10 @@ export async function runInterpreter(options: InterpreterOptions): Promise<Inter
           value: sanitizeJson(r?.value) ?? null,
           error: r?.error === undefined ? undefined : sanitizeJson(r.error),
         }),
-        (err: unknown): CompletionFields => ({ type: 'info', value: invocation.value, error: `nemesis threw: ${describe(err)}` }),
+        (err: unknown): CompletionFields => ({ type: 'info', value: invocation.value, error: `nemesis threw: ${describeValue(err)}` }),
       );
     } catch (err) {
-      answered = Promise.resolve({ type: 'info', value: invocation.value, error: `nemesis threw: ${describe(err)}` });
+      answered = Promise.resolve({ type: 'info', value: invocation.value, error: `nemesis threw: ${describeValue(err)}` });
     }
     // No timeout of its own (a nemesis bounds its commands), except when the run is stopping.
     const givenUp = new Promise<CompletionFields>((resolve) => {
@@ -263,6 +264,12 @@ export async function runInterpreter(options: InterpreterOptions): Promise<Inter
         await waitForEvent();
         continue;
       }
+      if (generatorDone) {
+        // Done is final: only the running ops are left to record.
+        if (running.size === 0) break;
+        await waitForEvent();
+        continue;
+      }
       table.time = now();
       let step;
       try {
@@ -272,8 +279,7 @@ export async function runInterpreter(options: InterpreterOptions): Promise<Inter
         continue;
       }
       if (step.kind === 'done') {
-        if (running.size === 0) break;
-        await waitForEvent();
+        generatorDone = true;
         continue;
       }
       if (step.kind === 'pending') {
@@ -293,7 +299,9 @@ export async function runInterpreter(options: InterpreterOptions): Promise<Inter
         failure = new Error(`generator bug: op ${JSON.stringify(op)} is for process ${String(op.process)}, which is busy or unknown`);
         continue;
       }
-      const invocation = invocationOp(op, index, now());
+      // Generator values are typed Json, but a template function may still slip in an undefined or a BigInt.
+      const clean = op.value === undefined && op.key === undefined ? op : { ...op, value: sanitizeJson(op.value), key: sanitizeJson(op.key) };
+      const invocation = invocationOp(clean, index, now());
       try {
         record(invocation);
       } catch (err) {

@@ -5,8 +5,18 @@
 import type { Json } from '../../../harness/history/op.js';
 import type { NodeInfo } from '../../../harness/runtime/runtime.js';
 import type { ClientOp, Completion } from '../../../workloads/client.js';
-import { EtcdGateway } from '../gateway.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { completionForError } from '../errors.js';
+import { EtcdGateway, EtcdRequestError } from '../gateway.js';
 import type { EtcdOptions } from '../options.js';
+
+/**
+ * After a connection could not be made (the node is down or cut off), wait
+ * this long before reporting the failure, so a worker whose node is down does
+ * not spin through thousands of instant failures a second. Failed ops are
+ * dropped by the checkers, so the later completion changes no verdict.
+ */
+export const REFUSED_BACKOFF_MS = 100;
 
 /** All faultline keys live under this prefix. */
 export const KEY_ROOT = '/faultline';
@@ -45,6 +55,15 @@ export abstract class EtcdConnection {
   }
 
   abstract invoke(op: ClientOp, signal: AbortSignal): Promise<Completion>;
+
+  /** The completion for an error thrown while performing `f` (errors.ts decides fail or info). */
+  protected async completionFor(err: unknown, f: string, signal: AbortSignal): Promise<Completion> {
+    const completion = completionForError(err, f);
+    if (err instanceof EtcdRequestError && err.kind === 'refused' && !signal.aborted) {
+      await sleep(REFUSED_BACKOFF_MS, undefined, { signal }).catch(() => {});
+    }
+    return completion;
+  }
 }
 
 /** IPv6 addresses need brackets in a URL. */

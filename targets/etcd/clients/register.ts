@@ -9,11 +9,10 @@
  * - cas (cas-register only): value [old, new]; ok when the register held old
  *   and now holds new, fail ("compare failed") when it did not hold old.
  *
- * Errors become fail or info in errors.ts, nowhere else.
+ * Errors become fail or info in errors.ts, nowhere else (via completionFor).
  */
 import type { Json } from '../../../harness/history/op.js';
 import type { ClientOp, Completion } from '../../../workloads/client.js';
-import { completionForError } from '../errors.js';
 import type { EtcdOptions } from '../options.js';
 import { EtcdConnection, keyFor, unknownOp } from './connection.js';
 
@@ -56,7 +55,7 @@ export class EtcdRegisterClient extends EtcdConnection {
           return unknownOp(this.workload, op.f);
       }
     } catch (err) {
-      return completionForError(err, op.f);
+      return this.completionFor(err, op.f, signal);
     }
   }
 }

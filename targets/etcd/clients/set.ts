@@ -8,11 +8,10 @@
  * - add: value e (any JSON, unique per add); ok with e.
  * - read: value ignored; ok with the elements, numbers ascending.
  *
- * Errors become fail or info in errors.ts, nowhere else.
+ * Errors become fail or info in errors.ts, nowhere else (via completionFor).
  */
 import type { Json } from '../../../harness/history/op.js';
 import type { ClientOp, Completion } from '../../../workloads/client.js';
-import { completionForError } from '../errors.js';
 import { EtcdConnection, keyFor, unknownOp } from './connection.js';
 
 export class EtcdSetClient extends EtcdConnection {
@@ -42,7 +41,7 @@ export class EtcdSetClient extends EtcdConnection {
           return unknownOp('set', op.f);
       }
     } catch (err) {
-      return completionForError(err, op.f);
+      return this.completionFor(err, op.f, signal);
     }
   }
 }

@@ -1,2 +1,0 @@
-import { run } from './bench/harness.js';
-await run();
