@@ -19,8 +19,8 @@ import { dirname, posix } from 'node:path';
 import Docker from 'dockerode';
 import { UserError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import { Daemons } from '../daemon.js';
-import type { DaemonSpec, ExecOptions, ExecResult, NodeInfo, Runtime, Signal } from '../runtime.js';
+import { DaemonRuntime } from '../daemon-runtime.js';
+import type { ExecOptions, ExecResult, NodeInfo, Runtime } from '../runtime.js';
 import { RuntimeCommandError } from '../runtime.js';
 import { extractTo, packPath } from './archive.js';
 import { dockerExec } from './exec.js';
@@ -83,22 +83,19 @@ async function removeContainer(docker: Docker, name: string): Promise<void> {
   }
 }
 
-class DockerRuntime implements Runtime {
+class DockerRuntime extends DaemonRuntime implements Runtime {
   readonly kind = 'docker';
   private readonly docker: Docker;
   private infos: NodeInfo[] = [];
   /** Set once `up` got an answer from dockerd: from then on `down` has something to check. */
   private reachedDaemon = false;
   private readonly containers = new Map<string, Docker.Container>();
-  private readonly daemons = new Daemons(
-    (node, argv, options) => this.exec(node, argv, options),
-    (node) => this.nodeDir(node),
-  );
 
   constructor(
     private readonly options: ResolvedDockerOptions,
     private readonly log: Logger,
   ) {
+    super();
     this.docker = new Docker({ socketPath: options.socketPath });
   }
 
@@ -190,25 +187,6 @@ class DockerRuntime implements Runtime {
     return dockerExec(this.docker, this.container(node), node, argv, options);
   }
 
-  startDaemon(node: string, spec: DaemonSpec): Promise<{ pid: number }> {
-    return this.daemons.start(node, spec);
-  }
-
-  signalDaemon(node: string, name: string, signal: Signal): Promise<void> {
-    return this.daemons.signal(node, name, signal);
-  }
-
-  stopDaemon(node: string, name: string, graceMs?: number): Promise<void> {
-    return this.daemons.stop(node, name, graceMs);
-  }
-
-  daemonRunning(node: string, name: string): Promise<boolean> {
-    return this.daemons.running(node, name);
-  }
-
-  daemonPid(node: string, name: string): Promise<number | undefined> {
-    return this.daemons.pid(node, name);
-  }
 
   /**
    * Copies a local file or directory (recursively) to `remotePath` on the node,

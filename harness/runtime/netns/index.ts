@@ -8,8 +8,8 @@ import { cp, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import { Daemons } from '../daemon.js';
-import type { DaemonSpec, ExecOptions, ExecResult, NodeInfo, Runtime, Signal } from '../runtime.js';
+import { DaemonRuntime } from '../daemon-runtime.js';
+import type { ExecOptions, ExecResult, NodeInfo, Runtime } from '../runtime.js';
 import { RuntimeCommandError } from '../runtime.js';
 import { planLayout, type NetnsLayout, type NetnsOptions } from './layout.js';
 import { createNetwork, destroyNetwork, subnetInUse } from './network.js';
@@ -38,18 +38,16 @@ export function createNetnsRuntime(options: NetnsOptions, log: Logger): Runtime 
   return new NetnsRuntime(planLayout(options), log);
 }
 
-class NetnsRuntime implements Runtime {
+class NetnsRuntime extends DaemonRuntime implements Runtime {
   readonly kind = 'netns';
   private isUp = false;
-  private readonly daemons = new Daemons(
-    (node, argv, options) => this.exec(node, argv, options),
-    (node) => this.nodeDir(node),
-  );
 
   constructor(
     private readonly layout: NetnsLayout,
     private readonly log: Logger,
-  ) {}
+  ) {
+    super();
+  }
 
   /**
    * Clears stale leftovers of this cluster name, then creates the namespaces,
@@ -143,21 +141,6 @@ class NetnsRuntime implements Runtime {
     return result;
   }
 
-  startDaemon(node: string, spec: DaemonSpec): Promise<{ pid: number }> {
-    return this.daemons.start(node, spec);
-  }
-  signalDaemon(node: string, name: string, signal: Signal): Promise<void> {
-    return this.daemons.signal(node, name, signal);
-  }
-  stopDaemon(node: string, name: string, graceMs?: number): Promise<void> {
-    return this.daemons.stop(node, name, graceMs);
-  }
-  daemonRunning(node: string, name: string): Promise<boolean> {
-    return this.daemons.running(node, name);
-  }
-  daemonPid(node: string, name: string): Promise<number | undefined> {
-    return this.daemons.pid(node, name);
-  }
 
   /** Nodes share the host's filesystem: a plain copy (files or directories), creating parent directories. */
   async copyTo(node: string, localPath: string, remotePath: string): Promise<void> {

@@ -13,8 +13,8 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import { Daemons } from '../daemon.js';
-import type { DaemonSpec, ExecOptions, ExecResult, NodeInfo, Runtime, Signal } from '../runtime.js';
+import { DaemonRuntime } from '../daemon-runtime.js';
+import type { ExecOptions, ExecResult, NodeInfo, Runtime } from '../runtime.js';
 import { RuntimeCommandError } from '../runtime.js';
 import { remoteCommand, TIMEOUT_EXIT } from './command.js';
 import { SshConnection, type RunIo, type RunResult } from './connection.js';
@@ -30,20 +30,17 @@ export function createSshRuntime(options: SshRuntimeOptions, log: Logger): Runti
 // How long past its timeout a command may take before we close the channel ourselves.
 const DEADLINE_SLACK_MS = 5_000;
 
-class SshRuntime implements Runtime {
+class SshRuntime extends DaemonRuntime implements Runtime {
   readonly kind = 'ssh';
   private readonly connections: Map<string, SshConnection>;
   private controller: string | undefined;
   private isUp = false;
-  private readonly daemons = new Daemons(
-    (node, argv, options) => this.exec(node, argv, options),
-    (node) => this.nodeDir(node),
-  );
 
   constructor(
     private readonly options: ResolvedSshOptions,
     private readonly log: Logger,
   ) {
+    super();
     this.connections = new Map(options.nodes.map((n) => [n.name, new SshConnection(n, options.connectTimeoutMs, log)]));
     this.controller = options.controllerAddress;
   }
@@ -132,21 +129,6 @@ class SshRuntime implements Runtime {
     return result;
   }
 
-  startDaemon(node: string, spec: DaemonSpec): Promise<{ pid: number }> {
-    return this.daemons.start(node, spec);
-  }
-  signalDaemon(node: string, name: string, signal: Signal): Promise<void> {
-    return this.daemons.signal(node, name, signal);
-  }
-  stopDaemon(node: string, name: string, graceMs?: number): Promise<void> {
-    return this.daemons.stop(node, name, graceMs);
-  }
-  daemonRunning(node: string, name: string): Promise<boolean> {
-    return this.daemons.running(node, name);
-  }
-  daemonPid(node: string, name: string): Promise<number | undefined> {
-    return this.daemons.pid(node, name);
-  }
 
   /** Streams a local file to the node with `cat` (creating parent directories). Throws RuntimeCommandError on failure. */
   async copyTo(node: string, localPath: string, remotePath: string): Promise<void> {
