@@ -82,6 +82,7 @@ export async function healFromState(stateDir: string, log: Logger): Promise<Heal
     const leftovers = await forEachNode(nodes, async (n) => (await listRules(runtime, n)).split('\n').filter((l) => l.includes('FAULTLINE')));
     const dirty = Object.entries(leftovers).filter(([, rules]) => rules.length > 0);
     if (dirty.length > 0) throw new Error(`rules left after heal: ${dirty.map(([n, r]) => `${n}: ${r.join(' | ')}`).join('; ')}`);
+    await state.forgetIfHealed();
   } catch (err) {
     throw new Error(`heal of ${stateDir} failed: ${errorMessage(err)}`, { cause: err });
   } finally {

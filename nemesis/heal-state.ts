@@ -94,6 +94,16 @@ export class HealState {
     await rm(this.file(kind), { force: true });
   }
 
+  /**
+   * Removes the state folder once no fault is pending (only runtime.json is
+   * left), so a cleanly healed run leaves nothing behind. Returns whether it did.
+   */
+  async forgetIfHealed(): Promise<boolean> {
+    if ((await this.pending()).length > 0) return false;
+    await rm(this.dir, { recursive: true, force: true });
+    return true;
+  }
+
   /** The fault kinds with a state file. */
   async pending(): Promise<FaultKind[]> {
     let names: string[];

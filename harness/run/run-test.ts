@@ -14,6 +14,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { safeCheck } from '../../checkers/checker.js';
 import { clockEnv, healStateDir, nemesisPackage, noopPackage, parseNemesisNames } from '../../nemesis/index.js';
+import { HealState } from '../../nemesis/heal-state.js';
 import type { NemesisContext, NemesisPackage } from '../../nemesis/nemesis.js';
 import { getTarget } from '../../targets/index.js';
 import { hasClockSensitivity, type Target, type TargetContext } from '../../targets/target.js';
@@ -164,6 +165,9 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
     cleanup.push('heal every fault', async () => {
       await pkg.nemesis.heal(nemesisCtx);
       await pkg.nemesis.teardown(nemesisCtx);
+      if (!(await new HealState(nemesisCtx.stateDir).forgetIfHealed())) {
+        runLog.warn(`some faults could not be healed; see ${nemesisCtx.stateDir} and run \`faultline heal\``);
+      }
     });
 
     const writer = await openHistoryWriter(join(runDir, RUN_FILES.history));

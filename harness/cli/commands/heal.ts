@@ -9,7 +9,7 @@
  * state, 255 when undoing a fault failed (the state is kept: run it again).
  */
 import { existsSync } from 'node:fs';
-import { EXIT, UserError } from '../../errors.js';
+import { EXIT } from '../../errors.js';
 import { consoleLogger } from '../../log.js';
 import { DEFAULT_HEAL_ROOT, healFromState, healStateDir, healStateDirs } from '../../../nemesis/index.js';
 import type { FaultlineCommand } from '../command.js';
@@ -27,13 +27,15 @@ export const healCommand: FaultlineCommand = (setExit) => ({
     const argv = { stateDir: raw.stateDir as string | undefined, cluster: raw.cluster as string | undefined, root: raw.root as string };
     const log = consoleLogger();
     let dirs: string[];
-    if (argv.stateDir !== undefined) {
-      if (!existsSync(argv.stateDir)) throw new UserError(`no such folder ${argv.stateDir}`, { where: '--state-dir' });
-      dirs = [argv.stateDir];
-    } else if (argv.cluster !== undefined) {
-      const dir = healStateDir(argv.cluster, argv.root);
-      if (!existsSync(dir)) throw new UserError(`no heal state for cluster ${argv.cluster} (looked in ${dir})`, { where: '--cluster' });
-      dirs = [dir];
+    const named = argv.stateDir ?? (argv.cluster === undefined ? undefined : healStateDir(argv.cluster, argv.root));
+    if (named !== undefined) {
+      // A cleanly healed cluster's state folder is removed, so a missing one means there is nothing to heal.
+      if (!existsSync(named)) {
+        process.stdout.write(`nothing to heal (no heal state at ${named}; healing removes it)\n`);
+        setExit(EXIT.valid);
+        return;
+      }
+      dirs = [named];
     } else {
       dirs = await healStateDirs(argv.root);
     }

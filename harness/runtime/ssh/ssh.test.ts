@@ -1,38 +1,28 @@
 /**
  * The ssh runtime against real sshd servers: one per node of a netns cluster
- * (t3s, 10.231.5.0/24), with a generated host key and client key. Runs the
+ * (t3s, 10.231.5.0/24, set up by testing/sshd-cluster.ts), with a generated host key and client key. Runs the
  * shared contract suite, then ssh-specific checks.
  */
-import { execFileSync } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
-import os from 'node:os';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../errors.js';
 import { silentLogger } from '../../log.js';
 import { missing } from '../../testing/requirements.js';
 import { runtimeContract, waitUntil } from '../contract.js';
-import { createNetnsRuntime } from '../netns/index.js';
-import { netnsLeftovers, processesWith } from '../netns/leftovers.js';
+import { processesWith } from '../netns/leftovers.js';
 import type { Runtime } from '../runtime.js';
 import { createSshRuntime, type SshRuntimeOptions } from './index.js';
+import { canConnect, startSshdCluster, type SshdCluster } from './testing/sshd-cluster.js';
 
 const needs = missing({ root: true, commands: ['ip', 'iptables', 'perl', '/usr/sbin/sshd', 'ssh-keygen', 'ss'] });
-const STATE_DIR = '/tmp/faultline-test-state-t3';
 
 describe.skipIf(needs)('ssh runtime', () => {
+  let sshd: SshdCluster;
   let cluster: Runtime;
   let dir: string;
   let hostFingerprint: string;
-  const sshOptions = (extra: Partial<SshRuntimeOptions> = {}): SshRuntimeOptions => ({
-    nodes: cluster.nodes().map((n) => ({ host: n.address, name: `s${n.name}` })),
-    user: 'root',
-    privateKeyFile: path.join(dir, 'client_key'),
-    baseDir: '/var/lib/faultline/t3s-ssh',
-    connectTimeoutMs: 5_000,
-    ...extra,
-  });
+  const sshOptions = (extra: Partial<SshRuntimeOptions> = {}): SshRuntimeOptions => sshd.sshOptions(extra);
   /** Established ssh connections on every node (or on the given one). */
   const sshConnections = async (only?: string) => {
     let count = 0;
@@ -44,44 +34,12 @@ describe.skipIf(needs)('ssh runtime', () => {
   };
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'faultline-ssh-'));
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'host_key')]);
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'client_key')]);
-    execFileSync('cp', [path.join(dir, 'client_key.pub'), path.join(dir, 'authorized_keys')]);
-    hostFingerprint = execFileSync('ssh-keygen', ['-l', '-f', path.join(dir, 'host_key.pub')], { encoding: 'utf8' }).split(' ')[1]!;
-    await writeFile(
-      path.join(dir, 'sshd_config'),
-      [
-        `HostKey ${path.join(dir, 'host_key')}`,
-        `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`,
-        'PermitRootLogin prohibit-password',
-        'PasswordAuthentication no',
-        'KbdInteractiveAuthentication no',
-        'UsePAM no',
-        'StrictModes no',
-        'PidFile none',
-        'MaxStartups 100',
-        'MaxSessions 20',
-        '',
-      ].join('\n'),
-    );
-    execFileSync('mkdir', ['-p', '/run/sshd']); // sshd's privilege separation directory
-    cluster = createNetnsRuntime({ name: 't3s', nodes: 3, subnet: '10.231.5.0/24', stateDir: STATE_DIR, removeNodeDirs: true }, silentLogger);
-    for (const n of await cluster.up()) {
-      await cluster.startDaemon(n.name, {
-        name: 'sshd',
-        argv: ['/usr/sbin/sshd', '-D', '-e', '-f', path.join(dir, 'sshd_config'), '-o', `ListenAddress=${n.address}`],
-      });
-    }
-    for (const n of cluster.nodes()) await waitUntil(`sshd on ${n.name}`, () => canConnect(n.address, 22));
+    sshd = await startSshdCluster({ name: 't3s', nodes: 3, subnet: '10.231.5.0/24' });
+    ({ cluster, dir, hostFingerprint } = sshd);
   });
 
   afterAll(async () => {
-    await cluster?.down();
-    await rm(dir, { recursive: true, force: true });
-    await rm('/var/lib/faultline/t3s-ssh', { recursive: true, force: true });
-    const left = await netnsLeftovers('t3s', undefined, STATE_DIR);
-    if (left.length > 0) throw new Error(`left behind: ${left.join('; ')}`);
+    await sshd?.stop();
   });
 
   runtimeContract('ssh', async () => createSshRuntime(sshOptions(), silentLogger), {
@@ -202,19 +160,4 @@ async function goneOrZombie(pid: number): Promise<boolean> {
   } catch {
     return true;
   }
-}
-
-function canConnect(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port, timeout: 1_000 });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
 }
