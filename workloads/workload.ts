@@ -13,6 +13,11 @@ export interface WorkloadOptions {
   opsPerKey?: number;
   /** Client ops per second across all workers (stagger), 0 for as fast as possible. */
   rate?: number;
+  /**
+   * Whether the target promises linearizable reads (e.g. etcd's default read
+   * mode, not its serializable one): then a stale read is a violation too.
+   */
+  linearizableReads?: boolean;
 }
 
 export interface Workload {

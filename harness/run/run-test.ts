@@ -66,7 +66,12 @@ export function planRun(options: TestOptions): Plan {
   return {
     target,
     workload,
-    workloadOptions: { concurrency: options.concurrency, rate: options.rate, ...options.workloadOptions },
+    workloadOptions: {
+      concurrency: options.concurrency,
+      rate: options.rate,
+      linearizableReads: options.targetOptions.readMode !== 'serializable',
+      ...options.workloadOptions,
+    },
     nemesisNames: parseNemesisNames(options.nemesis),
   };
 }

@@ -47,7 +47,7 @@ export const setWorkload: Workload = {
   finalGenerator() {
     return gen.clients(gen.eachThread({ f: 'read', value: null }));
   },
-  checker() {
-    return setChecker();
+  checker(options) {
+    return setChecker({ linearizable: options.linearizableReads ?? false });
   },
 };
