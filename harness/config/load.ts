@@ -151,11 +151,12 @@ export interface ConfigFlags {
   workload?: string;
   /** Comma-separated or repeated. */
   nemesis?: string | string[];
-  concurrency?: number;
-  timeLimit?: number;
-  seed?: number;
-  rate?: number;
-  nemesisInterval?: number;
+  /** Numbers may arrive as typed (a string); mergeFlags validates them and names the flag. */
+  concurrency?: number | string;
+  timeLimit?: number | string;
+  seed?: number | string;
+  rate?: number | string;
+  nemesisInterval?: number | string;
   resultsDir?: string;
 }
 

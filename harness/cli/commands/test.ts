@@ -12,7 +12,23 @@ import { describeAnomaly, verdictWord } from '../../run/summary.js';
 import { positiveOption } from '../options.js';
 import type { FaultlineCommand } from '../command.js';
 
-interface TestArgs extends ConfigFlags {
+/**
+ * Numeric flags arrive as text so that a bad value is reported as typed
+ * (`--concurrency: expected a whole number, got "abc"`); the config's
+ * validation (mergeFlags) judges the result.
+ */
+function numeric(value: string | undefined): number | string | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  return String(value).trim() !== '' && Number.isFinite(n) ? n : value;
+}
+
+interface TestArgs extends Omit<ConfigFlags, 'concurrency' | 'timeLimit' | 'seed' | 'rate' | 'nemesisInterval'> {
+  concurrency?: string;
+  timeLimit?: string;
+  seed?: string;
+  rate?: string;
+  nemesisInterval?: string;
   config?: string;
   readMode?: string;
   opTimeout?: string;
@@ -30,12 +46,12 @@ export const testCommand: FaultlineCommand = (setExit) => ({
       .option('target', { describe: 'system under test', type: 'string' })
       .option('workload', { describe: 'register, cas-register or set', type: 'string' })
       .option('nemesis', { describe: 'faults, comma-separated: partition,packet,kill,pause,clock (or none)', type: 'string' })
-      .option('nemesis-interval', { describe: 'mean seconds between fault operations', type: 'number' })
-      .option('time-limit', { describe: 'seconds of workload', type: 'number' })
-      .option('concurrency', { describe: 'client workers', type: 'number' })
+      .option('nemesis-interval', { describe: 'mean seconds between fault operations', type: 'string' })
+      .option('time-limit', { describe: 'seconds of workload', type: 'string' })
+      .option('concurrency', { describe: 'client workers', type: 'string' })
       .option('nodes', { describe: 'node count (netns, docker) or comma-separated hosts (ssh)', type: 'string' })
-      .option('seed', { describe: 'random seed (the same seed gives the same schedule)', type: 'number' })
-      .option('rate', { describe: 'client ops per second in total (0: as fast as possible)', type: 'number' })
+      .option('seed', { describe: 'random seed (the same seed gives the same schedule)', type: 'string' })
+      .option('rate', { describe: 'client ops per second in total (0: as fast as possible)', type: 'string' })
       .option('runtime', { describe: 'where nodes live', choices: ['netns', 'docker', 'ssh'] })
       .option('cluster', { describe: 'cluster name (prefix of namespaces / containers)', type: 'string' })
       .option('subnet', { describe: 'IPv4 subnet for the nodes (netns, docker)', type: 'string' })
@@ -62,11 +78,11 @@ export const testCommand: FaultlineCommand = (setExit) => ({
       target: argv.target,
       workload: argv.workload,
       nemesis: argv.nemesis,
-      concurrency: argv.concurrency,
-      timeLimit: argv.timeLimit,
-      seed: argv.seed,
-      rate: argv.rate,
-      nemesisInterval: argv.nemesisInterval,
+      concurrency: numeric(argv.concurrency),
+      timeLimit: numeric(argv.timeLimit),
+      seed: numeric(argv.seed),
+      rate: numeric(argv.rate),
+      nemesisInterval: numeric(argv.nemesisInterval),
       resultsDir: argv.resultsDir,
     };
     const config = mergeFlags(await loadConfig(argv.config, process.cwd()), flags);
