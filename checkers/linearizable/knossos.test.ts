@@ -1,16 +1,15 @@
 /**
  * The Knossos reference histories (jepsen-io/knossos data/, shipped in
- * /work/shared/histories/knossos) give their known verdicts under Knossos
+ * ../shared/histories/knossos beside the repository) give their known verdicts under Knossos
  * semantics (nil reads unconstrained).
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../harness/history/op.js';
 import { readHistoryFile } from '../../harness/history/read.js';
+import { KNOSSOS_DIR as dir } from '../../harness/testing/shared-data.js';
 import { checkLinearizable } from './index.js';
 
-const dir = fileURLToPath(new URL('../../../shared/histories/knossos/', import.meta.url));
 const manifest = JSON.parse(readFileSync(`${dir}MANIFEST.json`, 'utf8')) as {
   entries: { file: string; model: string; initial: Json; linearizable: boolean }[];
 };

@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
 import { missing } from '../testing/requirements.js';
 import { parseHistory, readHistoryFile, type HistoryFormat } from './read.js';
+import { KNOSSOS_DIR } from '../testing/shared-data.js';
 
-const KNOSSOS = '/work/shared/histories/knossos';
+const KNOSSOS = KNOSSOS_DIR;
 
 /** The message of the UserError that parsing throws. */
 function inputError(text: string, path: string, format: HistoryFormat = 'auto'): string {

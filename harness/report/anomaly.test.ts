@@ -3,8 +3,9 @@ import { checkLinearizable } from '../../checkers/linearizable/index.js';
 import type { Op } from '../history/op.js';
 import { readHistoryFile } from '../history/read.js';
 import { findAnomalies } from './anomaly.js';
+import { KNOSSOS_DIR } from '../testing/shared-data.js';
 
-const KNOSSOS = '/work/shared/histories/knossos/cas-register/bad';
+const KNOSSOS = `${KNOSSOS_DIR}cas-register/bad`;
 
 describe('findAnomalies', () => {
   it('finds the linearizability failure in a real checker result, also inside a composed result', async () => {

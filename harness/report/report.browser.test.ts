@@ -19,6 +19,7 @@ import { missing } from '../testing/requirements.js';
 import { syntheticRun } from './synthetic.js';
 import { launchChromium, type Chromium } from './testing/browser.js';
 import { writeCheckReport, writeRunReport } from './write.js';
+import { KNOSSOS_DIR } from '../testing/shared-data.js';
 
 const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>';
 const SCREENSHOTS = path.resolve('results/screenshots');
@@ -146,7 +147,7 @@ describe.skipIf(missing({ commands: ['chromium'] }))('report.html in chromium', 
   });
 
   it('draws a Knossos history without times as an offline check report', async () => {
-    const file = '/work/shared/histories/knossos/cas-register/bad/bad-analysis.edn';
+    const file = `${KNOSSOS_DIR}cas-register/bad/bad-analysis.edn`;
     const { history } = await readHistoryFile(file);
     const result = await checkLinearizable(history, { model: 'cas-register', initial: 0 });
     const out = await writeCheckReport(path.join(dir, 'check.html'), { file, model: 'cas-register', history, result });

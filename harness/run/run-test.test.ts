@@ -158,7 +158,8 @@ async function netnsRunLeftovers(cluster: string, subnet: string): Promise<strin
 
 /** A 3-node etcd config from flags, as the CLI builds it. */
 function configFor(flags: ConfigFlags, base: FaultlineConfig = defaultConfig()): FaultlineConfig {
-  return mergeFlags(base, { nodes: 3, concurrency: 5, nemesisInterval: 2, resultsDir: resultsRoot, ...flags });
+  const nodes = base.runtime.kind === 'ssh' ? {} : { nodes: 3 }; // ssh: the config file names the hosts
+  return mergeFlags(base, { ...nodes, concurrency: 5, nemesisInterval: 2, resultsDir: resultsRoot, ...flags });
 }
 
 const QUICK: RunFlags = { recoverySeconds: 3, opTimeoutMs: 2_000 };

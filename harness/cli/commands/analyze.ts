@@ -8,7 +8,8 @@ import { EXIT, UserError } from '../../errors.js';
 import { readHistoryFile } from '../../history/read.js';
 import { consoleLogger } from '../../log.js';
 import { RUN_FILES, readTestRecord, writeResults } from '../../results/store.js';
-import type { TestOptions } from '../../run/options.js';
+import { defaultConfig } from '../../config/load.js';
+import { resolveTestOptions, type TestOptions } from '../../run/options.js';
 import { describeAnomaly, verdictWord } from '../../run/summary.js';
 import type { FaultlineCommand } from '../command.js';
 import { positiveOption } from '../options.js';
@@ -28,7 +29,8 @@ export const analyzeCommand: FaultlineCommand = (setExit) => ({
     if (typeof stored?.workload !== 'string' || typeof stored.target !== 'string') {
       throw new UserError('test.json has no target / workload options', { where: join(runDir, RUN_FILES.test) });
     }
-    const options = { ...stored, nemesis: record.nemesis } as TestOptions;
+    // Defaults first: a run stored by an older faultline may lack newer options.
+    const options: TestOptions = { ...resolveTestOptions(defaultConfig()), ...stored, nemesis: record.nemesis };
     const timeout = positiveOption(args.checkTimeout as string | undefined, '--check-timeout', 'seconds', 1);
     if (timeout !== undefined) options.checkTimeoutSeconds = timeout;
 

@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../errors.js';
 import { missing } from '../../testing/requirements.js';
 import { runCheck, type CheckArgs, type FileOutcome } from './check.js';
+import { KNOSSOS_DIR } from '../../testing/shared-data.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
-const KNOSSOS = '/work/shared/histories/knossos';
+const KNOSSOS = KNOSSOS_DIR;
 const GOOD = 'examples/cas-register-good.jsonl';
 const BAD = 'examples/cas-register-bad.jsonl';
 
