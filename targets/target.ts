@@ -33,7 +33,7 @@ export interface Target {
   setup(ctx: TargetContext, node: string): Promise<void>;
   /** Start the SUT again on existing data (after a kill). */
   start(ctx: TargetContext, node: string): Promise<void>;
-  /** Stop the SUT and remove its data. */
+  /** Stop the SUT and remove its data, but keep its log files (logFiles): they are collected after. */
   teardown(ctx: TargetContext, node: string): Promise<void>;
   /** Wait until the cluster serves requests again (after setup or healing). */
   awaitReady(ctx: TargetContext, timeoutMs: number): Promise<void>;

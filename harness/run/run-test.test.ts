@@ -378,7 +378,7 @@ describe('faultline test with bad input', () => {
   });
 
   it('a concurrency that is not a number: 254 naming --concurrency', async () => {
-    expectBadInput(await runCli(['test', '--concurrency', 'abc', '--results-dir', resultsRoot]), /--concurrency: expected a whole number/);
+    expectBadInput(await runCli(['test', '--concurrency', 'abc', '--results-dir', resultsRoot]), /--concurrency: expected a whole number, got "abc"/);
   });
 
   it('a config file with a wrong key: 254 naming the file, line and key', async () => {

@@ -150,8 +150,9 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
     };
     await Promise.all(nodes.map((n) => p.target.install(targetCtx, n.name)));
     cleanup.push(`stop ${p.target.name} and collect its logs`, async () => {
-      await collectLogs(runtime, p.target, targetCtx, runDir, runLog);
+      // Stopped first, so the logs end with the shutdown; teardown keeps the log files.
       await Promise.all(nodes.map((n) => p.target.teardown(targetCtx, n.name)));
+      await collectLogs(runtime, p.target, targetCtx, runDir, runLog);
     });
     await Promise.all(nodes.map((n) => p.target.setup(targetCtx, n.name)));
     await p.target.awaitReady(targetCtx, 60_000);
