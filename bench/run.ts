@@ -4,15 +4,15 @@
  * Speed and memory targets live here, never in timed unit tests.
  */
 const benches: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
-  // name: () => import('./name.js'),
+  checker: () => import('./checker.js'),
+  'history-read': () => import('./history-read.js'),
+  harness: () => import('./harness.js'),
+  runtime: () => import('./runtime.js'),
+  'runtime-ssh': () => import('./runtime-ssh.js'),
+  'runtime-docker': () => import('./runtime-docker.js'),
   nemesis: () => import('./nemesis.js'),
   etcd: () => import('./etcd.js'),
   report: () => import('./report.js'),
-  checker: () => import('./checker.js'),
-  'history-read': () => import('./history-read.js'),
-  'runtime-docker': () => import('./runtime-docker.js'),
-  runtime: () => import('./runtime.js'),
-  harness: () => import('./harness.js'),
 };
 
 const wanted = process.argv.slice(2);

@@ -5,6 +5,7 @@
  */
 import { silentLogger } from '../harness/log.js';
 import { createNetnsRuntime } from '../harness/runtime/netns/index.js';
+import { summary } from './timing.js';
 
 const ROUNDS = 5;
 const EXECS = 50;
@@ -52,10 +53,4 @@ export async function run(): Promise<void> {
   console.log(`  daemon start+stop ${summary(daemons)}  (10 cycles)`);
   const worst = Math.max(...ups, ...downs);
   console.log(`  ${worst < 5000 ? 'OK' : 'SLOW'}: worst up/down ${worst.toFixed(0)} ms`);
-}
-
-function summary(ms: number[]): string {
-  const sorted = [...ms].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(1);
-  return `min ${at(0)} ms  median ${at(0.5)} ms  max ${sorted[sorted.length - 1]!.toFixed(1)} ms`;
 }

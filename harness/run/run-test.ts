@@ -150,9 +150,12 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
     };
     await Promise.all(nodes.map((n) => p.target.install(targetCtx, n.name)));
     cleanup.push(`stop ${p.target.name} and collect its logs`, async () => {
-      // Stopped first, so the logs end with the shutdown; teardown keeps the log files.
-      await Promise.all(nodes.map((n) => p.target.teardown(targetCtx, n.name)));
+      // Stopped first, so the logs end with the shutdown (teardown keeps the log files);
+      // the logs are collected even when stopping failed on some node.
+      const stopped = await Promise.allSettled(nodes.map((n) => p.target.teardown(targetCtx, n.name)));
       await collectLogs(runtime, p.target, targetCtx, runDir, runLog);
+      const failed = stopped.flatMap((r, i) => (r.status === 'rejected' ? [`${nodes[i]!.name}: ${String(r.reason)}`] : []));
+      if (failed.length > 0) throw new Error(`stopping ${p.target.name} failed on ${failed.join('; ')}`);
     });
     await Promise.all(nodes.map((n) => p.target.setup(targetCtx, n.name)));
     await p.target.awaitReady(targetCtx, 60_000);
