@@ -1,0 +1,64 @@
+/**
+ * Creating and reading run folders (layout in results.ts). Written in phases:
+ * test.json at the start, history.jsonl as the run goes, results.json and
+ * report.html after checking, so `faultline analyze` can re-check any stored run.
+ */
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { UserError } from '../errors.js';
+import type { RunResults, TestRecord } from './results.js';
+
+export const RUN_FILES = {
+  test: 'test.json',
+  history: 'history.jsonl',
+  results: 'results.json',
+  report: 'report.html',
+  log: 'faultline.log',
+  nodes: 'nodes',
+} as const;
+
+/** A timestamp that sorts and is safe in a path: 20261122T140512.123Z */
+export function runTimestamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '');
+}
+
+/** Makes results/<name>/<timestamp>/ and writes test.json. Returns the folder. */
+export async function createRunDir(resultsRoot: string, record: TestRecord): Promise<string> {
+  const dir = resolve(resultsRoot, record.name, runTimestamp(new Date(record.startedAt)));
+  await mkdir(join(dir, RUN_FILES.nodes), { recursive: true });
+  await writeTestRecord(dir, record);
+  await pointLatestAt(resultsRoot, dir);
+  return dir;
+}
+
+/** results/latest -> the newest run (relative, so the folder can be moved or archived). */
+async function pointLatestAt(resultsRoot: string, runDir: string): Promise<void> {
+  const link = resolve(resultsRoot, 'latest');
+  await rm(link, { force: true });
+  await symlink(relative(resolve(resultsRoot), runDir), link);
+}
+
+/** (Re)writes test.json, e.g. once the node names are known. */
+export async function writeTestRecord(runDir: string, record: TestRecord): Promise<void> {
+  await writeFile(join(runDir, RUN_FILES.test), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+export async function writeResults(runDir: string, results: RunResults): Promise<void> {
+  await writeFile(join(runDir, RUN_FILES.results), `${JSON.stringify(results, null, 2)}\n`);
+}
+
+/** Reads test.json of a stored run; a clear error when it is not a run folder. */
+export async function readTestRecord(runDir: string): Promise<TestRecord> {
+  const path = join(runDir, RUN_FILES.test);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new UserError(`not a faultline run folder (no ${RUN_FILES.test})`, { where: runDir, cause });
+  }
+  try {
+    return JSON.parse(text) as TestRecord;
+  } catch (cause) {
+    throw new UserError(`invalid JSON: ${(cause as Error).message}`, { where: path, cause });
+  }
+}
