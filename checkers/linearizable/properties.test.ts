@@ -21,6 +21,10 @@ import {
   simulateHistory,
   type SimObject,
 } from './testing/simulate.js';
+import { seededRng } from '../../harness/generator/rng.js';
+
+/** Uniform numbers in [0, 1) from a seed. */
+const seededRngNext = (seed: number): (() => number) => seededRng(seed).next;
 
 // ---- random small cas-register histories ------------------------------------
 
@@ -140,7 +144,7 @@ describe('properties', () => {
           fc.double({ min: 0, max: maxCrashRate, noNaN: true }),
           fc.integer(),
           async (clients, ops, crashRate, seed) => {
-            const random = mulberry(seed);
+            const random = seededRngNext(seed);
             const history = simulateHistory({ object: object(), clients, ops, crashRate, random });
             const result = await checkLinearizable(history, { model, initial });
             expect(result.valid).toBe(true);
@@ -202,13 +206,3 @@ describe('properties', () => {
   });
 });
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -37,6 +37,7 @@
  */
 import { MemoCache } from './memo.js';
 import { ILLEGAL, type Model, type ModelOp, type StateKey } from '../models/model.js';
+import { mulberry32 } from '../../harness/generator/rng.js';
 
 /** One step of the current partial linearization (a persistent linked list, newest first). */
 export interface Frame {
@@ -72,18 +73,6 @@ const KEEP_DEAD_ENDS = 3;
 const NOT_TAKEN = 0;
 const TAKEN = 1;
 const CACHED = 2;
-
-/** A small seeded PRNG (mulberry32) for the Zobrist values: runs are reproducible. */
-function zobrist(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 export class KeySearch {
   readonly ops: readonly SearchOp[];
@@ -153,7 +142,7 @@ export class KeySearch {
     this.okFull = new Uint32Array(this.okBits.length);
     this.z1 = new Uint32Array(n);
     this.z2 = new Uint32Array(n);
-    const random = zobrist(seed);
+    const random = mulberry32(seed);
     for (let i = 0; i < n; i++) {
       this.z1[i] = random();
       this.z2[i] = random();
