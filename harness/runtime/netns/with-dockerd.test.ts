@@ -54,7 +54,7 @@ describe.skipIf(needs)('netns runtime while dockerd runs on the host', () => {
 
   runtimeContract(
     'netns-with-dockerd',
-    async () => createNetnsRuntime({ name: NETNS_CLUSTER, nodes: 3, subnet: '10.231.2.0/24', stateDir: STATE_DIR }, silentLogger),
+    async () => createNetnsRuntime({ name: NETNS_CLUSTER, nodes: 3, subnet: '10.231.2.0/24', stateDir: STATE_DIR, removeNodeDirs: true }, silentLogger),
     { leftovers: (marker) => netnsLeftovers(NETNS_CLUSTER, marker, STATE_DIR) },
   );
 
