@@ -5,12 +5,10 @@
  */
 import { UserError } from '../../errors.js';
 
-export interface SshNodeOptions {
-  /** Address the controller connects to, and that other nodes reach this node at. */
-  host: string;
-  /** Node name (default n1, n2, ... by position). */
-  name?: string;
+/** How to log in: set runtime-wide, or per node (the node's setting wins). */
+export interface SshCredentials {
   port?: number;
+  /** Default root. */
   user?: string;
   /** Path of a private key file (OpenSSH or PEM format). */
   privateKeyFile?: string;
@@ -20,19 +18,19 @@ export interface SshNodeOptions {
   agent?: string;
   /** Prefix commands with `sudo -n` (default: when the user is not root). */
   sudo?: boolean;
+}
+
+export interface SshNodeOptions extends SshCredentials {
+  /** Address the controller connects to, and that other nodes reach this node at. */
+  host: string;
+  /** Node name (default n1, n2, ... by position). */
+  name?: string;
   /** Expected host key fingerprint as `ssh-keygen -l` prints it (SHA256:...); unset accepts any host key. */
   hostKeyFingerprint?: string;
 }
 
-export interface SshRuntimeOptions {
+export interface SshRuntimeOptions extends SshCredentials {
   nodes: Array<SshNodeOptions | string>;
-  port?: number;
-  /** Default root. */
-  user?: string;
-  privateKeyFile?: string;
-  passphrase?: string;
-  agent?: string;
-  sudo?: boolean;
   /** Node directories are <baseDir>/<node>/ (default /var/lib/faultline). */
   baseDir?: string;
   /** The controller's address as the nodes see it (default: from $SSH_CONNECTION on the first node). */
