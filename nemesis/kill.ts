@@ -19,20 +19,6 @@ import { attempt, forEachNode, names } from './util.js';
 
 const KIND: FaultKind = 'kill';
 
-/** Reads the node spec of an op value: { nodes: "minority" } or { nodes: ["n1"] }; `fallback` when absent. */
-export function specFromValue(value: Json | undefined, fallback: NodeSpec, where: string): NodeSpec {
-  const v = value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
-  if (typeof v.nodes === 'string') return parseNodeSpec(v.nodes, where);
-  if (Array.isArray(v.nodes)) return { nodes: v.nodes.map(String) };
-  return fallback;
-}
-
-/** The nodes a spec selects, asking the target for its primaries when the spec needs them. */
-export async function resolveSpec(ctx: NemesisContext, spec: NodeSpec): Promise<string[]> {
-  const primaries = spec === 'primaries' && hasPrimaries(ctx.target) ? await ctx.target.primaries(ctx.targetCtx) : undefined;
-  return selectNodes(spec, names(ctx.runtime.nodes()), ctx.rng, primaries);
-}
-
 export function killNemesis(defaultSpec: NodeSpec = 'one'): Nemesis {
   const down = new Set<string>();
   return {

@@ -2,9 +2,13 @@
  * Which nodes a kill, pause or packet fault hits: one, a minority, a majority,
  * all, the primaries, or named nodes. Selection is pure; randomness from the Rng.
  */
+import type { Json } from '../harness/history/op.js';
 import type { Rng } from '../harness/generator/generator.js';
 import { UserError } from '../harness/errors.js';
+import { hasPrimaries } from '../targets/target.js';
 import { shuffle } from './grudge.js';
+import type { NemesisContext } from './nemesis.js';
+import { names } from './util.js';
 
 export const NODE_SPEC_NAMES = ['one', 'minority', 'majority', 'all', 'primaries'] as const;
 export type NodeSpec = (typeof NODE_SPEC_NAMES)[number] | { nodes: string[] };
@@ -66,4 +70,25 @@ export function selectNodes(spec: NodeSpec, nodes: readonly string[], rng: Rng, 
 /** How a spec is written in results and options. */
 export function describeNodeSpec(spec: NodeSpec): string {
   return typeof spec === 'object' ? spec.nodes.join(',') : spec;
+}
+
+/**
+ * The node spec of an op value: { nodes: "minority" }, { nodes: "n1,n3" } or
+ * { nodes: ["n1"] }; `fallback` when the value names none. Throws UserError
+ * naming `where` for a string that is not a node spec.
+ */
+export function specFromValue(value: Json | undefined, fallback: NodeSpec, where: string): NodeSpec {
+  const v = value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
+  if (typeof v.nodes === 'string') return parseNodeSpec(v.nodes, where);
+  if (Array.isArray(v.nodes)) return { nodes: v.nodes.map(String) };
+  return fallback;
+}
+
+/**
+ * The nodes a spec selects in the context's cluster, asking the target for its
+ * primaries when the spec needs them. Throws UserError as `selectNodes` does.
+ */
+export async function resolveSpec(ctx: NemesisContext, spec: NodeSpec): Promise<string[]> {
+  const primaries = spec === 'primaries' && hasPrimaries(ctx.target) ? await ctx.target.primaries(ctx.targetCtx) : undefined;
+  return selectNodes(spec, names(ctx.runtime.nodes()), ctx.rng, primaries);
 }

@@ -6,7 +6,7 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { EXIT, UserError } from '../errors.js';
+import { EXIT, InterruptedError, UserError } from '../errors.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { checkCommand } from './commands/check.js';
 import { cleanCommand } from './commands/clean.js';
@@ -47,12 +47,20 @@ export function reportError(err: unknown): number {
     process.stderr.write(`faultline: ${err.message}\n`);
     return EXIT.badInput;
   }
+  if (err instanceof InterruptedError) {
+    process.stderr.write(`faultline: ${err.message}\n`);
+    return EXIT.interrupted;
+  }
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`faultline: internal error: ${message}\n`);
   if (process.env.FAULTLINE_DEBUG === '1' && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   else process.stderr.write('(set FAULTLINE_DEBUG=1 for the stack trace)\n');
   return EXIT.crash;
 }
+
+// A stray rejection or exception is an internal error (255), never exit 1, which CI reads as "invalid".
+process.on('unhandledRejection', (err) => process.exit(reportError(err)));
+process.on('uncaughtException', (err) => process.exit(reportError(err)));
 
 main(hideBin(process.argv)).then(
   (code) => process.exit(code),

@@ -8,7 +8,7 @@ describe('phases', () => {
   it('each phase starts only after every op of the previous one completed', () => {
     const r = simulate(
       phases(limit(7, () => ({ f: 'one' })), eachThread({ f: 'two' }), { f: 'three' }),
-      { concurrency: 3, seed: 2, respond: (op, rng) => ({ latencyNs: 1e6 + rng.int(5e6) }) },
+      { concurrency: 3, seed: 2, respond: (_op, rng) => ({ latencyNs: 1e6 + rng.int(5e6) }) },
     );
     for (const [before, after] of [['one', 'two'], ['two', 'three']] as const) {
       const lastDone = Math.max(...r.history.filter((o) => o.type !== 'invoke' && o.f === before).map((o) => o.time));

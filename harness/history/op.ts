@@ -45,11 +45,3 @@ export type CompletionOp = OkOp | FailOp | InfoOp;
 export type History = readonly Op[];
 
 export const OP_TYPES: readonly OpType[] = ['invoke', 'ok', 'fail', 'info'];
-
-export function isCompletion(op: Op): op is CompletionOp {
-  return op.type !== 'invoke';
-}
-
-export function isClientOp(op: Op): boolean {
-  return op.process !== 'nemesis';
-}

@@ -16,7 +16,9 @@
  *   the first op without one.
  *
  * Malformed input is a UserError naming the file and line
- * (`history.jsonl:17: unknown type "okk"`).
+ * (`history.jsonl:17: unknown type "okk"`). The one exception is a torn last
+ * line of a JSONL history (the harness was killed mid-write): it is dropped
+ * and reported in `warnings`.
  */
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.js';
@@ -41,6 +43,8 @@ export interface LoadedHistory {
   lineOf(opIndex: number): number;
   /** The path as given by the caller (used in messages). */
   path: string;
+  /** Problems worked around while reading (`path:line: ...`), e.g. a dropped torn last line. */
+  warnings: string[];
 }
 
 export interface ReadOptions {
@@ -83,6 +87,7 @@ export function parseHistory(text: string, options: ReadOptions & { path: string
     history,
     format,
     path,
+    warnings: read.warnings,
     lineOf(opIndex: number): number {
       const line = Number.isInteger(opIndex) ? lines[opIndex] : undefined;
       if (line === undefined) throw new RangeError(`${path} has no op ${opIndex} (it has ${lines.length})`);

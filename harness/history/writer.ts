@@ -9,8 +9,8 @@
  * handler. A write hands the bytes to the OS page cache, so:
  * - an exception or a normal exit of the harness loses nothing;
  * - SIGKILL of the harness loses at most the last few milliseconds of ops
- *   (and may leave the last line cut short: readers should drop a torn
- *   final line);
+ *   (and may leave the last line cut short: the JSONL reader drops a torn
+ *   final line with a warning, see formats/jsonl.ts);
  * - a crash of the whole machine may lose what the OS had not written yet:
  *   the file is fsynced only at `close` (an fsync per flush would cost far
  *   more than the 50,000 ops/s the harness must sustain).

@@ -2,8 +2,9 @@
  * Fault windows for shading the report's charts: from the run's results.json
  * when there is one, else read off the history's nemesis ops.
  */
-import type { Json, Op } from '../history/op.js';
+import type { History } from '../history/op.js';
 import type { FaultWindow } from '../results/results.js';
+import { faultWindows, type WindowSpec } from '../run/fault-windows.js';
 import { shortJson } from './text.js';
 
 /** A fault window as the page draws it. Times µs since the test started. */
@@ -30,46 +31,36 @@ export function pageFaults(windows: readonly FaultWindow[], nodes: readonly stri
 }
 
 /**
- * Reads fault windows off nemesis ops, for histories without a results.json
- * (offline checks, Jepsen histories). A nemesis op whose f is `start` or
- * starts with `start-` opens a window named by the rest ("start-partition" ->
- * "partition"; bare "start" -> "fault"); the matching `stop` op closes it.
- * Jepsen logs each nemesis op twice (invoke and completion, both info): the
- * window runs from the first start to the last of the stops that follow it.
- * Returns the windows in order of start; an unclosed window has no end.
+ * The fault windows the nemesis packages draw (their `windows`, see
+ * nemesis/packages.ts), plus strobe-clock, which skews clocks until
+ * reset-clock like bump-clock does.
  */
-export function faultWindowsFromHistory(history: readonly Op[]): FaultWindow[] {
-  const windows: FaultWindow[] = [];
-  const open = new Map<string, FaultWindow>();
-  const stopping = new Map<string, FaultWindow>();
-  for (const op of history) {
-    if (op.process !== 'nemesis') continue;
-    const m = /^(start|stop)(?:-(.+))?$/.exec(op.f);
-    if (!m) continue;
-    const fault = m[2] ?? 'fault';
-    if (m[1] === 'start') {
-      stopping.delete(fault);
-      const current = open.get(fault);
-      if (current) {
-        if (isMeaningful(op.value) && !isMeaningful(current.detail)) current.detail = op.value as Json;
-        continue;
-      }
-      const w: FaultWindow = { fault, start: op.time, detail: (op.value ?? null) as Json };
-      open.set(fault, w);
-      windows.push(w);
-    } else {
-      const w = open.get(fault) ?? stopping.get(fault);
-      if (!w) continue;
-      w.end = op.time;
-      open.delete(fault);
-      stopping.set(fault, w);
-    }
-  }
-  return windows;
-}
+export const FAULT_WINDOW_SPECS: readonly WindowSpec[] = [
+  { start: 'start-partition', stop: 'stop-partition', label: 'partition' },
+  { start: 'start-packet', stop: 'stop-packet', label: 'packet loss' },
+  { start: 'kill', stop: 'start', label: 'kill' },
+  { start: 'pause', stop: 'resume', label: 'pause' },
+  { start: 'bump-clock', stop: 'reset-clock', label: 'clock skew' },
+  { start: 'strobe-clock', stop: 'reset-clock', label: 'clock skew' },
+];
 
-function isMeaningful(value: unknown): boolean {
-  return value !== undefined && value !== null && !(typeof value === 'string' && /^:?(start|stop)/.test(value));
+/**
+ * Jepsen's older nemeses (partition-random-halves, ...) log a bare `start` and
+ * `stop`. Used only when the history has a `stop` op: faultline (and Jepsen's
+ * combined nemeses) never log one, and there `start` restarts killed nodes.
+ */
+const JEPSEN_START_STOP: WindowSpec = { start: 'start', stop: 'stop', label: 'fault' };
+
+/**
+ * Reads fault windows off nemesis ops, for histories without a results.json
+ * (offline checks, Jepsen histories), with the same rules as a run
+ * (../run/fault-windows.ts): a window opens when a start op such as `kill`
+ * completes without an `error` and closes when its stop op (`start`)
+ * completes. Returns the windows in order of start; an unclosed window has no end.
+ */
+export function faultWindowsFromHistory(history: History): FaultWindow[] {
+  const jepsenStartStop = history.some((op) => op.process === 'nemesis' && op.f === 'stop');
+  return faultWindows(history, jepsenStartStop ? [...FAULT_WINDOW_SPECS, JEPSEN_START_STOP] : FAULT_WINDOW_SPECS);
 }
 
 function nodesNamed(detail: unknown, nodes: readonly string[]): string[] {

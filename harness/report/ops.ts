@@ -7,7 +7,6 @@ import { shortJson, truncate } from './text.js';
 
 /** Outcome codes in `OpColumns.type`. */
 export const OUTCOME = { ok: 0, fail: 1, info: 2, open: 3 } as const;
-export const OUTCOME_NAMES = ['ok', 'fail', 'info', 'open'] as const;
 
 export interface OpColumns {
   /** Invocation time, µs. */

@@ -33,6 +33,11 @@ describe('faultWindows', () => {
     ]);
   });
 
+  it('opens no window for a fault op that failed', () => {
+    const failed: Op = { ...nem(1, 2, 'start-partition', null), error: 'iptables: permission denied' };
+    expect(faultWindows([nem(0, 1, 'start-partition'), failed], specs)).toEqual([]);
+  });
+
   it('ignores a stop with no open window', () => {
     expect(faultWindows([nem(0, 1, 'stop-partition'), nem(1, 2, 'stop-partition')], specs)).toEqual([]);
   });

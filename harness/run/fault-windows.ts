@@ -13,7 +13,8 @@ export interface WindowSpec {
  * Derives fault windows from the nemesis ops of a history. A nemesis op is an
  * info invocation followed by an info completion; a window opens when a start
  * op completes (the fault is in effect from then) and closes when the matching
- * stop op completes. A window still open at the end has no `end`.
+ * stop op completes. A completion with an `error` (the fault was not applied,
+ * or the stop failed) changes nothing. A window still open at the end has no `end`.
  */
 export function faultWindows(history: History, specs: readonly WindowSpec[]): FaultWindow[] {
   const windows: FaultWindow[] = [];
@@ -24,6 +25,8 @@ export function faultWindows(history: History, specs: readonly WindowSpec[]): Fa
     // The first of each pair is the invocation; the second carries what was done.
     pendingInvoke = !pendingInvoke;
     if (pendingInvoke) continue;
+    // A fault op that failed did not take effect: no window.
+    if (op.error !== undefined) continue;
     for (const spec of specs) {
       if (op.f === spec.start && !open.has(spec.label)) {
         const w: FaultWindow = { fault: spec.label, start: op.time, detail: (op.value ?? null) as Json };

@@ -361,6 +361,35 @@ describe.skipIf(needs)('Ctrl-C during faultline test', () => {
     expect(existsSync(path.join(runDir!, 'test.json'))).toBe(true);
     expect(await netnsRunLeftovers(cluster, subnet)).toEqual([]);
   }, 120_000);
+
+  it('during setup: stops setting up, tears down what was made and exits 130', async () => {
+    const dir = path.join(resultsRoot, 'ctrl-c-setup');
+    const logFile = path.join(dir, 'latest', 'faultline.log');
+    let sent = false;
+    const r = await runCli(
+      ['test', '--time-limit', '60', '--nodes', '3', '--concurrency', '3', '--cluster', cluster, '--subnet', subnet, '--results-dir', dir],
+      {
+        timeoutMs: 90_000,
+        during: async (child) => {
+          const deadline = Date.now() + 45_000;
+          // As soon as the nodes are up, well before etcd is ready.
+          while (!(await readFile(logFile, 'utf8').catch(() => '')).includes('nodes up')) {
+            if (Date.now() > deadline) throw new Error(`no "nodes up" in ${logFile} after 45 s`);
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+          child.kill('SIGINT');
+          sent = true;
+        },
+      },
+    );
+    expect(sent).toBe(true);
+    expect(r.code, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`).toBe(130);
+    expect(r.stderr).toContain('interrupted while setting up the cluster');
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(await readFile(logFile, 'utf8')).toMatch(/SIGINT[\s\S]*cleanup: tear down the nodes/);
+    expect(existsSync(path.join(dir, 'latest', 'history.jsonl'))).toBe(false);
+    expect(await netnsRunLeftovers(cluster, subnet)).toEqual([]);
+  }, 120_000);
 });
 
 // -------------------------------------------------------------- bad input

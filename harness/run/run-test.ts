@@ -21,9 +21,10 @@ import { hasClockSensitivity, type Target, type TargetContext } from '../../targ
 import { getWorkload } from '../../workloads/index.js';
 import type { Workload, WorkloadOptions } from '../../workloads/workload.js';
 import type { FaultlineConfig } from '../config/schema.js';
-import { UserError } from '../errors.js';
+import { InterruptedError, UserError } from '../errors.js';
 import { seededRng } from '../generator/rng.js';
 import type { History, Json } from '../history/op.js';
+import type { Generator } from '../generator/generator.js';
 import { openHistoryWriter } from '../history/writer.js';
 import { runInterpreter, testGenerator } from '../interpreter/index.js';
 import type { Logger } from '../log.js';
@@ -54,6 +55,16 @@ export interface Plan {
   nemesisNames: string[];
 }
 
+/** The workload's generators, built up front so that bad workload options fail before any node exists. */
+interface WorkloadGenerators {
+  client: Generator;
+  final: Generator | undefined;
+}
+
+function workloadGenerators(p: Plan): WorkloadGenerators {
+  return { client: p.workload.generator(p.workloadOptions), final: p.workload.finalGenerator(p.workloadOptions) };
+}
+
 export function planRun(options: TestOptions): Plan {
   const target = getTarget(options.target);
   const workload = getWorkload(options.workload);
@@ -66,11 +77,12 @@ export function planRun(options: TestOptions): Plan {
   return {
     target,
     workload,
+    // The run's own settings win over anything of the same name in test.workloadOptions.
     workloadOptions: {
+      ...options.workloadOptions,
       concurrency: options.concurrency,
       rate: options.rate,
       linearizableReads: options.targetOptions.readMode !== 'serializable',
-      ...options.workloadOptions,
     },
     nemesisNames: parseNemesisNames(options.nemesis),
   };
@@ -98,6 +110,7 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
   const p = planRun(options);
   const nodeCount = plannedNodeCount(config);
   const pkg = buildNemesis(p, options, nodeCount);
+  const generators = workloadGenerators(p);
   const runtime = createRuntime(config.runtime, log);
 
   const record: TestRecord = {
@@ -111,7 +124,7 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
     timeLimitSeconds: options.timeLimitSeconds,
     seed: options.seed,
     startedAt: new Date().toISOString(),
-    options: JSON.parse(JSON.stringify({ ...options, runtime: config.runtime })) as Record<string, Json>,
+    options: withoutSecrets({ ...options, runtime: config.runtime }) as Record<string, Json>,
   };
   const runDir = await createRunDir(options.resultsDir, record);
   const runLog = teeLogger(join(runDir, RUN_FILES.log), log);
@@ -131,7 +144,7 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
 
   const cleanup = new CleanupStack(runLog);
   const rng = seededRng(options.seed);
-  const status = statusLine({ timeLimitSeconds: options.timeLimitSeconds });
+  const status = statusLine({ timeLimitSeconds: options.timeLimitSeconds, windows: pkg.windows });
   let history: History = [];
   try {
     const nodes = await runtime.up();
@@ -148,19 +161,6 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
       options: options.targetOptions,
       nodeEnv: (node) => (useClock ? clockEnv({ runtime }, node) : {}),
     };
-    await Promise.all(nodes.map((n) => p.target.install(targetCtx, n.name)));
-    cleanup.push(`stop ${p.target.name} and collect its logs`, async () => {
-      // Stopped first, so the logs end with the shutdown (teardown keeps the log files);
-      // the logs are collected even when stopping failed on some node.
-      const stopped = await Promise.allSettled(nodes.map((n) => p.target.teardown(targetCtx, n.name)));
-      await collectLogs(runtime, p.target, targetCtx, runDir, runLog);
-      const failed = stopped.flatMap((r, i) => (r.status === 'rejected' ? [`${nodes[i]!.name}: ${String(r.reason)}`] : []));
-      if (failed.length > 0) throw new Error(`stopping ${p.target.name} failed on ${failed.join('; ')}`);
-    });
-    await Promise.all(nodes.map((n) => p.target.setup(targetCtx, n.name)));
-    await p.target.awaitReady(targetCtx, 60_000);
-    runLog.info(`${p.target.name} is ready on ${nodes.length} nodes`);
-
     const nemesisCtx: NemesisContext = {
       runtime,
       target: p.target,
@@ -170,7 +170,26 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
       rng,
       runtimeOptions: JSON.parse(JSON.stringify(config.runtime)) as Json,
     };
+    // Before the SUT starts: e.g. the clock nemesis writes the offset files the SUT's libfaketime reads.
     await pkg.nemesis.setup(nemesisCtx);
+    throwIfAborted(abort.signal);
+
+    await Promise.all(nodes.map((n) => p.target.install(targetCtx, n.name)));
+    throwIfAborted(abort.signal);
+    cleanup.push(`stop ${p.target.name} and collect its logs`, async () => {
+      // Stopped first, so the logs end with the shutdown (teardown keeps the log files);
+      // the logs are collected even when stopping failed on some node.
+      const stopped = await Promise.allSettled(nodes.map((n) => p.target.teardown(targetCtx, n.name)));
+      await collectLogs(runtime, p.target, targetCtx, runDir, runLog);
+      const failed = stopped.flatMap((r, i) => (r.status === 'rejected' ? [`${nodes[i]!.name}: ${String(r.reason)}`] : []));
+      if (failed.length > 0) throw new Error(`stopping ${p.target.name} failed on ${failed.join('; ')}`);
+    });
+    await Promise.all(nodes.map((n) => p.target.setup(targetCtx, n.name)));
+    throwIfAborted(abort.signal);
+    await p.target.awaitReady(targetCtx, 60_000);
+    throwIfAborted(abort.signal);
+    runLog.info(`${p.target.name} is ready on ${nodes.length} nodes`);
+    // Registered after the SUT's stop step so it runs before it: healing may restart killed nodes.
     cleanup.push('heal every fault', async () => {
       await pkg.nemesis.heal(nemesisCtx);
       await pkg.nemesis.teardown(nemesisCtx);
@@ -182,12 +201,12 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
     const writer = await openHistoryWriter(join(runDir, RUN_FILES.history));
     cleanup.push('close the history', () => writer.close());
     const generator = testGenerator({
-      client: p.workload.generator(p.workloadOptions),
+      client: generators.client,
       nemesis: pkg.generator,
       nemesisFinal: pkg.finalGenerator,
       timeLimitSeconds: options.timeLimitSeconds,
       recoverySeconds: options.recoverySeconds,
-      clientFinal: p.workload.finalGenerator(p.workloadOptions),
+      clientFinal: generators.final,
     });
     status.start();
     const outcome = await runInterpreter({
@@ -212,7 +231,10 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
     );
   } catch (err) {
     status.stop();
-    runLog.error(`run failed: ${err instanceof Error ? err.message : String(err)}`);
+    if (err instanceof InterruptedError) runLog.warn('interrupted before the workload started');
+    else runLog.error(`run failed: ${err instanceof Error ? err.message : String(err)}`);
+    await cleanup.run();
+    await runLog.close();
     throw err;
   } finally {
     await cleanup.run();
@@ -220,11 +242,24 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
     process.off('SIGTERM', onSignal);
   }
 
-  const results = await checkRun(p, pkg, history, options, runLog);
-  await writeResults(runDir, results);
-  await writeReportSafely(runDir, runLog);
-  await runLog.close();
-  return { runDir, results, aborted: abort.signal.aborted };
+  try {
+    const results = await checkRun(p, pkg, history, options, runLog);
+    await writeResults(runDir, results);
+    await writeReportSafely(runDir, runLog);
+    return { runDir, results, aborted: abort.signal.aborted };
+  } finally {
+    await runLog.close();
+  }
+}
+
+/** Ctrl-C during setup: stop setting up; the cleanup stack undoes what was done. */
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new InterruptedError('interrupted while setting up the cluster; everything set up so far was torn down');
+}
+
+/** A copy of the options fit for test.json (a CI artifact): credentials are replaced. */
+function withoutSecrets(value: unknown): Json {
+  return JSON.parse(JSON.stringify(value, (key, v: unknown) => (key === 'passphrase' && v !== undefined ? '(redacted)' : v))) as Json;
 }
 
 /** Checks a history with the workload's checker; a checker that throws gives unknown. */

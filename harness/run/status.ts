@@ -4,6 +4,7 @@
  * line every few seconds otherwise (CI logs).
  */
 import type { Op } from '../history/op.js';
+import type { WindowSpec } from './fault-windows.js';
 
 export interface StatusLine {
   /** Feed every recorded op. */
@@ -15,6 +16,8 @@ export interface StatusLine {
 
 export function statusLine(options: {
   timeLimitSeconds: number;
+  /** Which nemesis f opens and closes which fault (the nemesis package's windows). */
+  windows: readonly WindowSpec[];
   stream?: NodeJS.WriteStream;
   intervalMs?: number;
 }): StatusLine {
@@ -27,6 +30,8 @@ export function statusLine(options: {
   let lastTotal = 0;
   let lastAt = 0;
   let timer: NodeJS.Timeout | undefined;
+  // Nemesis ops come in pairs (invocation, completion); only completions say what was done.
+  let nemesisCompletion = false;
 
   const render = (): string => {
     const now = Date.now();
@@ -52,7 +57,8 @@ export function statusLine(options: {
   return {
     record(op) {
       if (op.process === 'nemesis') {
-        if (op.type === 'info' && op.value !== undefined) noteFault(active, op.f, op.value);
+        nemesisCompletion = !nemesisCompletion;
+        if (nemesisCompletion && op.error === undefined) noteFault(active, options.windows, op);
         return;
       }
       if (op.type !== 'invoke') counts[op.type] += 1;
@@ -70,16 +76,10 @@ export function statusLine(options: {
   };
 }
 
-/** Tracks which faults are active from the nemesis completions' f names. */
-function noteFault(active: Map<string, string>, f: string, value: unknown): void {
-  const match = /^(start|stop)-(.+)$/.exec(f);
-  const brief = JSON.stringify(value).slice(0, 40);
-  if (match) {
-    if (match[1] === 'start') active.set(match[2]!, `${match[2]} ${brief}`);
-    else active.delete(match[2]!);
-  } else if (f === 'kill' || f === 'pause') active.set(f, `${f} ${brief}`);
-  else if (f === 'start' || f === 'restart') active.delete('kill');
-  else if (f === 'resume') active.delete('pause');
-  else if (f === 'bump-clock' || f === 'strobe-clock') active.set('clock', `clock ${brief}`);
-  else if (f === 'reset-clock') active.delete('clock');
+/** Tracks which faults are active from the nemesis completions. */
+function noteFault(active: Map<string, string>, windows: readonly WindowSpec[], op: Op): void {
+  for (const w of windows) {
+    if (op.f === w.start) active.set(w.label, `${w.label} ${JSON.stringify(op.value ?? null).slice(0, 40)}`);
+    else if (op.f === w.stop) active.delete(w.label);
+  }
 }

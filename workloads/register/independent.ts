@@ -27,7 +27,7 @@ export function threadsPerKey(options: WorkloadOptions): number {
   if (keys !== undefined) {
     if (!Number.isInteger(keys) || keys < 1 || concurrency % keys !== 0) {
       throw new UserError(`must be a positive integer that divides --concurrency ${concurrency} (threads are split evenly over the keys), got ${keys}`, {
-        where: '--keys',
+        where: 'test.workloadOptions.keys',
       });
     }
     return concurrency / keys;
@@ -38,7 +38,7 @@ export function threadsPerKey(options: WorkloadOptions): number {
 
 function opsPerKey(options: WorkloadOptions): number {
   const n = options.opsPerKey ?? DEFAULT_OPS_PER_KEY;
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`must be a positive integer, got ${n}`, { where: '--ops-per-key' });
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`must be a positive integer, got ${n}`, { where: 'test.workloadOptions.opsPerKey' });
   return n;
 }
 

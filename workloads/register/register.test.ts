@@ -97,14 +97,14 @@ describe('threads per key', () => {
     expect(threadsPerKey({ concurrency: 7 })).toBe(1);
   });
 
-  it('follows --keys, and rejects keys that do not divide the concurrency', () => {
+  it('follows the keys option, and rejects keys that do not divide the concurrency', () => {
     expect(threadsPerKey({ concurrency: 10, keys: 5 })).toBe(2);
     expect(() => threadsPerKey({ concurrency: 10, keys: 3 })).toThrow(UserError);
-    expect(() => threadsPerKey({ concurrency: 10, keys: 3 })).toThrow(/--keys/);
+    expect(() => threadsPerKey({ concurrency: 10, keys: 3 })).toThrow(/test.workloadOptions.keys/);
   });
 
-  it('rejects bad --ops-per-key and --rate when the generator is built', () => {
-    expect(() => registerWorkload.generator({ concurrency: 5, opsPerKey: 0 })).toThrow(/--ops-per-key/);
+  it('rejects bad opsPerKey and --rate when the generator is built', () => {
+    expect(() => registerWorkload.generator({ concurrency: 5, opsPerKey: 0 })).toThrow(/test.workloadOptions.opsPerKey/);
     expect(() => registerWorkload.generator({ concurrency: 5, rate: -1 })).toThrow(/--rate/);
   });
 });

@@ -74,6 +74,7 @@ describe('faultline check (the real CLI)', () => {
       const run = await cli(path, '--model', 'cas-register');
       expect(run.exitCode).toBe(254);
       expect(run.stderr).toBe(`faultline: ${path}:2: unknown type "okk" (expected invoke, ok, fail or info)`);
+      expect(run.stdout).toBe(`${path}\terror`);
     });
 
     it('a history the checker finds malformed names file:line of the op', async () => {
@@ -83,6 +84,7 @@ describe('faultline check (the real CLI)', () => {
       expect(run.exitCode).toBe(254);
       expect(run.stderr).toMatch(new RegExp(`^faultline: ${path}:3: `));
       expect(run.stderr).not.toMatch(/\n\s+at /);
+      expect(run.stdout).toBe(`${path}\terror`);
     });
 
     it('bad options name the option', async () => {
@@ -93,7 +95,11 @@ describe('faultline check (the real CLI)', () => {
       expect(initial.exitCode).toBe(254);
       expect(initial.stderr).toMatch(/^faultline: --initial: not valid JSON: "\{x"/);
       const missing = await cli(join(dir, 'missing.jsonl'), '--model', 'cas-register');
-      expect(missing).toMatchObject({ exitCode: 254, stderr: `faultline: ${join(dir, 'missing.jsonl')}: no such file` });
+      expect(missing).toMatchObject({
+        exitCode: 254,
+        stdout: `${join(dir, 'missing.jsonl')}\terror`,
+        stderr: `faultline: ${join(dir, 'missing.jsonl')}: no such file`,
+      });
       for (const [option, value] of [['--timeout', '0'], ['--memory-limit', 'lots']]) {
         const run = await cli(GOOD, '--model', 'cas-register', option!, value!);
         expect(run).toMatchObject({ exitCode: 254, stderr: `faultline: ${option}: must be a positive number of ${option === '--timeout' ? 'seconds' : 'MB'}, got "${value}"` });
@@ -141,10 +147,22 @@ describe('runCheck', () => {
     await writeFile(broken, '[{:process 0 :type :invoke :f :read}\n {:process 0 :type :ok :f :read :value 1]');
     const run = await check({ files: [good, broken, bad] });
     expect(run.code).toBe(254);
-    expect(run.stdout.split('\n').slice(0, 2)).toEqual([`${good}\ttrue`, `${bad}\tfalse`]);
+    expect(run.stdout.split('\n').slice(0, 3)).toEqual([`${good}\ttrue`, `${broken}\terror`, `${bad}\tfalse`]);
     expect(run.stderr).toBe(`faultline: ${broken}:2: expected "}" to close the map opened on line 2, found "]"\n`);
     const json = JSON.parse((await check({ files: [broken], json: true })).stdout) as FileOutcome[];
     expect(json).toEqual([{ file: broken, error: `${broken}:2: expected "}" to close the map opened on line 2, found "]"` }]);
+  });
+
+  it('checks a history whose torn last line it dropped, and warns on stderr', async () => {
+    const torn = join(dir, 'torn.jsonl');
+    const text = await readFile(good, 'utf8');
+    await writeFile(torn, `${text}{"type":"invoke","process":0,"f":"wri`);
+    const run = await check({ files: [torn] });
+    expect(run).toEqual({
+      code: 0,
+      stdout: `${torn}\ttrue\n`,
+      stderr: `faultline: warning: ${torn}:19: dropped the last line: it is cut off (the writer was probably killed mid-write)\n`,
+    });
   });
 
   it('rejects bad options before reading any file', async () => {

@@ -2,8 +2,10 @@
  * `faultline check FILE... --model NAME`: checks histories made anywhere (our
  * JSONL, Jepsen EDN, Jepsen history.txt or log) for linearizability.
  *
- * Prints `FILE<TAB>true|false|unknown` per file, then the explanation of each
- * one that is not true (or, with --json, a JSON array of the full results).
+ * Prints `FILE<TAB>true|false|unknown|error` per file (error: the file could
+ * not be checked; the reason goes to stderr), then the explanation of each
+ * checked file that is not true (or, with --json, a JSON array of the full
+ * results). Warnings about a file (a dropped torn last line) go to stderr.
  * Exit code: 0 all valid, 1 any invalid, 2 any unknown and none invalid,
  * 254 bad arguments or input (this wins over 1 and 2: the other files are
  * still checked and printed), 255 internal error.
@@ -144,6 +146,7 @@ async function checkFile(
     if (err instanceof UserError) return { outcome: badInput(file, err.message, out) };
     throw err;
   }
+  for (const warning of loaded.warnings) out.stderr(`faultline: warning: ${warning}\n`);
   if (loaded.history.length === 0) out.stderr(`faultline: ${file}: warning: the history has no ops\n`);
   const nilReadsAnyValue = args.nilReadsAnyValue ?? loaded.format !== 'jsonl';
   let result: LinearizableResult;
@@ -197,7 +200,7 @@ function placeText(file: string, op: OpLines): string {
 
 function printText(outcomes: FileOutcome[], out: CheckOutput): void {
   for (const outcome of outcomes) {
-    if ('result' in outcome) out.stdout(`${outcome.file}\t${String(outcome.result.valid)}\n`);
+    out.stdout(`${outcome.file}\t${'result' in outcome ? String(outcome.result.valid) : 'error'}\n`);
   }
   for (const outcome of outcomes) {
     if (!('result' in outcome) || outcome.result.valid === true) continue;

@@ -104,7 +104,7 @@ export const testCommand: FaultlineCommand = (setExit) => ({
     process.stdout.write(`  results: ${outcome.runDir}\n  report:  ${outcome.runDir}/report.html\n`);
     if (outcome.aborted) {
       process.stdout.write('  (interrupted: the history is partial)\n');
-      setExit(130);
+      setExit(EXIT.interrupted);
       return;
     }
     setExit(results.valid === true ? EXIT.valid : results.valid === false ? EXIT.invalid : EXIT.unknown);

@@ -24,7 +24,7 @@ import { OpFieldError, opFromFields, type ReadOps } from './op-fields.js';
  */
 export function parseEdnHistory(text: string, path: string): ReadOps {
   const spans = opSpans(text, path);
-  const result: ReadOps = { ops: [], lines: [] };
+  const result: ReadOps = { ops: [], lines: [], warnings: [] };
   for (const span of spans) {
     const where = `${path}:${span.line}`;
     const formText = text.slice(span.start, span.end);

@@ -26,7 +26,7 @@ export const OP_LINE = /(?:^|\s)(\d+|:nemesis)\t:([^\s]+)\t(.*)$/;
  * when it has no op line at all.
  */
 export function parseJepsenLog(text: string, path: string): ReadOps {
-  const result: ReadOps = { ops: [], lines: [] };
+  const result: ReadOps = { ops: [], lines: [], warnings: [] };
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i += 1) {
     const match = OP_LINE.exec(lines[i]!.replace(/\r$/, ''));

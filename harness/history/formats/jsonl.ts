@@ -3,6 +3,10 @@
  * DESIGN.md). Blank lines are skipped. Every other line must be a JSON object
  * with a valid type, process and f; index and time are optional here (read.ts
  * fills them), so histories converted from other tools read too.
+ *
+ * A torn last line (no newline after it, and not valid JSON) is what the
+ * writer leaves when the harness is killed mid-write (see ../writer.ts): it
+ * is dropped with a warning, so the rest of the history can still be checked.
  */
 import { UserError } from '../../errors.js';
 import type { Json } from '../op.js';
@@ -10,13 +14,12 @@ import { OpFieldError, opFromFields, type ReadOps } from './op-fields.js';
 
 /**
  * Parses JSONL text.
- * Returns the ops and their line numbers; throws UserError naming `path:line`
- * for a line that is not JSON, not an object, or not a valid op. A last line
- * that is cut off (no newline, not valid JSON) gets a hint that the writer may
- * have crashed mid-line.
+ * Returns the ops, their line numbers, and a warning when a torn last line
+ * was dropped; throws UserError naming `path:line` for any other line that is
+ * not JSON, not an object, or not a valid op.
  */
 export function parseJsonl(text: string, path: string): ReadOps {
-  const result: ReadOps = { ops: [], lines: [] };
+  const result: ReadOps = { ops: [], lines: [], warnings: [] };
   let start = 0;
   let lineNumber = 0;
   while (start < text.length) {
@@ -32,8 +35,11 @@ export function parseJsonl(text: string, path: string): ReadOps {
     try {
       parsed = JSON.parse(line);
     } catch (err) {
-      const hint = lastLine ? ' (the last line is cut off: did the writer crash? remove it to check the rest)' : '';
-      throw new UserError(`not valid JSON: ${(err as Error).message}${hint}`, { where, cause: err });
+      if (lastLine) {
+        result.warnings.push(`${where}: dropped the last line: it is cut off (the writer was probably killed mid-write)`);
+        break;
+      }
+      throw new UserError(`not valid JSON: ${(err as Error).message}`, { where, cause: err });
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw new UserError('expected one op object per line', { where });

@@ -23,6 +23,8 @@ export interface RawOp {
 export interface ReadOps {
   ops: RawOp[];
   lines: number[];
+  /** Problems the reader worked around (`path:line: ...`), e.g. a dropped torn last line. */
+  warnings: string[];
 }
 
 /** A problem with one op; the reader adds the file and line. */
