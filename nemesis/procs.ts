@@ -13,9 +13,11 @@ export interface ProcState {
   pid: number;
   /** The state letter of /proc/PID/stat: R, S, D, T (stopped), Z, ... */
   state: string;
+  /** The process group. A daemon started with setsid leads its own: pgid === pid. */
+  pgid: number;
 }
 
-// Prints "PID STATE" for each process in this shell's network namespace, skipping
+// Prints "PID STATE PGID" for each process in this shell's network namespace, skipping
 // the shell and its ancestors (the exec machinery). Only builtins in the loop, so
 // the listing sees no helper processes of its own.
 const LIST = `self=$$
@@ -30,16 +32,16 @@ for d in /proc/[0-9]*; do
   case "$skip" in *" $pid "*) continue;; esac
   [ "$d/ns/net" -ef "/proc/$self/ns/net" ] || continue
   { read -r line < "$d/stat"; } 2>/dev/null || continue
-  rest=\${line##*) }
-  echo "$pid \${rest%% *}"
+  rest=\${line##*) }; set -- $rest
+  echo "$pid $1 $3"
 done`;
 
 /** Parses the LIST output (pure; exported for tests). Ignores malformed lines. */
 export function parseProcList(text: string): ProcState[] {
   const out: ProcState[] = [];
   for (const line of text.split('\n')) {
-    const m = /^(\d+) (\S)$/.exec(line.trim());
-    if (m) out.push({ pid: Number(m[1]), state: m[2]! });
+    const m = /^(\d+) (\S) (\d+)$/.exec(line.trim());
+    if (m) out.push({ pid: Number(m[1]), state: m[2]!, pgid: Number(m[3]) });
   }
   return out;
 }
@@ -55,21 +57,28 @@ export function newlyStopped(before: readonly ProcState[], after: readonly ProcS
   return after.filter((p) => p.state === 'T' && !wasStopped.has(p.pid)).map((p) => p.pid);
 }
 
-/** Pids alive (not zombie) in `before` that are gone or zombies in `after`. */
+/**
+ * The processes of the groups whose leader ended between `before` and `after`
+ * (alive, not zombie, in `before`; gone or zombie in `after`), leaders included.
+ * A SIGKILL of a daemon ends its group's leader (daemons are started with
+ * setsid); a command that merely finishes meanwhile leads no group of the
+ * node's, or its group lives on, so it does not count.
+ */
 export function ended(before: readonly ProcState[], after: readonly ProcState[]): number[] {
-  const alive = new Set(after.filter((p) => p.state !== 'Z' && p.state !== 'X').map((p) => p.pid));
-  return before.filter((p) => p.state !== 'Z' && p.state !== 'X' && !alive.has(p.pid)).map((p) => p.pid);
+  const isAlive = (p: ProcState) => p.state !== 'Z' && p.state !== 'X';
+  const alive = new Set(after.filter(isAlive).map((p) => p.pid));
+  const gone = before.filter((p) => isAlive(p) && !alive.has(p.pid));
+  const endedGroups = new Set(gone.filter((p) => p.pgid === p.pid).map((p) => p.pid));
+  return gone.filter((p) => endedGroups.has(p.pgid)).map((p) => p.pid);
 }
 
 /**
- * Sends SIGCONT to `pids` on the node, or, when `pids` is undefined, to every
- * stopped process of the node. Processes that no longer exist are skipped.
- * Resolves with the pids signalled.
+ * Sends SIGCONT to `pids` on the node (never to anything else). Processes that
+ * no longer exist are skipped. Resolves with the pids signalled.
  */
-export async function resumeProcesses(runtime: NodeExec, node: string, pids?: readonly number[]): Promise<number[]> {
-  const targets = pids ?? (await listProcesses(runtime, node)).filter((p) => p.state === 'T').map((p) => p.pid);
-  if (targets.length === 0) return [];
-  const { stdout } = await sh(runtime, node, 'for p in "$@"; do kill -s CONT "$p" 2>/dev/null && echo "$p"; done; true', targets.map(String));
+export async function resumeProcesses(runtime: NodeExec, node: string, pids: readonly number[]): Promise<number[]> {
+  if (pids.length === 0) return [];
+  const { stdout } = await sh(runtime, node, 'for p in "$@"; do kill -s CONT "$p" 2>/dev/null && echo "$p"; done; true', pids.map(String));
   return stdout.split('\n').filter((l) => /^\d+$/.test(l)).map(Number);
 }
 

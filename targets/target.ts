@@ -65,6 +65,12 @@ export interface ClockSensitivity {
   readonly ignoresFaketime: string | undefined;
 }
 
+/** Says whether reads are linearizable under the given target options (then a stale read is an anomaly). */
+export interface ReadConsistency {
+  /** Throws UserError for invalid options. */
+  linearizableReads(options: Record<string, Json>): boolean;
+}
+
 export function isKillable(t: Target): t is Target & Killable {
   return typeof (t as Partial<Killable>).kill === 'function';
 }
@@ -73,6 +79,9 @@ export function isPausable(t: Target): t is Target & Pausable {
 }
 export function hasPrimaries(t: Target): t is Target & HasPrimaries {
   return typeof (t as Partial<HasPrimaries>).primaries === 'function';
+}
+export function hasReadConsistency(t: Target): t is Target & ReadConsistency {
+  return typeof (t as Partial<ReadConsistency>).linearizableReads === 'function';
 }
 export function hasClockSensitivity(t: Target): t is Target & ClockSensitivity {
   return 'ignoresFaketime' in t;

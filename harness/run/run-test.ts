@@ -17,7 +17,7 @@ import { clockEnv, healStateDir, nemesisPackage, noopPackage, parseNemesisNames 
 import { HealState } from '../../nemesis/heal-state.js';
 import type { NemesisContext, NemesisPackage } from '../../nemesis/nemesis.js';
 import { getTarget } from '../../targets/index.js';
-import { hasClockSensitivity, type Target, type TargetContext } from '../../targets/target.js';
+import { hasClockSensitivity, hasReadConsistency, type Target, type TargetContext } from '../../targets/target.js';
 import { getWorkload } from '../../workloads/index.js';
 import type { Workload, WorkloadOptions } from '../../workloads/workload.js';
 import type { FaultlineConfig } from '../config/schema.js';
@@ -82,7 +82,7 @@ export function planRun(options: TestOptions): Plan {
       ...options.workloadOptions,
       concurrency: options.concurrency,
       rate: options.rate,
-      linearizableReads: options.targetOptions.readMode !== 'serializable',
+      linearizableReads: hasReadConsistency(target) && target.linearizableReads(options.targetOptions),
     },
     nemesisNames: parseNemesisNames(options.nemesis),
   };

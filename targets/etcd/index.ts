@@ -10,8 +10,9 @@
  * clientPort). Clients use the v3 JSON gateway (gateway.ts).
  */
 import { UserError } from '../../harness/errors.js';
+import type { Json } from '../../harness/history/op.js';
 import type { Client } from '../../workloads/client.js';
-import type { ClockSensitivity, HasPrimaries, Killable, Pausable, Target, TargetContext } from '../target.js';
+import type { ClockSensitivity, HasPrimaries, Killable, Pausable, ReadConsistency, Target, TargetContext } from '../target.js';
 import { EtcdRegisterClient } from './clients/register.js';
 import { EtcdSetClient } from './clients/set.js';
 import { etcdArgv } from './command.js';
@@ -75,11 +76,16 @@ async function processState(ctx: TargetContext, node: string): Promise<string | 
   return result.exitCode === 0 ? result.stdout.trim() || undefined : undefined;
 }
 
-class EtcdTarget implements Target, Killable, Pausable, HasPrimaries, ClockSensitivity {
+class EtcdTarget implements Target, Killable, Pausable, HasPrimaries, ClockSensitivity, ReadConsistency {
   readonly name = 'etcd';
   readonly workloads = WORKLOADS;
   readonly ignoresFaketime =
     'etcd is a Go program: it reads the clock through the vDSO, not through libc, so libfaketime does not change its clock';
+
+  /** Linearizable unless --read-mode serializable (served by any member, without quorum: may be stale). */
+  linearizableReads(options: Record<string, Json>): boolean {
+    return etcdOptions(options).readMode === 'linearizable';
+  }
 
   /**
    * Makes sure `etcd` is on the node; installs Debian's etcd-server with
@@ -218,4 +224,4 @@ class EtcdTarget implements Target, Killable, Pausable, HasPrimaries, ClockSensi
   }
 }
 
-export const etcdTarget: Target & Killable & Pausable & HasPrimaries & ClockSensitivity = new EtcdTarget();
+export const etcdTarget: Target & Killable & Pausable & HasPrimaries & ClockSensitivity & ReadConsistency = new EtcdTarget();
