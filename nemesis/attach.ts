@@ -1,8 +1,10 @@
 /**
  * Reaching the nodes of an existing cluster again, for `faultline heal`
  * after the controller died: a runtime object made from the recorded kind and
- * options, WITHOUT bringing anything up (netns and docker exec only need the
- * namespace or container name; ssh connects, which creates nothing).
+ * options, WITHOUT bringing the cluster up: netns exec only needs the
+ * namespace name; docker looks up the running containers by name; ssh runs
+ * its `up` (connects, checks the nodes and creates each node's directory with
+ * mkdir -p, which is already there on a cluster a test used).
  */
 import type { Json } from '../harness/history/op.js';
 import type { Logger } from '../harness/log.js';
@@ -46,13 +48,14 @@ export async function attachRuntime(record: RuntimeRecord, log: Logger, where: s
       return { runtime: createNetnsRuntime({ ...options, nodes: record.nodes.map((n) => n.name) }, log), close: async () => {} };
     }
     case 'docker': {
-      const { createDockerRuntime } = await import('../harness/runtime/docker/index.js');
-      return { runtime: createDockerRuntime(options, log), close: async () => {} };
+      const { attachDockerRuntime } = await import('../harness/runtime/docker/index.js');
+      // The recorded node names win: each container is named after its node.
+      return { runtime: await attachDockerRuntime({ ...options, nodes: record.nodes.map((n) => n.name) }, log), close: async () => {} };
     }
     case 'ssh': {
       const { createSshRuntime } = await import('../harness/runtime/ssh/index.js');
       const runtime = createSshRuntime(options as never, log);
-      await runtime.up(); // connects and checks the nodes; creates nothing
+      await runtime.up(); // connects, checks the nodes, mkdir -p of their node directories
       return { runtime, close: () => runtime.down() };
     }
     default:

@@ -7,6 +7,8 @@
  *
  * Wire `clockEnv` into TargetContext.nodeEnv only for runs with the clock
  * nemesis: with no-cache, every time call of the SUT reads the offset file.
+ * The nemesis's setup writes a zero offset file on every node, so run it
+ * before the SUT starts: a SUT started under clockEnv then reads offset 0.
  *
  * Programs that bypass libc for time (Go reads it through the vDSO) ignore
  * libfaketime; targets say so with ClockSensitivity.ignoresFaketime, and then
@@ -26,10 +28,9 @@ import type { Json } from '../harness/history/op.js';
 import type { Runtime } from '../harness/runtime/runtime.js';
 import { hasClockSensitivity } from '../targets/target.js';
 import type { Nemesis, NemesisContext, NemesisOp } from './nemesis.js';
-import { HealState, recordFault, type FaultKind } from './heal-state.js';
+import { checkStateDir, HealState, recordFault, type FaultKind } from './heal-state.js';
 import { sh, type NodeExec } from './node-shell.js';
-import type { NodeSpec } from './node-spec.js';
-import { resolveSpec, specFromValue } from './kill.js';
+import { resolveSpec, specFromValue, type NodeSpec } from './node-spec.js';
 import { attempt, forEachNode, names } from './util.js';
 
 const KIND: FaultKind = 'clock';
@@ -138,13 +139,16 @@ export function clockNemesis(opts: ClockOptions = {}): Nemesis {
     name: 'clock',
     fs: ['bump-clock', 'strobe-clock', 'reset-clock'],
     async setup(ctx) {
+      await checkStateDir(ctx.stateDir);
       const reason = ignored(ctx);
       if (reason) {
         ctx.log.warn(`clock nemesis: ${reason}`);
         if (!warnings.includes(reason)) warnings.push(reason);
         return;
       }
-      // Start every node at offset 0, so the file exists before the SUT reads it.
+      // Every node's offset file says 0 from here on: a SUT started after this
+      // setup (as the run does) reads 0 until a bump. A SUT already running reads
+      // the file on its next clock call.
       await healClock(ctx.runtime, names(ctx.runtime.nodes()));
     },
     async invoke(ctx: NemesisContext, op: NemesisOp) {

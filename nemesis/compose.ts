@@ -3,7 +3,7 @@
  * combined/compose-packages): ops are routed by f to the nemesis that
  * handles it; heal and teardown reach every nemesis even when one fails.
  */
-import { mix, nothing, sequence } from '../harness/generator/index.js';
+import { mix, sequence } from '../harness/generator/index.js';
 import type { Nemesis, NemesisContext, NemesisPackage } from './nemesis.js';
 import { noopNemesis, noopPackage } from './noop.js';
 import { errorMessage } from './util.js';
@@ -62,7 +62,7 @@ export function composePackages(pkgs: readonly NemesisPackage[]): NemesisPackage
     name: pkgs.map((p) => p.name).join(','),
     nemesis: composeNemeses(pkgs.map((p) => p.nemesis)),
     generator: mix(...pkgs.map((p) => p.generator)),
-    finalGenerator: pkgs.length > 0 ? sequence(...pkgs.map((p) => p.finalGenerator)) : nothing,
+    finalGenerator: sequence(...pkgs.map((p) => p.finalGenerator)),
     windows: pkgs.flatMap((p) => p.windows),
   };
 }

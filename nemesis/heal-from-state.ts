@@ -15,12 +15,34 @@ import { healPause, type PausedState } from './pause.js';
 import { listRules } from './iptables.js';
 import { errorMessage, forEachNode } from './util.js';
 
-/** Where the run keeps heal state by default: one folder per cluster. */
+/** Where heal state is kept when FAULTLINE_HEAL_ROOT is not set: one folder per cluster. */
 export const DEFAULT_HEAL_ROOT = '/var/lib/faultline/heal';
 
-/** The heal state folder of a cluster under `root`. */
-export function healStateDir(cluster: string, root = DEFAULT_HEAL_ROOT): string {
+/** The heal root: the environment variable FAULTLINE_HEAL_ROOT when set (and not empty), else DEFAULT_HEAL_ROOT. */
+export function healRoot(): string {
+  return process.env.FAULTLINE_HEAL_ROOT || DEFAULT_HEAL_ROOT;
+}
+
+/** The heal state folder of a cluster under `root` (default: `healRoot()`). */
+export function healStateDir(cluster: string, root = healRoot()): string {
   return path.join(root, cluster);
+}
+
+/**
+ * The pid of the controller that recorded the faults in `stateDir` when that
+ * process is still alive (its test is running: healing would fight it);
+ * undefined when it is gone, is this process, or is not recorded.
+ * Throws UserError on a corrupt runtime.json.
+ */
+export async function liveOwner(stateDir: string): Promise<number | undefined> {
+  const pid = (await new HealState(stateDir).readRuntime())?.ownerPid;
+  if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
 }
 
 export interface HealReport {
@@ -61,7 +83,11 @@ export async function healFromState(stateDir: string, log: Logger): Promise<Heal
           break;
         case 'pause':
           if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-            const resumed = await healPause(runtime, value as PausedState);
+            // Only recorded pids are resumed (an entry that is not a list of pids resumes nothing).
+            const paused: PausedState = Object.fromEntries(
+              Object.entries(value).map(([node, pids]) => [node, Array.isArray(pids) ? pids.filter((p): p is number => Number.isInteger(p)) : []]),
+            );
+            const resumed = await healPause(runtime, paused);
             report.notes.push(`resumed ${Object.entries(resumed).map(([n, pids]) => `${n}: ${pids.join(' ') || 'none left'}`).join('; ')}`);
           }
           break;
@@ -91,8 +117,8 @@ export async function healFromState(stateDir: string, log: Logger): Promise<Heal
   return report;
 }
 
-/** Heal-state folders under `root` (one per cluster); none when root does not exist. */
-export async function healStateDirs(root = DEFAULT_HEAL_ROOT): Promise<string[]> {
+/** Heal-state folders under `root` (default: `healRoot()`, one per cluster); none when root does not exist. */
+export async function healStateDirs(root = healRoot()): Promise<string[]> {
   try {
     const entries = await readdir(root, { withFileTypes: true });
     return entries.filter((e) => e.isDirectory()).map((e) => path.join(root, e.name)).sort();

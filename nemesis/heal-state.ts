@@ -4,7 +4,7 @@
  * is applied (and removed once healed), plus `runtime.json` saying how to
  * reach the nodes again.
  *
- *   <stateDir>/runtime.json     { kind, options, nodes, controllerAddress }
+ *   <stateDir>/runtime.json     { kind, options, nodes, controllerAddress, ownerPid }
  *   <stateDir>/partition.json   nodes that may hold our iptables chain
  *   <stateDir>/packet.json      nodes with loss rules / tbf qdiscs
  *   <stateDir>/pause.json       paused nodes and their stopped pids
@@ -29,6 +29,27 @@ export interface RuntimeRecord {
   options: Json;
   nodes: NodeInfo[];
   controllerAddress: string;
+  /** The pid of the controller that recorded the faults (absent in records of older versions). */
+  ownerPid?: number;
+}
+
+/**
+ * Checks up front that the heal state folder can be created and written, so
+ * that no fault is ever applied without its record. Throws UserError naming
+ * the folder otherwise.
+ */
+export async function checkStateDir(dir: string): Promise<void> {
+  const probe = path.join(dir, `.write-check.${process.pid}`);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(probe, '');
+    await rm(probe, { force: true });
+  } catch (err) {
+    throw new UserError(
+      `cannot create or write the heal state folder (${(err as Error).message}); faults must be recorded before they are applied: make it writable or set FAULTLINE_HEAL_ROOT to a writable folder`,
+      { where: dir, cause: err },
+    );
+  }
 }
 
 /** Writes `value` as JSON to `file` atomically (temporary file, then rename). */
@@ -54,6 +75,7 @@ export async function recordFault(
     options: ctx.runtimeOptions ?? null,
     nodes: ctx.runtime.nodes().map(({ name, address }) => ({ name, address })),
     controllerAddress: ctx.runtime.controllerAddress(),
+    ownerPid: process.pid,
   });
   await state.write(kind, value);
 }

@@ -3,19 +3,19 @@
  * start it again on its existing data (the target's start).
  *
  * Ops:
- * - kill, value { nodes: NodeSpec } (default "one"): result { killed: { node: [pids that ended] } }.
- *   A node where no process ended is reported as an error: the kill did not take effect.
+ * - kill, value { nodes: NodeSpec } (default "one"): result { killed: { node: [pids that ended] } },
+ *   the processes of the groups whose leader ended (the SUT's daemons lead their own group).
+ *   A node where no such group ended is reported as an error: the kill did not take effect.
  * - start: starts the SUT on every node killed so far. Result { started: [nodes] }.
  * Heal starts whatever is still down. `faultline heal` (no target) can only list them.
  */
-import type { Json } from '../harness/history/op.js';
 import { UserError } from '../harness/errors.js';
-import { hasPrimaries, isKillable } from '../targets/target.js';
+import { isKillable } from '../targets/target.js';
 import type { Nemesis, NemesisContext, NemesisOp } from './nemesis.js';
-import { HealState, recordFault, type FaultKind } from './heal-state.js';
-import { parseNodeSpec, selectNodes, type NodeSpec } from './node-spec.js';
+import { checkStateDir, HealState, recordFault, type FaultKind } from './heal-state.js';
+import { resolveSpec, specFromValue, type NodeSpec } from './node-spec.js';
 import { awaitChange, ended, listProcesses } from './procs.js';
-import { attempt, forEachNode, names } from './util.js';
+import { attempt, forEachNode } from './util.js';
 
 const KIND: FaultKind = 'kill';
 
@@ -26,6 +26,7 @@ export function killNemesis(defaultSpec: NodeSpec = 'one'): Nemesis {
     fs: ['kill', 'start'],
     async setup(ctx) {
       if (!isKillable(ctx.target)) throw new UserError(`target ${ctx.target.name} cannot be killed (it does not implement Killable)`, { where: '--nemesis kill' });
+      await checkStateDir(ctx.stateDir);
     },
     async invoke(ctx: NemesisContext, op: NemesisOp) {
       const state = new HealState(ctx.stateDir);
@@ -56,7 +57,7 @@ export function killNemesis(defaultSpec: NodeSpec = 'one'): Nemesis {
             await target.kill(ctx.targetCtx, node);
             const gone = await awaitChange(ctx.runtime, node, (after) => ended(before, after));
             killed[node] = gone;
-            if (gone.length === 0) throw new Error('no process ended: the kill did not take effect');
+            if (gone.length === 0) throw new Error('no process group ended: the kill did not take effect');
           });
           return { killed };
         },

@@ -1,6 +1,6 @@
 /**
  * The parts that run without root or a cluster: the process listing, heal
- * state files, clock offset files under libfaketime, heal on signals.
+ * state files, clock offset files under libfaketime.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,12 +11,11 @@ import { UserError } from '../harness/errors.js';
 import type { ExecOptions, ExecResult, Runtime } from '../harness/runtime/runtime.js';
 import { missing } from '../harness/testing/requirements.js';
 import { clockEnv, faketimeSpec, measureOffset, writeOffset } from './clock.js';
-import { HealState } from './heal-state.js';
+import { checkStateDir, HealState, recordFault } from './heal-state.js';
 import { dropRuleArgs } from './iptables.js';
 import { lossPlan } from './packet.js';
 import { ended, listProcesses, newlyStopped, parseProcList, resumeProcesses } from './procs.js';
-import { installHealOnSignals, shared } from './signals.js';
-import { healFromState } from './heal-from-state.js';
+import { DEFAULT_HEAL_ROOT, healFromState, healRoot, healStateDir, healStateDirs, liveOwner } from './heal-from-state.js';
 import { attachRuntime, runtimeOptions } from './attach.js';
 import { silentLogger } from '../harness/log.js';
 
@@ -45,10 +44,19 @@ const local = {
 
 describe('process listing', () => {
   it('parses /proc states and finds what stopped or ended', () => {
-    const before = parseProcList('10 S\n11 R\n12 T\njunk\n13 S\n');
-    const after = parseProcList('10 T\n11 R\n12 T\n13 Z\n');
+    const before = parseProcList('10 S 10\n11 R 11\n12 T 12\njunk\n13 S 13\n');
+    const after = parseProcList('10 T 10\n11 R 11\n12 T 12\n13 Z 13\n');
+    expect(before[0]).toEqual({ pid: 10, state: 'S', pgid: 10 });
     expect(newlyStopped(before, after)).toEqual([10]);
     expect(ended(before, after)).toEqual([13]);
+  });
+
+  it('ended counts only whole process groups whose leader ended, not any process that exits', () => {
+    // 20 leads a group with 21 (a daemon and its child); 31 belongs to the live group of 30;
+    // 40 is in a group led outside the node (a command the controller ran).
+    const before = parseProcList('20 S 20\n21 S 20\n30 S 30\n31 S 30\n40 S 99\n');
+    expect(ended(before, parseProcList('30 S 30\n'))).toEqual([20, 21]);
+    expect(ended(before, parseProcList('20 S 20\n21 S 20\n30 S 30\n'))).toEqual([]);
   });
 
   it('lists real processes with their state, sees a SIGSTOP, and resumes exactly the given pid', async () => {
@@ -113,6 +121,53 @@ describe('heal state', () => {
   });
 });
 
+describe('heal root and state folder checks', () => {
+  const saved = process.env.FAULTLINE_HEAL_ROOT;
+  afterAll(() => {
+    if (saved === undefined) delete process.env.FAULTLINE_HEAL_ROOT;
+    else process.env.FAULTLINE_HEAL_ROOT = saved;
+  });
+
+  it('takes the heal root from FAULTLINE_HEAL_ROOT, else the default', async () => {
+    delete process.env.FAULTLINE_HEAL_ROOT;
+    expect(healRoot()).toBe(DEFAULT_HEAL_ROOT);
+    expect(healStateDir('c1')).toBe(path.join(DEFAULT_HEAL_ROOT, 'c1'));
+    const root = path.join(tmp, 'heal-root');
+    process.env.FAULTLINE_HEAL_ROOT = root;
+    expect(healStateDir('c1')).toBe(path.join(root, 'c1'));
+    await checkStateDir(path.join(root, 'c1'));
+    expect(await healStateDirs()).toEqual([path.join(root, 'c1')]);
+  });
+
+  it('refuses a heal state folder that cannot be created, naming it', async () => {
+    const file = path.join(tmp, 'a-file');
+    writeFileSync(file, '');
+    const dir = path.join(file, 'cluster');
+    const err = await checkStateDir(dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).where).toBe(dir);
+    expect((err as Error).message).toMatch(/cannot create or write the heal state folder .*FAULTLINE_HEAL_ROOT/);
+  });
+
+  it('records the owner pid; liveOwner names a live owner other than this process, not a dead one', async () => {
+    const dir = path.join(tmp, 'owned');
+    const ctx = { stateDir: dir, runtime: { kind: 'netns', nodes: () => [], controllerAddress: () => '10.0.0.1' } as unknown as Runtime };
+    await recordFault(ctx, 'partition', { nodes: [] });
+    const state = new HealState(dir);
+    expect((await state.readRuntime())?.ownerPid).toBe(process.pid);
+    expect(await liveOwner(dir)).toBeUndefined(); // this very process
+    const sleeper = spawn('sleep', ['30']);
+    try {
+      await state.writeRuntime({ ...(await state.readRuntime())!, ownerPid: sleeper.pid! });
+      expect(await liveOwner(dir)).toBe(sleeper.pid);
+    } finally {
+      sleeper.kill('SIGKILL');
+      await new Promise((r) => sleeper.once('exit', r));
+    }
+    expect(await liveOwner(dir)).toBeUndefined();
+  });
+});
+
 describe('attaching to a recorded runtime', () => {
   const base = { nodes: [{ name: 'n1', address: '10.0.0.2' }], controllerAddress: '10.0.0.1' };
   it('takes the options themselves or the section for the recorded kind of a config', () => {
@@ -140,41 +195,5 @@ describe.skipIf(missing({ commands: ['faketime', 'date'] }))('clock offsets unde
     expect(Math.abs(m.offsetMs - -3000)).toBeLessThan(300);
     await writeOffset(local, 'n1', 0);
     expect(Math.abs((await measureOffset(local, 'n1')).offsetMs)).toBeLessThan(300);
-  });
-});
-
-describe('heal on signals', () => {
-  it('heals once on SIGTERM, ignores a second signal while healing, exits 143', async () => {
-    let heals = 0;
-    let release!: () => void;
-    const codes: number[] = [];
-    const uninstall = installHealOnSignals(
-      () => {
-        heals++;
-        return new Promise<void>((r) => (release = r));
-      },
-      { exit: (c) => codes.push(c) },
-    );
-    try {
-      process.emit('SIGTERM', 'SIGTERM');
-      process.emit('SIGINT', 'SIGINT');
-      expect(heals).toBe(1);
-      release();
-      await new Promise((r) => setTimeout(r, 10));
-      expect(codes).toEqual([143]);
-    } finally {
-      uninstall();
-    }
-  });
-
-  it('shared() runs concurrent calls once, and again after it finished', async () => {
-    let runs = 0;
-    const fn = shared(async () => {
-      runs++;
-      await new Promise((r) => setTimeout(r, 5));
-    });
-    await Promise.all([fn(), fn(), fn()]);
-    await fn();
-    expect(runs).toBe(2);
   });
 });

@@ -10,7 +10,9 @@
  * `--nemesis` parsing), compose.ts, noop.ts; one file per fault: partition.ts
  * (+ grudge.ts shapes), packet.ts, kill.ts, pause.ts, clock.ts (+ clockEnv);
  * node-spec.ts (one / minority / majority / all / primaries / names);
- * heal-state.ts, heal-from-state.ts, attach.ts (`faultline heal`), signals.ts.
+ * heal-state.ts, heal-from-state.ts, attach.ts (`faultline heal`). The run
+ * lifecycle (harness/run/run-test.ts) heals on normal exit, on error and on
+ * SIGINT / SIGTERM.
  */
 import type { Json } from '../harness/history/op.js';
 import type { Generator } from '../harness/generator/generator.js';

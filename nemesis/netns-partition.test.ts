@@ -134,6 +134,27 @@ describe.skipIf(needs)('partitions and packet loss on netns nodes', () => {
     await expectHealed();
   });
 
+  it('a new packet plan replaces the old one: nodes outside it lose their loss chain and tbf', async () => {
+    const first = await packet.invoke(ctx, { f: 'start-packet', value: { nodes: ['n5'], probability: 0.2, rate: '1mbit' } });
+    expect(first.error).toBeUndefined();
+    expect(await listRules(runtime, 'n5')).toContain(PACKET_CHAIN);
+    expect((await runtime.exec('n5', ['tc', 'qdisc', 'show', 'dev', 'eth0'])).stdout).toMatch(/tbf 5a17:/);
+
+    const second = await packet.invoke(ctx, { f: 'start-packet', value: { nodes: ['n1'], probability: 0.2 } });
+    expect(second.error).toBeUndefined();
+    expect(second.value).toMatchObject({ loss: { n1: ['n2', 'n3', 'n4', 'n5'] } });
+    expect(await listRules(runtime, 'n1')).toContain(PACKET_CHAIN);
+    expect(await listRules(runtime, 'n5')).not.toContain(PACKET_CHAIN);
+    expect((await runtime.exec('n5', ['tc', 'qdisc', 'show', 'dev', 'eth0'])).stdout).not.toContain('tbf');
+
+    // The same node again without a rate: its earlier rate limit goes too.
+    await packet.invoke(ctx, { f: 'start-packet', value: { nodes: ['n1'], probability: 0.2, rate: '1mbit' } });
+    await packet.invoke(ctx, { f: 'start-packet', value: { nodes: ['n1'], probability: 0.2 } });
+    expect((await runtime.exec('n1', ['tc', 'qdisc', 'show', 'dev', 'eth0'])).stdout).not.toContain('tbf');
+    await packet.invoke(ctx, { f: 'stop-packet' });
+    await expectHealed();
+  });
+
   it('refuses latency plainly: this kernel has no netem', async () => {
     const r = await packet.invoke(ctx, { f: 'start-packet', value: { nodes: 'one', latencyMs: 100 } });
     expect(r.error).toMatch(/no netem/);

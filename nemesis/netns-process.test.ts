@@ -3,7 +3,7 @@
  * a controller killed with SIGKILL during a partition.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,9 +17,8 @@ import { killNemesis } from './kill.js';
 import type { NemesisContext } from './nemesis.js';
 import { pauseNemesis } from './pause.js';
 import { healPartition } from './partition.js';
-import { healPause } from './pause.js';
 import { ECHO_DAEMON, echoTarget, type EchoTarget } from './testing/echo-target.js';
-import { eventually, nemesisContext, removeTempStateDirs, tempStateDir, testRuntime } from './testing/cluster.js';
+import { eventually, nemesisContext, netnsOptions, removeTempStateDirs, tempStateDir, testRuntime } from './testing/cluster.js';
 import { allPairs, controllerReaches, reachablePairs } from './testing/probe.js';
 
 const needs = missing({ root: true, commands: ['ip', 'iptables', 'faketime', 'perl'] });
@@ -125,6 +124,47 @@ describe.skipIf(needs)('kill, pause and clock on netns nodes', () => {
     await eventually('n4 listening again', async () => (await controllerReaches(runtime)).includes('n4'));
   });
 
+  /** Runs `fn` with a bystander daemon on n5: a shell (its group's leader) looping over `sleep 300`. */
+  async function withBystander(fn: (leader: number) => Promise<void>): Promise<void> {
+    const { pid } = await runtime.startDaemon('n5', { name: 'bystander', argv: ['sh', '-c', 'while :; do sleep 300; done'] });
+    try {
+      await fn(pid);
+    } finally {
+      await runtime.stopDaemon('n5', 'bystander', 500);
+    }
+  }
+
+  it('a pause that stops nothing records nothing; resume and heal leave a process someone else stopped alone', async () => {
+    await withBystander(async (leader) => {
+      await runtime.signalDaemon('n5', 'bystander', 'SIGSTOP');
+      await eventually('bystander stopped', async () => procState(leader) === 'T');
+      const inert = { ...target, pause: async () => {} } as EchoTarget;
+      const inertCtx = nemesisContext(runtime, inert);
+      const nem = pauseNemesis();
+      const r = await nem.invoke(inertCtx, { f: 'pause', value: { nodes: ['n5'] } });
+      expect(r.error).toMatch(/no process stopped/);
+      expect(await new HealState(inertCtx.stateDir).pending()).not.toContain('pause');
+      expect((await nem.invoke(inertCtx, { f: 'resume' })).error).toBeUndefined();
+      await nem.heal(inertCtx);
+      expect(procState(leader)).toBe('T');
+    });
+  });
+
+  it('kill counts only a process group that ended: a stray process exiting on the node is no kill', async () => {
+    await withBystander(async (leader) => {
+      // A "kill" that only ends the sleep inside the bystander's group; the group's leader lives on.
+      const stray = {
+        ...target,
+        kill: async (c, node) => {
+          await c.runtime.exec(node, ['pkill', '-KILL', '-P', String(leader), 'sleep']);
+        },
+      } as EchoTarget;
+      const r = await killNemesis().invoke(nemesisContext(runtime, stray), { f: 'kill', value: { nodes: ['n5'] } });
+      expect(r.error).toMatch(/no process group ended/);
+      expect(procState(leader)).toMatch(/[RS]/);
+    });
+  });
+
   it('a target without Killable or Pausable is refused up front', async () => {
     const plain = { ...echoTarget(), kill: undefined, pause: undefined, resume: undefined } as unknown as EchoTarget;
     const plainCtx = nemesisContext(runtime, plain);
@@ -204,6 +244,62 @@ describe.skipIf(needs)('kill, pause and clock on netns nodes', () => {
     expect(Math.abs((await measureOffset(runtime, 'n4')).offsetMs)).toBeLessThan(400);
   });
 
+  it('clock setup writes a zero offset file on every node, so a SUT started afterwards reads offset 0', async () => {
+    for (const n of nodes) rmSync(offsetFile(runtime, n), { force: true });
+    await clockNemesis().setup(nemesisContext(runtime, target));
+    for (const n of nodes) expect(readFileSync(offsetFile(runtime, n), 'utf8')).toBe('+0.000\n');
+    expect(Math.abs((await measureOffset(runtime, 'n3')).offsetMs)).toBeLessThan(400);
+  });
+
+  it('heal skips a folder whose controller still runs (saying so) unless --force', async () => {
+    const stateDir = tempStateDir();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'nemesis/testing/fault-and-hang.ts', 't5k', stateDir], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      await applied(child);
+      const skipped = await runCli(['heal', '--state-dir', stateDir]);
+      expect(skipped.code).toBe(0);
+      expect(skipped.stdout).toContain(`${stateDir}: skipped, its controller (pid ${child.pid}) is still running; stop it, or use --force`);
+      expect(await new HealState(stateDir).pending()).toEqual(['partition', 'pause', 'clock']);
+      expect((await reachablePairs(runtime)).size).toBeLessThan(allPairs(nodes).size);
+
+      const forced = await runCli(['heal', '--state-dir', stateDir, '--force']);
+      expect(forced.code).toBe(0);
+      expect(forced.stdout).toMatch(/healed partition, pause, clock/);
+      expect([...(await reachablePairs(runtime))].sort()).toEqual([...allPairs(nodes)].sort());
+    } finally {
+      child.kill('SIGKILL');
+      await healPartition(runtime, nodes);
+      await runtime.signalDaemon('n2', ECHO_DAEMON, 'SIGCONT').catch(() => undefined);
+    }
+  });
+
+  it('heal carries on past a folder that fails, names it at the end and exits 255 without a stack trace', async () => {
+    const healRoot = tempStateDir();
+    const broken = path.join(healRoot, 'a-broken');
+    const good = path.join(healRoot, 'b-good');
+    const record = (cluster: string) => ({
+      kind: 'netns',
+      options: netnsOptions(cluster) as never,
+      nodes: runtime.nodes().map(({ name, address }) => ({ name, address })),
+      controllerAddress: runtime.controllerAddress(),
+    });
+    await new HealState(broken).writeRuntime(record('t5nosuch')); // no such cluster: every command fails
+    await new HealState(broken).write('partition', { nodes });
+    await new HealState(good).writeRuntime(record('t5k'));
+    await new HealState(good).write('partition', { nodes });
+    const r = await runCli(['heal', '--root', healRoot]);
+    expect(r.code).toBe(255);
+    expect(r.stdout).toContain(`${good}: healed partition`);
+    expect(r.stderr).toContain(`heal of ${broken} failed: `);
+    expect(r.stderr).toContain(`heal failed for 1 of 2 folder(s): ${broken} (their state is kept: run heal again)`);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(await new HealState(broken).pending()).toEqual(['partition']);
+    expect(await new HealState(good).pending()).toEqual([]);
+  });
+
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`a controller stopped by ${signal} heals every fault before it exits`, async () => {
       const stateDir = tempStateDir();
@@ -226,7 +322,7 @@ describe.skipIf(needs)('kill, pause and clock on netns nodes', () => {
       } finally {
         child.kill('SIGKILL');
         await healPartition(runtime, nodes);
-        await healPause(runtime, { n2: null });
+        await runtime.signalDaemon('n2', ECHO_DAEMON, 'SIGCONT').catch(() => undefined);
       }
     });
   }
@@ -267,7 +363,7 @@ describe.skipIf(needs)('kill, pause and clock on netns nodes', () => {
       child.kill('SIGKILL');
       // Whatever happened above, leave no fault behind.
       await healPartition(runtime, nodes);
-      await healPause(runtime, { n2: null });
+      await runtime.signalDaemon('n2', ECHO_DAEMON, 'SIGCONT').catch(() => undefined);
     }
   });
 });

@@ -62,7 +62,7 @@ describe('package schedules (simulated clock)', () => {
     expect(feasibleShapes(3, undefined)).not.toContain('majorities-ring');
     expect(feasibleShapes(5, echoTarget({ primaries: ['n1'] }))).toContain('primaries');
     expect(() => nemesisPackage(['partition'], { intervalSeconds: 1, partition: { shapes: ['primaries'] } }, { target: echoTarget() })).toThrow(
-      /--partition-shapes/,
+      /^test\.nemesisOptions\.partition\.shapes: partition shape\(s\) primaries do not fit/,
     );
   });
 
@@ -104,11 +104,54 @@ describe('package schedules (simulated clock)', () => {
   });
 
   it('refuses bad options naming them', () => {
-    expect(() => nemesisPackage(['packet'], { intervalSeconds: 1, packet: { probability: 1.5 } })).toThrow(/--packet: loss probability/);
-    expect(() => nemesisPackage(['packet'], { intervalSeconds: 1, packet: { latencyMs: 20 } })).toThrow(/no netem/);
+    expect(() => nemesisPackage(['packet'], { intervalSeconds: 1, packet: { probability: 1.5 } })).toThrow(
+      /^test\.nemesisOptions\.packet\.probability: expected a loss probability in \(0, 1\], got 1\.5$/,
+    );
+    expect(() => nemesisPackage(['packet'], { intervalSeconds: 1, packet: { latencyMs: 20 } })).toThrow(/^test\.nemesisOptions\.packet: latency .*no netem/);
     expect(() => nemesisPackage(['kill'], { intervalSeconds: 0 })).toThrow(/--nemesis-interval/);
     const plain = { ...echoTarget(), kill: undefined } as never;
     expect(() => nemesisPackage(['kill'], { intervalSeconds: 1 }, { target: plain })).toThrow(/cannot be killed/);
+  });
+});
+
+describe('nemesis options from the config', () => {
+  /** The message nemesisPackage throws for options that came from the config as unchecked JSON. */
+  const refusal = (names: string[], nemesisOptions: unknown) => {
+    try {
+      nemesisPackage(names, { intervalSeconds: 1, ...(nemesisOptions as object) }, { nodeCount: 5, target: echoTarget() });
+    } catch (err) {
+      expect(err).toBeInstanceOf(UserError);
+      return (err as Error).message;
+    }
+    throw new Error('expected a UserError');
+  };
+
+  it('names the path under test.nemesisOptions for every kind of mistake', () => {
+    expect(refusal(['partition'], { partition: { shapes: ['halves', 'triangle'] } })).toBe(
+      'test.nemesisOptions.partition.shapes[1]: unknown partition shape "triangle"; known: halves, random-halves, one, majorities-ring, bridge, primaries',
+    );
+    expect(refusal(['partition'], { partition: { shapes: 'halves' } })).toMatch(/^test\.nemesisOptions\.partition\.shapes: expected a list of shapes/);
+    expect(refusal(['partition'], { partition: { shape: ['halves'] } })).toBe('test.nemesisOptions.partition.shape: unknown option; known: shapes');
+    expect(refusal(['packet'], { packet: { probability: 0 } })).toMatch(/^test\.nemesisOptions\.packet\.probability: expected a loss probability in \(0, 1\], got 0$/);
+    expect(refusal(['packet'], { packet: { probability: '0.2' } })).toMatch(/^test\.nemesisOptions\.packet\.probability: .*got "0\.2"$/);
+    expect(refusal(['packet'], { packet: { rate: 5 } })).toMatch(/^test\.nemesisOptions\.packet\.rate: expected a tc rate/);
+    expect(refusal(['kill'], { kill: { nodes: ['one', 'n1;rm'] } })).toMatch(/^test\.nemesisOptions\.kill\.nodes\[1\]: "n1;rm" is not a node spec/);
+    expect(refusal(['pause'], { pause: { nodes: 'one' } })).toMatch(/^test\.nemesisOptions\.pause\.nodes: expected a non-empty list of node specs/);
+    expect(refusal(['clock'], { clock: { maxSkewMs: 5 } })).toBe('test.nemesisOptions.clock.maxSkewMs: expected at least 10 ms, got 5');
+    expect(refusal(['clock'], { clock: { strobe: { deltaMs: 100, periodMs: 0, durationMs: 10 } } })).toMatch(
+      /^test\.nemesisOptions\.clock\.strobe\.periodMs: expected a positive number/,
+    );
+    expect(refusal(['clock'], { clock: { strobe: { deltaMs: 100 } } })).toMatch(/^test\.nemesisOptions\.clock\.strobe\.periodMs: .*got undefined$/);
+    expect(refusal(['kill'], { kil: {} })).toMatch(/^test\.nemesisOptions\.kil: unknown option; known: intervalSeconds, partition, packet, kill, pause, clock$/);
+    expect(refusal(['kill'], { intervalSeconds: 'often' })).toMatch(/^--nemesis-interval: expected a positive number of seconds, got "often"$/);
+  });
+
+  it('parses node specs written as strings, so the schedule uses them', () => {
+    const pkg = nemesisPackage(['kill'], { intervalSeconds: 1, kill: { nodes: ['n1,n3'] as never } }, { nodeCount: 5, target: echoTarget() });
+    const ops = simulate(pkg.generator, { concurrency: 1, nemesis: true, seed: 1, maxTimeNs: 20 * SECOND }).invocations;
+    const kills = ops.filter((o) => o.f === 'kill');
+    expect(kills.length).toBeGreaterThan(0);
+    for (const op of kills) expect(op.value).toEqual({ nodes: 'n1,n3' });
   });
 });
 

@@ -15,7 +15,7 @@ import type { NemesisPackage } from './nemesis.js';
 import { composePackages, serialized } from './compose.js';
 import { noopPackage } from './noop.js';
 import { PARTITION_SHAPES, type PartitionShape } from './grudge.js';
-import { describeNodeSpec, type NodeSpec } from './node-spec.js';
+import { describeNodeSpec, parseNodeSpec, type NodeSpec } from './node-spec.js';
 import { partitionNemesis } from './partition.js';
 import { packetNemesis, validatePacketOptions } from './packet.js';
 import { killNemesis } from './kill.js';
@@ -51,6 +51,105 @@ export interface PackageOptions {
   pause?: { nodes?: NodeSpec[] };
   /** Bumps are random in ±[10 ms, maxSkewMs] (log-uniform magnitude); strobes flip by deltaMs. */
   clock?: { nodes?: NodeSpec[]; maxSkewMs?: number; strobe?: { deltaMs: number; periodMs: number; durationMs: number } };
+}
+
+const WHERE = 'test.nemesisOptions';
+
+type Fields = Record<string, unknown>;
+
+/** `value` as an object with only `known` keys; UserError naming `where` (or the unknown key) otherwise. */
+function fields(value: unknown, where: string, known: readonly string[]): Fields {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new UserError(`expected an object with ${known.join(', ')}, got ${JSON.stringify(value)}`, { where });
+  }
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) throw new UserError(`unknown option; known: ${known.join(', ')}`, { where: `${where}.${key}` });
+  }
+  return value as Fields;
+}
+
+function number(value: unknown, where: string, ok: (n: number) => boolean, expected: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) {
+    throw new UserError(`expected ${expected}, got ${JSON.stringify(value)}`, { where });
+  }
+  return value;
+}
+
+/** A list of node specs: strings ("minority", "n1,n3") or { nodes: [names] }. */
+function nodeSpecs(value: unknown, where: string): NodeSpec[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new UserError(`expected a non-empty list of node specs like ["one", "majority", "n1,n3"], got ${JSON.stringify(value)}`, { where });
+  }
+  return value.map((item: unknown, i) => {
+    const at = `${where}[${i}]`;
+    if (typeof item === 'string') return parseNodeSpec(item, at);
+    const { nodes } = fields(item, at, ['nodes']);
+    if (!Array.isArray(nodes) || nodes.length === 0 || !nodes.every((n) => typeof n === 'string')) {
+      throw new UserError(`expected a non-empty list of node names, got ${JSON.stringify(nodes)}`, { where: `${at}.nodes` });
+    }
+    return parseNodeSpec(nodes.join(','), `${at}.nodes`);
+  });
+}
+
+/**
+ * Validates package options as they come from the config (unchecked JSON)
+ * and returns them typed, node specs parsed. Throws UserError naming
+ * `test.nemesisOptions.<path>` (or --nemesis-interval for the interval).
+ */
+export function validatePackageOptions(raw: unknown): PackageOptions {
+  const o = fields(raw, WHERE, ['intervalSeconds', 'partition', 'packet', 'kill', 'pause', 'clock']);
+  const opts: PackageOptions = {
+    intervalSeconds: number(o.intervalSeconds, '--nemesis-interval', (n) => n > 0, 'a positive number of seconds'),
+  };
+  if (o.partition !== undefined) {
+    const p = fields(o.partition, `${WHERE}.partition`, ['shapes']);
+    opts.partition = {};
+    if (p.shapes !== undefined) {
+      const where = `${WHERE}.partition.shapes`;
+      if (!Array.isArray(p.shapes)) throw new UserError(`expected a list of shapes (${PARTITION_SHAPES.join(', ')})`, { where });
+      opts.partition.shapes = p.shapes.map((shape: unknown, i) => {
+        if (!(PARTITION_SHAPES as readonly unknown[]).includes(shape)) {
+          throw new UserError(`unknown partition shape ${JSON.stringify(shape)}; known: ${PARTITION_SHAPES.join(', ')}`, { where: `${where}[${i}]` });
+        }
+        return shape as PartitionShape;
+      });
+    }
+  }
+  if (o.packet !== undefined) {
+    const where = `${WHERE}.packet`;
+    const p = fields(o.packet, where, ['probability', 'rate', 'latencyMs', 'nodes']);
+    opts.packet = {};
+    if (p.probability !== undefined) {
+      opts.packet.probability = number(p.probability, `${where}.probability`, (n) => n > 0 && n <= 1, 'a loss probability in (0, 1]');
+    }
+    if (p.rate !== undefined) {
+      if (typeof p.rate !== 'string') throw new UserError(`expected a tc rate like "1mbit", got ${JSON.stringify(p.rate)}`, { where: `${where}.rate` });
+      opts.packet.rate = p.rate;
+    }
+    if (p.latencyMs !== undefined) opts.packet.latencyMs = number(p.latencyMs, `${where}.latencyMs`, (n) => n >= 0, 'milliseconds');
+    if (p.nodes !== undefined) opts.packet.nodes = nodeSpecs(p.nodes, `${where}.nodes`);
+  }
+  for (const name of ['kill', 'pause'] as const) {
+    if (o[name] === undefined) continue;
+    const k = fields(o[name], `${WHERE}.${name}`, ['nodes']);
+    opts[name] = k.nodes === undefined ? {} : { nodes: nodeSpecs(k.nodes, `${WHERE}.${name}.nodes`) };
+  }
+  if (o.clock !== undefined) {
+    const where = `${WHERE}.clock`;
+    const c = fields(o.clock, where, ['nodes', 'maxSkewMs', 'strobe']);
+    opts.clock = {};
+    if (c.nodes !== undefined) opts.clock.nodes = nodeSpecs(c.nodes, `${where}.nodes`);
+    if (c.maxSkewMs !== undefined) opts.clock.maxSkewMs = number(c.maxSkewMs, `${where}.maxSkewMs`, (n) => n >= 10, 'at least 10 ms');
+    if (c.strobe !== undefined) {
+      const s = fields(c.strobe, `${where}.strobe`, ['deltaMs', 'periodMs', 'durationMs']);
+      opts.clock.strobe = {
+        deltaMs: number(s.deltaMs, `${where}.strobe.deltaMs`, () => true, 'a number of milliseconds'),
+        periodMs: number(s.periodMs, `${where}.strobe.periodMs`, (n) => n > 0, 'a positive number of milliseconds'),
+        durationMs: number(s.durationMs, `${where}.strobe.durationMs`, (n) => n >= 0 && n <= 600_000, 'from 0 to 600000 milliseconds'),
+      };
+    }
+  }
+  return opts;
 }
 
 /** What the packages may check up front: the target's capabilities, the cluster size. */
@@ -94,7 +193,7 @@ export function partitionPackage(opts: PackageOptions, ctx: PackageContext = {})
   const bad = shapes.filter((s) => !feasible.includes(s));
   if (bad.length > 0 || shapes.length === 0) {
     throw new UserError(`partition shape(s) ${bad.join(', ') || '(none)'} do not fit this cluster and target; possible: ${feasible.join(', ')}`, {
-      where: '--partition-shapes',
+      where: `${WHERE}.partition.shapes`,
     });
   }
   return {
@@ -110,7 +209,7 @@ export function packetPackage(opts: PackageOptions, _ctx: PackageContext = {}): 
   const p = opts.packet ?? {};
   const base = validatePacketOptions(
     { probability: p.probability ?? 0.2, ...(p.rate !== undefined ? { rate: p.rate } : {}), ...(p.latencyMs !== undefined ? { latencyMs: p.latencyMs } : {}) },
-    '--packet',
+    `${WHERE}.packet`,
   );
   const specs = p.nodes ?? DEFAULT_SPECS;
   return {
@@ -164,7 +263,7 @@ export function clockPackage(opts: PackageOptions, _ctx: PackageContext = {}): N
   const c = opts.clock ?? {};
   const specs = c.nodes ?? DEFAULT_SPECS;
   const maxSkewMs = c.maxSkewMs ?? 5_000;
-  if (!(maxSkewMs >= 10)) throw new UserError(`expected at least 10 ms, got ${maxSkewMs}`, { where: '--clock-max-skew-ms' });
+  if (!(maxSkewMs >= 10)) throw new UserError(`expected at least 10 ms, got ${maxSkewMs}`, { where: `${WHERE}.clock.maxSkewMs` });
   const strobe = c.strobe ?? { deltaMs: 200, periodMs: 10, durationMs: Math.min(2_000, opts.intervalSeconds * 500) };
   const bump: gen.OpFn = (_c, rng) => ({ f: 'bump-clock', value: { nodes: describeNodeSpec(pick(specs, rng)), ms: randomSkewMs(maxSkewMs, rng) } });
   const strobeOp: gen.OpFn = (_c, rng) => ({ f: 'strobe-clock', value: { nodes: describeNodeSpec(pick(specs, rng)), ...strobe } });
@@ -188,11 +287,13 @@ const BUILDERS: Record<NemesisName, (opts: PackageOptions, ctx: PackageContext) 
 
 /**
  * The combined package for `names` (the noop package when empty). Its
- * nemesis runs one call at a time (see `serialized`). Throws
- * UserError for an unknown name, a bad option, or a fault the target cannot take.
+ * nemesis runs one call at a time (see `serialized`). `options` may come
+ * straight from the config: they are validated first. Throws UserError for an
+ * unknown name, a bad option (see `validatePackageOptions`), or a fault the
+ * target cannot take.
  */
-export function nemesisPackage(names: readonly string[], opts: PackageOptions, ctx: PackageContext = {}): NemesisPackage {
-  if (!(opts.intervalSeconds > 0)) throw new UserError(`expected a positive number of seconds, got ${opts.intervalSeconds}`, { where: '--nemesis-interval' });
+export function nemesisPackage(names: readonly string[], options: PackageOptions, ctx: PackageContext = {}): NemesisPackage {
+  const opts = validatePackageOptions(options);
   const parsed = parseNemesisNames(names);
   if (parsed.length === 0) return noopPackage;
   const pkg = composePackages(parsed.map((name) => BUILDERS[name](opts, ctx)));

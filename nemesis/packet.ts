@@ -9,17 +9,18 @@
  * Ops:
  * - start-packet, value { probability, rate?, nodes: NodeSpec } (each selected
  *   node loses packets from every other node) or { probability, links: [[a, b], ...] }
- *   (a and b lose packets from each other). Result { probability, loss: { node: [from...] }, rate?, rateLimited? }.
+ *   (a and b lose packets from each other). Replaces any current packet fault:
+ *   nodes outside the new plan lose our rules and tbf. Result
+ *   { probability, loss: { node: [from...] }, rate?, rateLimited? }.
  * - stop-packet: removes our rules and qdiscs everywhere. Result { healed: [nodes] }.
  */
 import type { Json } from '../harness/history/op.js';
 import { UserError } from '../harness/errors.js';
-import { hasPrimaries } from '../targets/target.js';
 import type { Nemesis, NemesisContext, NemesisOp } from './nemesis.js';
-import { HealState, recordFault, type FaultKind } from './heal-state.js';
+import { checkStateDir, HealState, recordFault, type FaultKind } from './heal-state.js';
 import { installDropRules, PACKET_CHAIN, removeChain, type DropRule } from './iptables.js';
 import { sh, type NodeExec } from './node-shell.js';
-import { parseNodeSpec, selectNodes, type NodeSpec } from './node-spec.js';
+import { resolveSpec, specFromValue } from './node-spec.js';
 import { attempt, forEachNode, names } from './util.js';
 
 const KIND: FaultKind = 'packet';
@@ -97,11 +98,13 @@ export async function healPacket(runtime: NodeExec, nodes: readonly string[]): P
 }
 
 export function packetNemesis(defaults: PacketOptions): Nemesis {
-  validatePacketOptions(defaults, '--packet');
+  validatePacketOptions(defaults, 'packet options');
   return {
     name: 'packet',
     fs: ['start-packet', 'stop-packet'],
-    async setup() {},
+    async setup(ctx) {
+      await checkStateDir(ctx.stateDir);
+    },
     async invoke(ctx: NemesisContext, op: NemesisOp) {
       const nodes = ctx.runtime.nodes();
       const state = new HealState(ctx.stateDir);
@@ -116,9 +119,13 @@ export function packetNemesis(defaults: PacketOptions): Nemesis {
         const { opts, plan } = await planFromOp(ctx, op.value ?? null, defaults, names(nodes));
         await recordFault(ctx, KIND, { nodes: names(nodes), plan, rate: opts.rate ?? null });
         const addressOf = new Map(nodes.map((n) => [n.name, n.address]));
-        await forEachNode(Object.keys(plan), (node) => {
+        // Like a partition, the new plan replaces the old one: nodes outside it lose what an earlier plan left.
+        await healPacket(ctx.runtime, names(nodes).filter((n) => plan[n] === undefined));
+        await forEachNode(Object.keys(plan), async (node) => {
           const rules: DropRule[] = plan[node]!.map((from) => ({ source: addressOf.get(from)!, probability: opts.probability }));
-          return installDropRules(ctx.runtime, node, PACKET_CHAIN, rules);
+          await installDropRules(ctx.runtime, node, PACKET_CHAIN, rules);
+          // A node in the plan keeps a rate limit only when this op asks for one (INSTALL_TBF replaces it).
+          if (opts.rate === undefined) await sh(ctx.runtime, node, REMOVE_TBF);
         });
         const result: Record<string, Json> = { probability: opts.probability, loss: plan };
         if (opts.rate !== undefined) {
@@ -166,7 +173,6 @@ async function planFromOp(
     });
     return { opts, plan: lossPlan(allNodes, { links }) };
   }
-  const spec: NodeSpec = typeof v.nodes === 'string' ? parseNodeSpec(v.nodes, where) : Array.isArray(v.nodes) ? { nodes: v.nodes.map(String) } : 'all';
-  const primaries = spec === 'primaries' && hasPrimaries(ctx.target) ? await ctx.target.primaries(ctx.targetCtx) : undefined;
-  return { opts, plan: lossPlan(allNodes, { nodes: selectNodes(spec, allNodes, ctx.rng, primaries) }) };
+  const selected = await resolveSpec(ctx, specFromValue(value, 'all', where));
+  return { opts, plan: lossPlan(allNodes, { nodes: selected }) };
 }

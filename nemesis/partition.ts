@@ -17,7 +17,7 @@ import {
   bridge, halves, isolateOne, isolatePrimaries, majoritiesRing, PARTITION_SHAPES, randomHalves, validateGrudge,
   type Grudge, type PartitionShape,
 } from './grudge.js';
-import { HealState, recordFault, type FaultKind } from './heal-state.js';
+import { checkStateDir, HealState, recordFault, type FaultKind } from './heal-state.js';
 import { installDropRules, PARTITION_CHAIN, removeChain } from './iptables.js';
 import type { NodeExec } from './node-shell.js';
 import { attempt, forEachNode, names } from './util.js';
@@ -70,7 +70,9 @@ export function partitionNemesis(): Nemesis {
   return {
     name: 'partition',
     fs: ['start-partition', 'stop-partition'],
-    async setup() {},
+    async setup(ctx) {
+      await checkStateDir(ctx.stateDir);
+    },
     async invoke(ctx: NemesisContext, op: NemesisOp) {
       const nodes = ctx.runtime.nodes();
       const state = new HealState(ctx.stateDir);

@@ -12,25 +12,28 @@ import type { Json } from '../harness/history/op.js';
 import { UserError } from '../harness/errors.js';
 import { isPausable } from '../targets/target.js';
 import type { Nemesis, NemesisContext, NemesisOp } from './nemesis.js';
-import { HealState, recordFault, type FaultKind } from './heal-state.js';
+import { checkStateDir, HealState, recordFault, type FaultKind } from './heal-state.js';
 import type { NodeExec } from './node-shell.js';
-import type { NodeSpec } from './node-spec.js';
+import { resolveSpec, specFromValue, type NodeSpec } from './node-spec.js';
 import { awaitChange, listProcesses, newlyStopped, resumeProcesses } from './procs.js';
-import { resolveSpec, specFromValue } from './kill.js';
 import { attempt, errorMessage, forEachNode } from './util.js';
 
 const KIND: FaultKind = 'pause';
 
 /**
- * Heal state of pauses: node -> the pids we stopped, or null while the pause
- * is being applied (then heal resumes every stopped process of the node).
+ * Heal state of pauses: node -> the pids we stopped. While a pause is being
+ * applied, its nodes also list the pids that were not stopped just before it
+ * (any of them may be stopped by it): SIGCONT to a running process does
+ * nothing, and a process someone else had stopped is never listed.
  */
-export type PausedState = Record<string, number[] | null>;
+export type PausedState = Record<string, number[]>;
 
-/** SIGCONTs what `paused` records. Resolves with the pids resumed per node. */
+/** SIGCONTs exactly the pids `paused` records. Resolves with the pids resumed per node. */
 export async function healPause(runtime: NodeExec, paused: PausedState): Promise<Record<string, number[]>> {
-  return forEachNode(Object.keys(paused), (node) => resumeProcesses(runtime, node, paused[node] ?? undefined));
+  return forEachNode(Object.keys(paused), (node) => resumeProcesses(runtime, node, paused[node] ?? []));
 }
+
+const union = (a: readonly number[], b: readonly number[]) => [...new Set([...a, ...b])].sort((x, y) => x - y);
 
 export function pauseNemesis(defaultSpec: NodeSpec = 'one'): Nemesis {
   const paused: PausedState = {};
@@ -42,6 +45,7 @@ export function pauseNemesis(defaultSpec: NodeSpec = 'one'): Nemesis {
     fs: ['pause', 'resume'],
     async setup(ctx) {
       if (!isPausable(ctx.target)) throw new UserError(`target ${ctx.target.name} cannot be paused (it does not implement Pausable)`, { where: '--nemesis pause' });
+      await checkStateDir(ctx.stateDir);
     },
     async invoke(ctx: NemesisContext, op: NemesisOp) {
       const state = new HealState(ctx.stateDir);
@@ -73,20 +77,30 @@ export function pauseNemesis(defaultSpec: NodeSpec = 'one'): Nemesis {
       return attempt(
         async () => {
           const nodes = await resolveSpec(ctx, specFromValue(op.value, defaultSpec, 'pause value'));
-          for (const n of nodes) paused[n] ??= null;
-          await recordFault(ctx, KIND, paused);
-          await forEachNode(nodes, async (node) => {
-            const before = await listProcesses(ctx.runtime, node);
-            await target.pause(ctx.targetCtx, node);
-            const first = await awaitChange(ctx.runtime, node, (after) => newlyStopped(before, after));
-            // A process group stops member by member: look once more so heal knows every pid.
-            const again = first.length > 0 ? await awaitChange(ctx.runtime, node, (after) => newlyStopped(before, after), 1) : [];
-            const stopped = [...new Set([...first, ...again])].sort((a, b) => a - b);
-            paused[node] = [...new Set([...(paused[node] ?? []), ...stopped])];
-            result[node] = stopped;
-            if (stopped.length === 0) throw new Error('no process stopped: the pause did not take effect');
-          });
-          await recordFault(ctx, KIND, paused);
+          const before = await forEachNode(nodes, (node) => listProcesses(ctx.runtime, node));
+          // Until we know what stopped, heal state covers every process the pause may stop.
+          const applying: PausedState = { ...paused };
+          for (const node of nodes) {
+            const candidates = before[node]!.filter((p) => p.state !== 'T').map((p) => p.pid);
+            applying[node] = union(paused[node] ?? [], candidates);
+          }
+          await recordFault(ctx, KIND, applying);
+          try {
+            await forEachNode(nodes, async (node) => {
+              await target.pause(ctx.targetCtx, node);
+              const first = await awaitChange(ctx.runtime, node, (after) => newlyStopped(before[node]!, after));
+              // A process group stops member by member: look once more so heal knows every pid.
+              const again = first.length > 0 ? await awaitChange(ctx.runtime, node, (after) => newlyStopped(before[node]!, after), 1) : [];
+              const stopped = union(first, again);
+              result[node] = stopped;
+              if (stopped.length === 0) throw new Error('no process stopped: the pause did not take effect');
+              paused[node] = union(paused[node] ?? [], stopped);
+            });
+          } finally {
+            // Only the pids that really stopped stay recorded, also when a node failed.
+            if (Object.keys(paused).length > 0) await recordFault(ctx, KIND, paused);
+            else await state.clear(KIND);
+          }
           return { paused: result };
         },
         () => ({ paused: result }),

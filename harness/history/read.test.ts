@@ -97,6 +97,8 @@ describe('JSONL', () => {
     expect(loaded.history.map((op) => op.process)).toEqual([0, 1]);
     expect(loaded.warnings).toEqual(['h.jsonl:3: dropped the last line: it is cut off (the writer was probably killed mid-write)']);
     expect(parseHistory(`${good}\n`, { path: 'h.jsonl' }).warnings).toEqual([]);
+    // Not the start of an op object: not torn, so still an error.
+    expect(inputError(`${good}\n[{"type"`, 'h.jsonl', 'jsonl')).toMatch(/^h.jsonl:2: not valid JSON: /);
     // Whole but invalid as an op: not torn, so still an error.
     expect(inputError(`${good}\n{"type":"ok"}`, 'h.jsonl')).toBe('h.jsonl:2: missing field "process"');
   });

@@ -4,17 +4,18 @@
  * anything up), partitions it into halves, pauses the echo daemon on n2 and
  * bumps n1's clock, recording heal state in argv[3]; prints "applied" and
  * waits to be killed (the test sends SIGKILL). With a third argument
- * "heal-on-signals" it installs the heal-on-signal handlers first, as a run does.
+ * "heal-on-signals" it heals every fault on SIGINT / SIGTERM and exits 130 / 143,
+ * as the run lifecycle does (harness/run/run-test.ts).
  *
  *   node --import tsx nemesis/testing/fault-and-hang.ts CLUSTER STATE_DIR [heal-on-signals]
  */
 import type { Runtime } from '../../harness/runtime/runtime.js';
 import { clockNemesis } from '../clock.js';
-import type { Nemesis, NemesisOp } from '../nemesis.js';
+import { composeNemeses, serialized } from '../compose.js';
+import type { NemesisOp } from '../nemesis.js';
 import { partitionNemesis } from '../partition.js';
 import { pauseNemesis } from '../pause.js';
 import { echoTarget } from './echo-target.js';
-import { installHealOnSignals } from '../signals.js';
 import { nemesisContext, netnsOptions, testRuntime } from './cluster.js';
 
 const [cluster, stateDir, mode] = process.argv.slice(2);
@@ -33,17 +34,27 @@ const runtime = new Proxy(attached, {
 }) as Runtime;
 
 const ctx = nemesisContext(runtime, echoTarget(), { stateDir, runtimeOptions: { kind: 'netns', netns: { ...netnsOptions(cluster) } } as never });
-const steps: [Nemesis, NemesisOp][] = [
-  [partitionNemesis(), { f: 'start-partition', value: { shape: 'halves' } }],
-  [pauseNemesis(), { f: 'pause', value: { nodes: ['n2'] } }],
-  [clockNemesis(), { f: 'bump-clock', value: { deltas: { n1: 10_000 } } }],
+// Composed and serialized as nemesisPackage makes it: a heal waits for a fault being applied.
+const nemesis = serialized(composeNemeses([partitionNemesis(), pauseNemesis(), clockNemesis()]));
+const ops: NemesisOp[] = [
+  { f: 'start-partition', value: { shape: 'halves' } },
+  { f: 'pause', value: { nodes: ['n2'] } },
+  { f: 'bump-clock', value: { deltas: { n1: 10_000 } } },
 ];
 if (mode === 'heal-on-signals') {
-  installHealOnSignals(async () => {
-    for (const [nemesis] of steps) await nemesis.heal(ctx);
-  });
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      nemesis.heal(ctx).then(
+        () => process.exit(code),
+        (err: unknown) => {
+          process.stderr.write(`heal after ${signal} failed: ${String(err)}\n`);
+          process.exit(code);
+        },
+      );
+    });
+  }
 }
-for (const [nemesis, op] of steps) {
+for (const op of ops) {
   const result = await nemesis.invoke(ctx, op);
   if (result.error) throw new Error(`${op.f} failed: ${result.error}`);
 }

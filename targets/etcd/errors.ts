@@ -9,9 +9,12 @@
  *   - the connection could not be made (refused, unreachable): nothing was sent;
  *   - etcd rejected it before proposing it to raft: a malformed request
  *     (gRPC InvalidArgument, e.g. request too large), "too many requests"
- *     (ResourceExhausted: the apply index lags), permission / auth errors,
- *     "no leader" (checked before proposing), or "raft proposal dropped"
- *     (raft refused to append it, e.g. a follower with no leader).
+ *     (ResourceExhausted: the apply index lags), permission / auth errors
+ *     (PermissionDenied, Unauthenticated), FailedPrecondition, OutOfRange
+ *     (e.g. a future revision), Unimplemented, "no leader" (checked before
+ *     proposing), "unhealthy cluster" (refused by a health check before
+ *     proposing), or "raft proposal dropped" (raft refused to append it,
+ *     e.g. a follower with no leader).
  * - Everything else is `info`: our timeout (the signal fired), a connection
  *   reset after sending, etcd's own "request timed out" (the proposal may
  *   still commit), "leader changed", an unparseable answer, or an error we do

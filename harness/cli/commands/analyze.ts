@@ -37,7 +37,9 @@ export const analyzeCommand: FaultlineCommand = (setExit) => ({
     const { buildNemesis, checkRun, planRun, writeReportSafely } = await import('../../run/run-test.js');
     const plan = planRun(options);
     const pkg = buildNemesis(plan, options, record.nodes.length);
-    const { history } = await readHistoryFile(join(runDir, RUN_FILES.history), { format: 'jsonl' });
+    const { history, warnings } = await readHistoryFile(join(runDir, RUN_FILES.history), { format: 'jsonl' });
+    // e.g. a last line cut off when the controller was killed: the rest is still checked.
+    for (const warning of warnings) process.stderr.write(`faultline: warning: ${warning}\n`);
     const results = await checkRun(plan, pkg, history, options, log);
     await writeResults(runDir, results);
     await writeReportSafely(runDir, log);

@@ -1,10 +1,15 @@
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../errors.js';
 import { silentLogger } from '../../log.js';
 import { waitUntil } from '../../runtime/contract.js';
+import { planLayout } from '../../runtime/netns/layout.js';
 import { netnsLeftovers } from '../../runtime/netns/leftovers.js';
 import { stateFile } from '../../runtime/netns/state.js';
 import { missing } from '../../testing/requirements.js';
@@ -36,6 +41,36 @@ describe.skipIf(needs)('faultline clean', () => {
     await expect(runClean({}, silentLogger)).rejects.toThrow(UserError);
     await expect(runClean({}, silentLogger)).rejects.toThrow('--name NAME');
     await expect(runClean({ name: '../etc' }, silentLogger)).rejects.toThrow(/^--name: not a cluster name/);
+    await expect(runClean({ all: true, stateDir: '' }, silentLogger)).rejects.toThrow(/^--state-dir: expected a directory/);
+    await expect(runClean({ all: true, dockerSocket: '' }, silentLogger)).rejects.toThrow(/^--docker-socket: expected a socket path/);
+  });
+
+  it('the CLI takes the state directory and docker socket from --state-dir and --docker-socket', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'faultline-clean-'));
+    // A fake docker daemon: it only notes that clean connected to it.
+    let connections = 0;
+    const fakeDocker = createServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    const socket = join(dir, 'docker.sock');
+    await new Promise<void>((resolve) => fakeDocker.listen(socket, resolve));
+    try {
+      // The state file of a run that died (its owner pid is gone) and left no namespaces.
+      const layout = planLayout({ name: 't3q', nodes: 1, stateDir: join(dir, 'state') });
+      const deadPid = spawnSync('true').pid;
+      await mkdir(layout.stateDir);
+      await writeFile(stateFile(layout.stateDir, 't3q'), JSON.stringify({ kind: 'netns', layout, ownerPid: deadPid, createdAt: '' }));
+      const run = await execa('node', ['bin/faultline.js', 'clean', '--name', 't3q', '--state-dir', layout.stateDir, '--docker-socket', socket], {
+        reject: false,
+      });
+      expect(run).toMatchObject({ exitCode: 0, stdout: 'removed netns cluster t3q: namespaces t3q-hub t3q-n1' });
+      expect(existsSync(stateFile(layout.stateDir, 't3q'))).toBe(false);
+      expect(connections).toBeGreaterThan(0);
+    } finally {
+      await new Promise((resolve) => fakeDocker.close(resolve));
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('removes what a SIGKILLed run left, and leaves a live run alone without --force', async () => {

@@ -1,10 +1,13 @@
 /**
  * `faultline clean --name NAME | --all [--force]`: removes what a killed run
  * left behind. netns: the namespaces (after killing their processes), the
- * host veth and the state file of the cluster (--name also removes any
- * namespace named `NAME-*`). docker (when a daemon answers): the containers
+ * host veth and the state file of the cluster (--name also removes the
+ * namespaces `NAME-hub` and `NAME-n<k>` that no other cluster's state file
+ * records). docker (when a daemon answers): the containers
  * and network labelled with the cluster name. Clusters whose faultline process
  * still runs are left alone unless --force. ssh leaves nothing to clean.
+ * A run configured with runtime.netns.stateDir or runtime.docker.socketPath
+ * is cleaned with the same --state-dir / --docker-socket.
  *
  * Prints one line per thing removed or skipped. Exit code 0, or 254 for bad
  * arguments.
@@ -23,21 +26,24 @@ export interface CleanArgs {
   name?: string | undefined;
   all?: boolean | undefined;
   force?: boolean | undefined;
-  /** netns state directory (default /run/faultline). */
+  /** --state-dir: the netns state directory (default /run/faultline). */
   stateDir?: string | undefined;
-  /** Docker socket (default /var/run/docker.sock). */
+  /** --docker-socket: the docker daemon's socket (default /var/run/docker.sock). */
   dockerSocket?: string | undefined;
 }
 
 /**
  * Cleans netns and docker leftovers; resolves with what was removed and skipped.
- * Throws UserError when neither --name nor --all is given, or when not root.
+ * Throws UserError when neither --name nor --all is given, for an empty
+ * --state-dir or --docker-socket, or when not root.
  */
 export async function runClean(args: CleanArgs, log: Logger): Promise<CleanReport> {
   if (args.name === undefined && !args.all) throw new UserError('say what to clean: --name NAME (a cluster name) or --all');
   if (args.name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(args.name)) {
     throw new UserError(`not a cluster name: ${JSON.stringify(args.name)}`, { where: '--name' });
   }
+  if (args.stateDir === '') throw new UserError('expected a directory, got ""', { where: '--state-dir' });
+  if (args.dockerSocket === '') throw new UserError('expected a socket path, got ""', { where: '--docker-socket' });
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     throw new UserError('cleaning network namespaces needs root; run faultline clean as root');
   }
@@ -93,12 +99,20 @@ export const cleanCommand: FaultlineCommand = (setExit) => ({
   describe: 'Remove namespaces, links and containers a killed run left behind',
   builder: (yargs) =>
     yargs
-      .option('name', { type: 'string', describe: 'Cluster name to clean (netns namespaces NAME-*, docker cluster NAME)' })
+      .option('name', { type: 'string', describe: 'Cluster name to clean (netns namespaces NAME-hub and NAME-n<k>, docker cluster NAME)' })
       .option('all', { type: 'boolean', describe: 'Clean every cluster faultline recorded' })
       .option('force', { type: 'boolean', describe: 'Also clean clusters whose faultline process still runs' })
+      .option('state-dir', { type: 'string', describe: 'netns state directory, as runtime.netns.stateDir (default /run/faultline)' })
+      .option('docker-socket', { type: 'string', describe: 'docker socket, as runtime.docker.socketPath (default /var/run/docker.sock)' })
       .example('$0 clean --name faultline', 'remove what a killed run of the default cluster left'),
   handler: async (argv) => {
-    const args: CleanArgs = { name: argv.name as string | undefined, all: argv.all as boolean | undefined, force: argv.force as boolean | undefined };
+    const args: CleanArgs = {
+      name: argv.name as string | undefined,
+      all: argv.all as boolean | undefined,
+      force: argv.force as boolean | undefined,
+      stateDir: argv['state-dir'] as string | undefined,
+      dockerSocket: argv['docker-socket'] as string | undefined,
+    };
     const report = await runClean(args, consoleLogger());
     for (const line of report.removed) process.stdout.write(`removed ${line}\n`);
     for (const line of report.skipped) process.stdout.write(`skipped ${line}\n`);

@@ -1,17 +1,24 @@
 /**
- * `faultline heal [--state-dir DIR] [--cluster NAME]`: undoes the faults a
- * controller left in place when it died (even by SIGKILL): removes our
- * iptables chains and tbf qdiscs, resumes paused processes, resets clock
- * offsets, from the heal state the nemesis wrote before each fault.
+ * `faultline heal [--state-dir DIR | --cluster NAME] [--root DIR] [--force]`:
+ * undoes the faults a controller left in place when it died (even by
+ * SIGKILL): removes our iptables chains and tbf qdiscs, resumes paused
+ * processes, resets clock offsets, from the heal state the nemesis wrote
+ * before each fault.
  *
- * Without options it heals every cluster under /var/lib/faultline/heal.
- * Exit code: 0 healed (or nothing to heal), 254 bad arguments or unreadable
- * state, 255 when undoing a fault failed (the state is kept: run it again).
+ * Without options it heals every cluster under the heal root: the
+ * environment variable FAULTLINE_HEAL_ROOT when set, else
+ * /var/lib/faultline/heal (the run files its heal state there too).
+ * A folder whose controller is still alive (its test is running) is skipped
+ * and said so, unless --force.
+ * When a folder fails, the others are still healed; the failed ones keep
+ * their state (run heal again) and are named on stderr at the end.
+ * Exit code: 0 healed (or nothing to heal, or skipped), 254 bad arguments or
+ * unreadable state (every failure was of that kind), 255 when undoing a fault failed.
  */
 import { existsSync } from 'node:fs';
-import { EXIT } from '../../errors.js';
+import { EXIT, UserError } from '../../errors.js';
 import { consoleLogger } from '../../log.js';
-import { DEFAULT_HEAL_ROOT, healFromState, healStateDir, healStateDirs } from '../../../nemesis/index.js';
+import { healFromState, healRoot, healStateDir, healStateDirs, liveOwner } from '../../../nemesis/index.js';
 import type { FaultlineCommand } from '../command.js';
 
 export const healCommand: FaultlineCommand = (setExit) => ({
@@ -21,10 +28,20 @@ export const healCommand: FaultlineCommand = (setExit) => ({
     y
       .option('state-dir', { type: 'string', describe: 'One heal state folder (as the test wrote it)' })
       .option('cluster', { type: 'string', describe: `Heal this cluster's folder under the heal root` })
-      .option('root', { type: 'string', default: DEFAULT_HEAL_ROOT, describe: 'Where the heal state folders of all clusters are' })
+      .option('root', {
+        type: 'string',
+        default: healRoot(),
+        describe: 'Where the heal state folders of all clusters are (default: $FAULTLINE_HEAL_ROOT, else /var/lib/faultline/heal)',
+      })
+      .option('force', { type: 'boolean', default: false, describe: 'Also heal folders whose controller is still running' })
       .conflicts('state-dir', 'cluster'),
   handler: async (raw) => {
-    const argv = { stateDir: raw.stateDir as string | undefined, cluster: raw.cluster as string | undefined, root: raw.root as string };
+    const argv = {
+      stateDir: raw.stateDir as string | undefined,
+      cluster: raw.cluster as string | undefined,
+      root: raw.root as string,
+      force: raw.force as boolean,
+    };
     const log = consoleLogger();
     let dirs: string[];
     const named = argv.stateDir ?? (argv.cluster === undefined ? undefined : healStateDir(argv.cluster, argv.root));
@@ -40,12 +57,28 @@ export const healCommand: FaultlineCommand = (setExit) => ({
       dirs = await healStateDirs(argv.root);
     }
     let healedAny = false;
+    const failed: { dir: string; err: unknown }[] = [];
     for (const dir of dirs) {
-      const report = await healFromState(dir, log);
-      if (report.healed.length === 0) continue;
-      healedAny = true;
-      process.stdout.write(`${dir}: healed ${report.healed.join(', ')}\n`);
-      for (const note of report.notes) process.stdout.write(`  ${note}\n`);
+      try {
+        const owner = argv.force ? undefined : await liveOwner(dir);
+        if (owner !== undefined) {
+          process.stdout.write(`${dir}: skipped, its controller (pid ${owner}) is still running; stop it, or use --force\n`);
+          continue;
+        }
+        const report = await healFromState(dir, log);
+        if (report.healed.length === 0) continue;
+        healedAny = true;
+        process.stdout.write(`${dir}: healed ${report.healed.join(', ')}\n`);
+        for (const note of report.notes) process.stdout.write(`  ${note}\n`);
+      } catch (err) {
+        failed.push({ dir, err });
+        process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+      }
+    }
+    if (failed.length > 0) {
+      process.stderr.write(`heal failed for ${failed.length} of ${dirs.length} folder(s): ${failed.map((f) => f.dir).join(', ')} (their state is kept: run heal again)\n`);
+      setExit(failed.every((f) => f.err instanceof UserError) ? EXIT.badInput : EXIT.crash);
+      return;
     }
     if (!healedAny) process.stdout.write(`nothing to heal (${dirs.length === 0 ? `no heal state under ${argv.root}` : dirs.join(', ')})\n`);
     setExit(EXIT.valid);

@@ -4,9 +4,10 @@
  * with a valid type, process and f; index and time are optional here (read.ts
  * fills them), so histories converted from other tools read too.
  *
- * A torn last line (no newline after it, and not valid JSON) is what the
- * writer leaves when the harness is killed mid-write (see ../writer.ts): it
- * is dropped with a warning, so the rest of the history can still be checked.
+ * A torn last line (no newline after it, starts with `{` but is not valid
+ * JSON) is what the writer leaves when the harness is killed mid-write (see
+ * ../writer.ts): it is dropped with a warning, so the rest of the history can
+ * still be checked.
  */
 import { UserError } from '../../errors.js';
 import type { Json } from '../op.js';
@@ -35,7 +36,7 @@ export function parseJsonl(text: string, path: string): ReadOps {
     try {
       parsed = JSON.parse(line);
     } catch (err) {
-      if (lastLine) {
+      if (lastLine && line.startsWith('{')) {
         result.warnings.push(`${where}: dropped the last line: it is cut off (the writer was probably killed mid-write)`);
         break;
       }

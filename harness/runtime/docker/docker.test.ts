@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../errors.js';
 import { silentLogger, type Logger } from '../../log.js';
 import { dockerdMissing, startDockerd, type DockerdHandle } from '../../testing/dockerd.js';
-import { CLUSTER_LABEL, OWNER_LABEL, createDockerRuntime, ensureImage, removeDockerCluster } from './index.js';
+import { CLUSTER_LABEL, OWNER_LABEL, attachDockerRuntime, createDockerRuntime, ensureImage, removeDockerCluster } from './index.js';
 import { dockerLeftovers, listDockerClusters } from './leftovers.js';
 import { resolveDockerOptions } from './options.js';
 
@@ -29,7 +29,7 @@ describe('docker runtime without a daemon', () => {
 describe.skipIf(dockerdMissing())('docker runtime lifecycle', () => {
   let dockerd: DockerdHandle | undefined;
   let docker: Docker;
-  const clusters = ['t4life', 't4stale', 't4owned', 't4clash'];
+  const clusters = ['t4life', 't4stale', 't4owned', 't4clash', 't4attach'];
 
   beforeAll(async () => {
     dockerd = await startDockerd();
@@ -81,6 +81,25 @@ describe.skipIf(dockerdMissing())('docker runtime lifecycle', () => {
       await rt.down();
     }
     expect(await dockerLeftovers(docker, 't4life')).toEqual([]);
+  });
+
+  it('attaches to a running cluster from a fresh runtime object: exec works, down leaves the cluster', async () => {
+    const options = { name: 't4attach', nodes: 2, subnet: SUBNET };
+    const owner = createDockerRuntime(options, silentLogger);
+    try {
+      await owner.up();
+      await expect(createDockerRuntime(options, silentLogger).exec('n1', ['true'])).rejects.toThrow(/no node n1/);
+      const attached = await attachDockerRuntime(options, silentLogger);
+      expect(attached.nodes()).toEqual(owner.nodes());
+      expect((await attached.exec('n2', ['hostname'])).stdout.trim()).toBe('n2');
+      await attached.down();
+      expect(await dockerLeftovers(docker, 't4attach')).toHaveLength(3); // 2 containers + the network
+      await expect(attachDockerRuntime({ ...options, nodes: ['n1', 'n9'] }, silentLogger)).rejects.toThrow(
+        /runtime\.docker\.name: container faultline-t4attach-n9 of node n9 does not exist/,
+      );
+    } finally {
+      await owner.down();
+    }
   });
 
   it('up clears stale leftovers of its own name, and down removes them all', async () => {

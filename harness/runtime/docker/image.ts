@@ -23,10 +23,10 @@ import type { ResolvedDockerOptions } from './options.js';
 export const BASE_PACKAGES = [
   'bash',
   'coreutils',
-  'procps', // ps, pkill: kill and pause nemeses
-  'psmisc',
+  'procps', // ps, top: for looking around a node by hand (the kill and pause nemeses use /proc and kill)
+  'psmisc', // pstree, fuser: the same
   'iptables', // partition and packet nemeses
-  'iproute2', // tc netem
+  'iproute2', // ip; tc for the packet nemesis's rate limit (a tbf qdisc: this kernel has no netem)
   'faketime', // clock nemesis (libfaketime)
   'etcd-server', // /usr/bin/etcd for the etcd target
   'etcd-client', // etcdctl

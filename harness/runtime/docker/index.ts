@@ -42,6 +42,19 @@ export function createDockerRuntime(options: DockerRuntimeOptions, log: Logger):
   return new DockerRuntime(resolveDockerOptions(options), log);
 }
 
+/**
+ * A runtime over a cluster that is already up (brought up by another
+ * process, e.g. a controller that died), for `faultline heal`: finds each
+ * node's running container by name and creates, starts and removes nothing
+ * (its `down` does nothing). Throws UserError when dockerd does not answer or
+ * a node's container is missing or not running.
+ */
+export async function attachDockerRuntime(options: DockerRuntimeOptions, log: Logger): Promise<Runtime> {
+  const runtime = new DockerRuntime(resolveDockerOptions(options), log);
+  await runtime.attach();
+  return runtime;
+}
+
 /** The docker network of a cluster. */
 export function networkName(cluster: string): string {
   return `faultline-${cluster}`;
@@ -151,10 +164,32 @@ class DockerRuntime extends DaemonRuntime implements Runtime {
     return [...this.infos];
   }
 
+  /** See `attachDockerRuntime`. */
+  async attach(): Promise<void> {
+    const { cluster, nodeNames, subnet } = this.options;
+    await this.ping();
+    const infos = nodeNames.map((name, i) => ({ name, address: hostAddress(subnet, i + 2) }));
+    for (const info of infos) {
+      const name = containerName(cluster, info.name);
+      const container = this.docker.getContainer(name);
+      let running: boolean;
+      try {
+        running = (await container.inspect()).State.Running;
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+        throw new UserError(`container ${name} of node ${info.name} does not exist (the cluster was torn down?)`, { where: 'runtime.docker.name', cause: error });
+      }
+      if (!running) throw new UserError(`container ${name} of node ${info.name} is not running`, { where: 'runtime.docker.name' });
+      this.containers.set(info.name, container);
+    }
+    this.infos = infos;
+  }
+
   /**
    * Removes the containers (and their processes) and the network. Idempotent.
-   * Resolves at once when `up` never reached the daemon (nothing was made);
-   * otherwise throws when the daemon does not answer.
+   * Resolves at once when `up` never reached the daemon (nothing was made, or
+   * the runtime was attached to someone else's cluster); otherwise throws when
+   * the daemon does not answer.
    */
   async down(): Promise<void> {
     if (!this.reachedDaemon) return;

@@ -12,18 +12,13 @@ import { DaemonRuntime } from '../daemon-runtime.js';
 import type { ExecOptions, ExecResult, NodeInfo, Runtime } from '../runtime.js';
 import { RuntimeCommandError } from '../runtime.js';
 import { planLayout, type NetnsLayout, type NetnsOptions } from './layout.js';
+import { BASE_ENV } from '../base-env.js';
 import { createNetwork, destroyNetwork, subnetInUse } from './network.js';
 import { runLocal } from './run-local.js';
 import { ownerAlive, readState, removeState, writeState } from './state.js';
 
 export type { NetnsOptions } from './layout.js';
 export { cleanNetns } from './clean.js';
-
-/** The environment every command on a node starts from (plus ExecOptions.env). */
-const BASE_ENV = {
-  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-  LANG: 'C.UTF-8',
-};
 
 /**
  * Validates the options (UserError naming the option) and returns a runtime;
@@ -118,8 +113,9 @@ class NetnsRuntime extends DaemonRuntime implements Runtime {
 
   /**
    * Runs argv inside the node's namespace (host filesystem, fresh environment
-   * of PATH and LANG plus options.env). With check (the default) a non-zero
-   * exit or a timeout throws RuntimeCommandError; otherwise resolves with it.
+   * of BASE_ENV, the controller's HOME and options.env). With check (the
+   * default) a non-zero exit or a timeout throws RuntimeCommandError;
+   * otherwise resolves with it.
    */
   async exec(node: string, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
     if (argv.length === 0) throw new Error(`exec on ${node}: empty argv`);

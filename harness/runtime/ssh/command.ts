@@ -3,12 +3,7 @@
  * ssh carries to the remote (POSIX) shell, quoting every word so the remote
  * program sees exactly the argv we were given.
  */
-
-/** The environment every command on a node starts from (as in the netns runtime). */
-export const BASE_ENV: Readonly<Record<string, string>> = {
-  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-  LANG: 'C.UTF-8',
-};
+import { BASE_ENV } from '../base-env.js';
 
 /** Quotes a word for a POSIX shell: 'it'\''s'. */
 export function shellQuote(word: string): string {
@@ -29,7 +24,10 @@ export const TIMEOUT_EXIT = 124;
 
 /**
  * The command line for argv. Layers, outermost first:
- * `sudo -n --` · `timeout -k 1 SECONDS` · `env PATH=... K=V` · `sh -c 'cd "$1" && ...'` · argv.
+ * `sudo -n --` · `timeout -k 1 SECONDS` · `sh -c 'exec env -i HOME="$HOME" "$@"' sh PATH=... K=V` ·
+ * `sh -c 'cd "$1" && ...'` · argv.
+ * The command gets a fresh environment: BASE_ENV, the HOME of the remote user
+ * it runs as (which only the remote shell knows), then `env`.
  * Throws on an env name that is not a shell identifier.
  */
 export function remoteCommand(argv: readonly string[], options: RemoteCommandOptions = {}): string {
@@ -39,7 +37,7 @@ export function remoteCommand(argv: readonly string[], options: RemoteCommandOpt
   for (const name of Object.keys(env)) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`environment variable name ${JSON.stringify(name)} is not a shell identifier`);
   }
-  words = ['env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...words];
+  words = ['sh', '-c', 'exec env -i HOME="$HOME" "$@"', 'sh', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...words];
   if (options.timeoutMs !== undefined) {
     const seconds = Math.max(0.001, options.timeoutMs / 1000).toFixed(3);
     words = ['timeout', '-k', '1', seconds, ...words];

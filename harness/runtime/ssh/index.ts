@@ -98,7 +98,8 @@ class SshRuntime extends DaemonRuntime implements Runtime {
 
   /**
    * Runs argv on the node (through sudo -n if configured) with a fresh
-   * environment of PATH and LANG plus options.env. A timeout kills the
+   * environment of BASE_ENV, the remote user's HOME and options.env (`env -i`:
+   * nothing of the login environment). A timeout kills the
    * command's process group on the node (coreutils `timeout`). With check (the
    * default) a non-zero exit, a timeout or a lost connection throws
    * RuntimeCommandError; otherwise resolves with the result (a lost connection
