@@ -218,7 +218,8 @@ class DockerRuntime extends DaemonRuntime implements Runtime {
     return posix.join(this.options.nodeDir, node);
   }
 
-  exec(node: string, argv: string[], options?: ExecOptions): Promise<ExecResult> {
+  /** Rejects (never throws) with Error for a node that is not up or attached. */
+  async exec(node: string, argv: string[], options?: ExecOptions): Promise<ExecResult> {
     return dockerExec(this.docker, this.container(node), node, argv, options);
   }
 
