@@ -2,13 +2,13 @@
  * The lifecycle of `faultline test`: stand up the cluster, run the workload
  * under faults, record the history, heal, check, store the results.
  *
- *   up nodes -> install + start the SUT -> nemesis setup -> interpreter
- *   (main phase, heal, recovery, final reads) -> heal -> collect logs
- *   -> tear down -> check -> results.json + report.html
+ *   up nodes -> nemesis setup -> install + start the SUT -> interpreter
+ *   (main phase, heal, recovery, final reads) -> heal -> stop the SUT
+ *   -> collect its logs -> tear down -> check -> results.json + report.html
  *
  * Every step that changes the cluster pushes its undo onto a CleanupStack,
  * which runs on normal exit, on error and after Ctrl-C / SIGTERM (the first
- * signal stops the workload; healing and teardown then run as usual).
+ * signal stops the workload, or the setup; healing and teardown then run as usual).
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
