@@ -419,7 +419,7 @@
       ],
       legend: { live: true },
       cursor: { drag: { x: true, y: false }, points: { show: false } },
-      series: [{ label: 's', value: function (u, v) { return v === null ? '—' : v.toFixed(3); } }].concat(series),
+      series: [{ label: 'time (s)', value: function (u, v) { return v === null ? '—' : v.toFixed(3); } }].concat(series),
     }, chartData, holder);
     charts.push({ chart: chart, parent: parent });
     return chart;
