@@ -21,22 +21,26 @@ export interface EtcdCommandInput {
 export const HEARTBEAT_MS = 50;
 export const ELECTION_TIMEOUT_MS = 500;
 
+/** http://address:port, with IPv6 addresses in brackets. */
+export function httpUrl(address: string, port: number): string {
+  return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+}
+
 /**
  * Returns argv for `etcd`. The same argv serves the first start and every
  * restart: etcd ignores the --initial-* flags once its data dir holds a member.
  */
 export function etcdArgv(input: EtcdCommandInput): string[] {
   const { node, members, dataDir, clientPort, peerPort } = input;
-  const url = (address: string, port: number) => `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
   return [
     'etcd',
     '--name', node.name,
     '--data-dir', dataDir,
-    '--listen-client-urls', url(node.address, clientPort),
-    '--advertise-client-urls', url(node.address, clientPort),
-    '--listen-peer-urls', url(node.address, peerPort),
-    '--initial-advertise-peer-urls', url(node.address, peerPort),
-    '--initial-cluster', members.map((m) => `${m.name}=${url(m.address, peerPort)}`).join(','),
+    '--listen-client-urls', httpUrl(node.address, clientPort),
+    '--advertise-client-urls', httpUrl(node.address, clientPort),
+    '--listen-peer-urls', httpUrl(node.address, peerPort),
+    '--initial-advertise-peer-urls', httpUrl(node.address, peerPort),
+    '--initial-cluster', members.map((m) => `${m.name}=${httpUrl(m.address, peerPort)}`).join(','),
     '--initial-cluster-state', 'new',
     '--initial-cluster-token', 'faultline',
     '--heartbeat-interval', String(HEARTBEAT_MS),

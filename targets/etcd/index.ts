@@ -15,7 +15,7 @@ import type { Client } from '../../workloads/client.js';
 import type { ClockSensitivity, HasPrimaries, Killable, Pausable, ReadConsistency, Target, TargetContext } from '../target.js';
 import { EtcdRegisterClient } from './clients/register.js';
 import { EtcdSetClient } from './clients/set.js';
-import { etcdArgv } from './command.js';
+import { etcdArgv, httpUrl } from './command.js';
 import { EtcdGateway } from './gateway.js';
 import { etcdOptions } from './options.js';
 
@@ -37,8 +37,7 @@ export function logFile(ctx: TargetContext, node: string): string {
 /** Runs `use` with a gateway to the node's member, closing its connection afterwards. */
 async function withGateway<T>(ctx: TargetContext, node: string, use: (gateway: EtcdGateway) => Promise<T>): Promise<T> {
   const { address } = ctx.runtime.node(node);
-  const host = address.includes(':') ? `[${address}]` : address;
-  const gateway = new EtcdGateway(`http://${host}:${etcdOptions(ctx.options).clientPort}`);
+  const gateway = new EtcdGateway(httpUrl(address, etcdOptions(ctx.options).clientPort));
   try {
     return await use(gateway);
   } finally {

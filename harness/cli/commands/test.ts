@@ -69,7 +69,7 @@ export const testCommand: FaultlineCommand = (setExit) => ({
     const log = consoleLogger(argv.verbose ? 'debug' : 'info');
     const flags: ConfigFlags = {
       runtime: argv.runtime,
-      nodes: argv.nodes === undefined ? undefined : /^\d+$/.test(String(argv.nodes)) ? Number(argv.nodes) : argv.nodes,
+      nodes: argv.nodes,
       cluster: argv.cluster,
       subnet: argv.subnet,
       sshUser: argv.sshUser,

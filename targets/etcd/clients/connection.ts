@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { completionForError } from '../errors.js';
 import { EtcdGateway, EtcdRequestError } from '../gateway.js';
 import type { EtcdOptions } from '../options.js';
+import { httpUrl } from '../command.js';
 
 /**
  * After a connection could not be made (the node is down or cut off), wait
@@ -37,7 +38,7 @@ export abstract class EtcdConnection {
   /** Talks to the node's client port. Opening sends nothing; the connection is made by the first request and kept. */
   async open(node: NodeInfo): Promise<void> {
     this.current?.close();
-    this.current = new EtcdGateway(`http://${urlHost(node.address)}:${this.options.clientPort}`);
+    this.current = new EtcdGateway(httpUrl(node.address, this.options.clientPort));
   }
 
   async close(): Promise<void> {
@@ -64,11 +65,6 @@ export abstract class EtcdConnection {
     }
     return completion;
   }
-}
-
-/** IPv6 addresses need brackets in a URL. */
-function urlHost(address: string): string {
-  return address.includes(':') ? `[${address}]` : address;
 }
 
 /** A completion for an op this client does not know: definite, nothing was sent. */
