@@ -14,6 +14,7 @@ import { healPartition } from './partition.js';
 import { healPause, type PausedState } from './pause.js';
 import { listRules } from './iptables.js';
 import { errorMessage, forEachNode } from './util.js';
+import { pidAlive } from '../harness/process-alive.js';
 
 /** Where heal state is kept when FAULTLINE_HEAL_ROOT is not set: one folder per cluster. */
 export const DEFAULT_HEAL_ROOT = '/var/lib/faultline/heal';
@@ -37,12 +38,7 @@ export function healStateDir(cluster: string, root = healRoot()): string {
 export async function liveOwner(stateDir: string): Promise<number | undefined> {
   const pid = (await new HealState(stateDir).readRuntime())?.ownerPid;
   if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return undefined;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
-  }
+  return pidAlive(pid) ? pid : undefined;
 }
 
 export interface HealReport {

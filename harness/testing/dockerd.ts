@@ -18,13 +18,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
 import { execa } from 'execa';
 import { hasCommand, isRoot } from './requirements.js';
+import { pidAlive } from '../process-alive.js';
 
 export const DOCKER_SOCKET = '/var/run/docker.sock';
 const STATE_DIR = '/run/faultline/dockerd';
@@ -242,25 +243,6 @@ async function liveUsers(): Promise<string[]> {
     else await rm(join(USERS_DIR, name), { force: true });
   }
   return live;
-}
-
-/**
- * True when the process exists and is not a zombie. A dockerd started by a
- * test process that has exited is reparented to PID 1, and stays a zombie
- * until PID 1 reaps it: it is dead for our purposes.
- */
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
-  } catch {
-    return false;
-  }
 }
 
 async function isDockerd(pid: number): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { planLayout } from '../../runtime/netns/layout.js';
 import { netnsLeftovers } from '../../runtime/netns/leftovers.js';
 import { stateFile } from '../../runtime/netns/state.js';
 import { missing } from '../../testing/requirements.js';
+import { pidAlive } from '../../process-alive.js';
 import { runClean } from './clean.js';
 
 const STATE_DIR = '/tmp/faultline-test-state-clean';
@@ -89,31 +90,16 @@ describe.skipIf(needs)('faultline clean', () => {
       expect(await netnsLeftovers('t3k', undefined, STATE_DIR)).not.toEqual([]);
 
       process.kill(state.ownerPid, 'SIGKILL');
-      await waitUntil('the run to die', async () => !alive(state.ownerPid));
-      expect(alive(daemonPid)).toBe(true); // the killed run left its daemon behind
+      await waitUntil('the run to die', async () => !pidAlive(state.ownerPid));
+      expect(pidAlive(daemonPid)).toBe(true); // the killed run left its daemon behind
 
       const report = await runClean({ all: true, stateDir: STATE_DIR }, silentLogger);
       expect(report.removed.join('\n')).toContain('netns cluster t3k');
       expect(await netnsLeftovers('t3k', undefined, STATE_DIR)).toEqual([]);
-      await waitUntil('the orphaned daemon to be gone', async () => !alive(daemonPid));
+      await waitUntil('the orphaned daemon to be gone', async () => !pidAlive(daemonPid));
     } finally {
       child.kill('SIGKILL');
       await rm(SCRIPT, { force: true });
     }
   });
 });
-
-/** True for a live, non-zombie process. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false;
-  }
-}

@@ -19,7 +19,7 @@ import { EXIT, UserError } from '../../errors.js';
 import { consoleLogger, type Logger } from '../../log.js';
 import { CLUSTER_LABEL, OWNER_LABEL, removeDockerCluster } from '../../runtime/docker/index.js';
 import { cleanNetns, type CleanReport } from '../../runtime/netns/clean.js';
-import { pidAlive } from '../../runtime/netns/state.js';
+import { pidAlive } from '../../process-alive.js';
 import type { FaultlineCommand } from '../command.js';
 
 export interface CleanArgs {

@@ -26,6 +26,7 @@ import { extractTo, packPath } from './archive.js';
 import { dockerExec } from './exec.js';
 import { ensureImage } from './image.js';
 import { hostAddress, resolveDockerOptions, type DockerRuntimeOptions, type ResolvedDockerOptions } from './options.js';
+import { pidAlive } from '../../process-alive.js';
 
 export type { DockerRuntimeOptions, DockerImageOptions, ImageSource } from './options.js';
 export { ensureImage, imageTag } from './image.js';
@@ -331,15 +332,6 @@ class DockerRuntime extends DaemonRuntime implements Runtime {
 
 function owner(): string {
   return `${hostname()}:${process.pid}`;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Awaits a docker call that may 404 because the thing is already gone. */

@@ -11,6 +11,7 @@ import { hostRulesMentioning, netnsLeftovers } from './leftovers.js';
 import { listNamespaces } from './network.js';
 import { runLocal } from './run-local.js';
 import { readState } from './state.js';
+import { pidAlive } from '../../process-alive.js';
 
 const STATE_DIR = '/tmp/faultline-test-state-t3';
 const needs = missing({ root: true, commands: ['ip', 'iptables', 'perl', 'bash', 'setsid'] });
@@ -69,7 +70,7 @@ describe.skipIf(needs)('netns runtime', () => {
       // A process started without the daemon helper, in its own session, is found too.
       const stray = await rt.exec('n1', ['sh', '-c', 'setsid sleep 1000 >/dev/null 2>&1 </dev/null & echo $!']);
       await rt.down();
-      for (const p of [pid, Number(stray.stdout.trim())]) expect(await goneOrZombie(p)).toBe(true);
+      for (const p of [pid, Number(stray.stdout.trim())]) expect(pidAlive(p)).toBe(false);
       expect(await netnsLeftovers('t3l', undefined, STATE_DIR)).toEqual([]);
     });
 
@@ -90,12 +91,3 @@ describe.skipIf(needs)('netns runtime', () => {
     });
   });
 });
-
-async function goneOrZombie(pid: number): Promise<boolean> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
-}

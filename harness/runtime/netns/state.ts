@@ -4,10 +4,10 @@
  * left behind: <stateDir>/netns-<cluster>.json (default /run/faultline, which
  * like the namespaces themselves does not survive a reboot).
  */
-import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { NetnsLayout } from './layout.js';
+import { pidAlive } from '../../process-alive.js';
 
 export interface NetnsState {
   kind: 'netns';
@@ -56,16 +56,6 @@ export async function removeState(stateDir: string, cluster: string): Promise<vo
  */
 export function ownerAlive(state: NetnsState): boolean {
   return state.ownerPid !== process.pid && pidAlive(state.ownerPid);
-}
-
-/** True when the pid names a live process on this host (not a zombie). */
-export function pidAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
-  } catch {
-    return false;
-  }
 }
 
 async function parseState(file: string): Promise<NetnsState | undefined> {

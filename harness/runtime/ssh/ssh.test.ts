@@ -14,6 +14,7 @@ import { processesWith } from '../netns/leftovers.js';
 import type { Runtime } from '../runtime.js';
 import { createSshRuntime, type SshRuntimeOptions } from './index.js';
 import { canConnect, startSshdCluster, type SshdCluster } from './testing/sshd-cluster.js';
+import { pidAlive } from '../../process-alive.js';
 
 const needs = missing({ root: true, commands: ['ip', 'iptables', 'perl', '/usr/sbin/sshd', 'ssh-keygen', 'ss'] });
 
@@ -147,17 +148,8 @@ describe.skipIf(needs)('ssh runtime', () => {
       await rt.up();
       const { pid } = await rt.startDaemon('sn2', { name: 'lingering', argv: ['sleep', '1000'] });
       await rt.down();
-      expect(await goneOrZombie(pid)).toBe(true);
+      expect(pidAlive(pid)).toBe(false);
     });
   });
 
 });
-
-async function goneOrZombie(pid: number): Promise<boolean> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
-}
