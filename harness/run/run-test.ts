@@ -146,6 +146,7 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
   const rng = seededRng(options.seed);
   const status = statusLine({ timeLimitSeconds: options.timeLimitSeconds, windows: pkg.windows });
   let history: History = [];
+  let failed = false;
   try {
     const nodes = await runtime.up();
     cleanup.push('tear down the nodes', () => runtime.down());
@@ -233,13 +234,14 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
     status.stop();
     if (err instanceof InterruptedError) runLog.warn('interrupted before the workload started');
     else runLog.error(`run failed: ${err instanceof Error ? err.message : String(err)}`);
-    await cleanup.run();
-    await runLog.close();
+    failed = true;
     throw err;
   } finally {
     await cleanup.run();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    // On failure nothing follows: close the log now so the cleanup lines reach faultline.log.
+    if (failed) await runLog.close();
   }
 
   try {
