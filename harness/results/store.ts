@@ -47,6 +47,20 @@ export async function writeResults(runDir: string, results: RunResults): Promise
   await writeFile(join(runDir, RUN_FILES.results), `${JSON.stringify(results, null, 2)}\n`);
 }
 
+/**
+ * The warnings an earlier check of a stored run recorded (they describe the
+ * run, e.g. a fault that had no effect, so a re-check keeps them). [] when
+ * there is no readable results.json (a run killed before it was checked).
+ */
+export async function readStoredWarnings(runDir: string): Promise<string[]> {
+  try {
+    const stored = JSON.parse(await readFile(join(runDir, RUN_FILES.results), 'utf8')) as Partial<RunResults>;
+    return Array.isArray(stored.warnings) ? stored.warnings.filter((w): w is string => typeof w === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Reads test.json of a stored run; a clear error when it is not a run folder. */
 export async function readTestRecord(runDir: string): Promise<TestRecord> {
   const path = join(runDir, RUN_FILES.test);

@@ -17,7 +17,7 @@ import { clockEnv, healStateDir, nemesisPackage, noopPackage, parseNemesisNames 
 import { HealState } from '../../nemesis/heal-state.js';
 import type { NemesisContext, NemesisPackage } from '../../nemesis/nemesis.js';
 import { getTarget } from '../../targets/index.js';
-import { hasClockSensitivity, hasReadConsistency, type Target, type TargetContext } from '../../targets/target.js';
+import { hasReadConsistency, type Target, type TargetContext } from '../../targets/target.js';
 import { getWorkload } from '../../workloads/index.js';
 import type { Workload, WorkloadOptions } from '../../workloads/workload.js';
 import type { FaultlineConfig } from '../config/schema.js';
@@ -245,7 +245,7 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
   }
 
   try {
-    const results = await checkRun(p, pkg, history, options, runLog);
+    const results = await checkRun(p, pkg, history, options, runLog, pkg.nemesis.warnings?.() ?? []);
     await writeResults(runDir, results);
     await writeReportSafely(runDir, runLog);
     return { runDir, results, aborted: abort.signal.aborted };
@@ -264,17 +264,23 @@ function withoutSecrets(value: unknown): Json {
   return JSON.parse(JSON.stringify(value, (key, v: unknown) => (key === 'passphrase' && v !== undefined ? '(redacted)' : v))) as Json;
 }
 
-/** Checks a history with the workload's checker; a checker that throws gives unknown. */
-export async function checkRun(p: Plan, pkg: NemesisPackage, history: History, options: TestOptions, log: Logger): Promise<RunResults> {
+/**
+ * Checks a history with the workload's checker; a checker that throws gives
+ * unknown. `warnings` are what the run itself found (e.g. the clock nemesis:
+ * the target ignores libfaketime), carried into the results.
+ */
+export async function checkRun(
+  p: Plan,
+  pkg: NemesisPackage,
+  history: History,
+  options: TestOptions,
+  log: Logger,
+  warnings: readonly string[],
+): Promise<RunResults> {
   const started = Date.now();
   const checker = p.workload.checker(p.workloadOptions);
   const result = await safeCheck(checker, history, { timeoutMs: options.checkTimeoutSeconds * 1000 });
   log.info(`checked ${history.length} history entries in ${Date.now() - started} ms: ${String(result.valid)}`);
-  const warnings = [...(pkg.nemesis.warnings?.() ?? [])];
-  if (p.nemesisNames.includes('clock') && hasClockSensitivity(p.target) && p.target.ignoresFaketime) {
-    const note = `clock skew had no effect on ${p.target.name}: ${p.target.ignoresFaketime}`;
-    if (!warnings.some((w) => w.includes(p.target.name))) warnings.push(note);
-  }
   const last = history.at(-1);
   return {
     valid: result.valid,
@@ -285,7 +291,7 @@ export async function checkRun(p: Plan, pkg: NemesisPackage, history: History, o
       durationSeconds: last ? last.time / 1e9 : 0,
     },
     faults: faultWindows(history, pkg.windows),
-    warnings,
+    warnings: [...warnings],
   };
 }
 

@@ -66,6 +66,15 @@ describe('faultline analyze', () => {
     expect(await readFile(join(run, 'report.html'), 'utf8')).toContain('<!doctype html>');
   });
 
+  it('keeps the warnings an earlier check recorded about the run', async () => {
+    const run = await storeRun(dir, 'cas-register', staleHistory.slice(0, 4));
+    const warning = 'etcd ignores libfaketime: clock skew was not applied';
+    await writeFile(join(run, 'results.json'), JSON.stringify({ valid: true, warnings: [warning] }));
+    expect((await cli(run)).exitCode).toBe(0);
+    const results = JSON.parse(await readFile(join(run, 'results.json'), 'utf8')) as { warnings: string[] };
+    expect(results.warnings).toEqual([warning]);
+  });
+
   it('exits 0 for a valid stored run', async () => {
     const run = await storeRun(dir, 'cas-register', staleHistory.slice(0, 4));
     expect((await cli(run)).exitCode).toBe(0);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { EXIT, UserError } from '../../errors.js';
 import { readHistoryFile } from '../../history/read.js';
 import { consoleLogger } from '../../log.js';
-import { RUN_FILES, readTestRecord, writeResults } from '../../results/store.js';
+import { RUN_FILES, readStoredWarnings, readTestRecord, writeResults } from '../../results/store.js';
 import { defaultConfig } from '../../config/load.js';
 import { resolveTestOptions, type TestOptions } from '../../run/options.js';
 import { describeAnomaly, verdictWord } from '../../run/summary.js';
@@ -40,7 +40,7 @@ export const analyzeCommand: FaultlineCommand = (setExit) => ({
     const { history, warnings } = await readHistoryFile(join(runDir, RUN_FILES.history), { format: 'jsonl' });
     // e.g. a last line cut off when the controller was killed: the rest is still checked.
     for (const warning of warnings) process.stderr.write(`faultline: warning: ${warning}\n`);
-    const results = await checkRun(plan, pkg, history, options, log);
+    const results = await checkRun(plan, pkg, history, options, log, await readStoredWarnings(runDir));
     await writeResults(runDir, results);
     await writeReportSafely(runDir, log);
 
