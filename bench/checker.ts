@@ -11,8 +11,8 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { checkLinearizable, type LinearizableOptions } from '../checkers/linearizable/index.js';
 import { casRegisterObject, kvObject, simulateHistory } from '../checkers/linearizable/testing/simulate.js';
-import type { Op } from '../harness/history/op.js';
 import { seededRng } from '../harness/generator/rng.js';
+import type { Op } from '../harness/history/op.js';
 import { readHistoryFile } from '../harness/history/read.js';
 
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
@@ -51,17 +51,35 @@ async function timeSet(name: string, items: { history: Op[]; options: Linearizab
 export async function run(): Promise<void> {
   const random = seededRng(42);
   const cas = Array.from({ length: 100 }, () => ({
-    history: simulateHistory({ object: casRegisterObject(0), clients: 5, ops: 80, crashRate: 0.1, random: random.next }),
+    history: simulateHistory({
+      object: casRegisterObject(0),
+      clients: 5,
+      ops: 80,
+      crashRate: 0.1,
+      random: random.next,
+    }),
     options: { model: 'cas-register', initial: 0 },
   }));
   await timeSet('(1) cas-register, 5 clients, ~80 ops, 10% crashed', cas);
   const casHarder = Array.from({ length: 100 }, () => ({
-    history: simulateHistory({ object: casRegisterObject(0), clients: 5, ops: 80, crashRate: 0.3, random: random.next }),
+    history: simulateHistory({
+      object: casRegisterObject(0),
+      clients: 5,
+      ops: 80,
+      crashRate: 0.3,
+      random: random.next,
+    }),
     options: { model: 'cas-register', initial: 0 },
   }));
   await timeSet('(1b) the same with 30% crashed', casHarder);
   const casLong = Array.from({ length: 10 }, () => ({
-    history: simulateHistory({ object: casRegisterObject(0), clients: 5, ops: 1000, crashRate: 0.1, random: random.next }),
+    history: simulateHistory({
+      object: casRegisterObject(0),
+      clients: 5,
+      ops: 1000,
+      crashRate: 0.1,
+      random: random.next,
+    }),
     options: { model: 'cas-register', initial: 0 },
   }));
   await timeSet('(1c) cas-register, 5 clients, 1,000 ops, 10% crashed', casLong);
@@ -71,7 +89,13 @@ export async function run(): Promise<void> {
     await timeSet(`(2) kv, ${clients} clients, 10 keys`, [{ history, options: { model: 'kv' } }]);
   }
 
-  const big = simulateHistory({ object: kvObject(10), clients: 50, ops: 100_000, crashRate: 0.02, random: random.next });
+  const big = simulateHistory({
+    object: kvObject(10),
+    clients: 50,
+    ops: 100_000,
+    crashRate: 0.02,
+    random: random.next,
+  });
   await timeSet('(3) kv, 50 clients, 10 keys, 100,000 ops (goal ≤10 s, ≤1 GiB), one thread', [
     { history: big, options: { model: 'kv', timeoutMs: 60_000, memoryLimitBytes: 2 ** 30, workers: false } },
   ]);
@@ -80,7 +104,13 @@ export async function run(): Promise<void> {
   ]);
 
   // Stress, beyond the goals: every client on one key. Puts and gets only, then with appends.
-  const oneKey = simulateHistory({ object: kvObject(1), clients: 20, ops: 10_000, crashRate: 0.05, random: random.next });
+  const oneKey = simulateHistory({
+    object: kvObject(1),
+    clients: 20,
+    ops: 10_000,
+    crashRate: 0.05,
+    random: random.next,
+  });
   await timeSet('(5) stress: kv, 20 clients, ONE key, 10,000 ops with appends (timeout 10 s)', [
     { history: oneKey, options: { model: 'kv', timeoutMs: 10_000 } },
   ]);

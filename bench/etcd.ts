@@ -48,10 +48,17 @@ export async function run(): Promise<void> {
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
     latenciesMs.sort((a, b) => a - b);
-    const q = (p: number) => latenciesMs[Math.min(latenciesMs.length - 1, Math.floor(p * latenciesMs.length))]?.toFixed(2);
-    console.log(`etcd register, 5 nodes (netns), ${CLIENTS} clients, ${seconds.toFixed(1)} s, reads and writes 50/50, linearizable reads`);
-    console.log(`  ${(counts.ok / seconds).toFixed(0)} ok ops/s (ok ${counts.ok}, fail ${counts.fail}, info ${counts.info})`);
-    console.log(`  client (this process) CPU: ${((cpu.user + cpu.system) / 1e6 / seconds * 100).toFixed(0)}% of one core`);
+    const q = (p: number) =>
+      latenciesMs[Math.min(latenciesMs.length - 1, Math.floor(p * latenciesMs.length))]?.toFixed(2);
+    console.log(
+      `etcd register, 5 nodes (netns), ${CLIENTS} clients, ${seconds.toFixed(1)} s, reads and writes 50/50, linearizable reads`,
+    );
+    console.log(
+      `  ${(counts.ok / seconds).toFixed(0)} ok ops/s (ok ${counts.ok}, fail ${counts.fail}, info ${counts.info})`,
+    );
+    console.log(
+      `  client (this process) CPU: ${(((cpu.user + cpu.system) / 1e6 / seconds) * 100).toFixed(0)}% of one core`,
+    );
     console.log(`  latency ms: p50 ${q(0.5)}  p90 ${q(0.9)}  p99 ${q(0.99)}  max ${q(1)}`);
   } finally {
     await cluster.stop();

@@ -9,13 +9,13 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runInterpreter } from '../harness/interpreter/interpreter.js';
-import { fakeClientFactory } from '../harness/interpreter/fake-client.js';
-import { openHistoryWriter } from '../harness/history/writer.js';
-import { seededRng } from '../harness/generator/rng.js';
 import { clients, limit } from '../harness/generator/index.js';
-import { silentLogger } from '../harness/log.js';
+import { seededRng } from '../harness/generator/rng.js';
+import { openHistoryWriter } from '../harness/history/writer.js';
+import { fakeClientFactory } from '../harness/interpreter/fake-client.js';
+import { runInterpreter } from '../harness/interpreter/interpreter.js';
 import { wellFormedProblems } from '../harness/interpreter/well-formed.js';
+import { silentLogger } from '../harness/log.js';
 
 const OPS = 200_000;
 
@@ -62,11 +62,22 @@ export async function run(): Promise<void> {
       ['buffered (5 ms)', {}],
       ['one write per line', { maxBufferBytes: 1 }],
     ] as const) {
-      const writer = await openHistoryWriter(join(dir, `writer-${label.length}.jsonl`), { ...options, keepInMemory: false });
+      const writer = await openHistoryWriter(join(dir, `writer-${label.length}.jsonl`), {
+        ...options,
+        keepInMemory: false,
+      });
       const lines = 500_000;
       const started = process.hrtime.bigint();
       for (let i = 0; i < lines; i++) {
-        writer.append({ index: i, time: i * 1000, type: 'ok', process: i % 10, f: 'write', value: i % 100, node: 'n1' });
+        writer.append({
+          index: i,
+          time: i * 1000,
+          type: 'ok',
+          process: i % 10,
+          f: 'write',
+          value: i % 100,
+          node: 'n1',
+        });
       }
       await writer.close();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;

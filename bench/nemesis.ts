@@ -5,13 +5,13 @@
  */
 import { isRoot } from '../harness/testing/requirements.js';
 import { clockNemesis, measureOffset } from '../nemesis/clock.js';
+import { PARTITION_SHAPES } from '../nemesis/grudge.js';
+import type { Nemesis, NemesisContext, NemesisOp } from '../nemesis/nemesis.js';
 import { packetNemesis } from '../nemesis/packet.js';
 import { partitionNemesis } from '../nemesis/partition.js';
 import { pauseNemesis } from '../nemesis/pause.js';
-import { PARTITION_SHAPES } from '../nemesis/grudge.js';
-import type { Nemesis, NemesisContext, NemesisOp } from '../nemesis/nemesis.js';
-import { echoTarget } from '../nemesis/testing/echo-target.js';
 import { nemesisContext, removeTempStateDirs, testRuntime } from '../nemesis/testing/cluster.js';
+import { echoTarget } from '../nemesis/testing/echo-target.js';
 import { probeFrom } from '../nemesis/testing/probe.js';
 
 const ROUNDS = 10;

@@ -21,7 +21,9 @@ export async function run(): Promise<void> {
 
   let t = performance.now();
   const synthetic = syntheticRun({ ops, stale: true, seed: 1 });
-  console.log(`history: ${ops} ops (${synthetic.history.length} entries, ${synthetic.durationSeconds.toFixed(1)} s simulated) made in ${(performance.now() - t).toFixed(0)} ms`);
+  console.log(
+    `history: ${ops} ops (${synthetic.history.length} entries, ${synthetic.durationSeconds.toFixed(1)} s simulated) made in ${(performance.now() - t).toFixed(0)} ms`,
+  );
 
   t = performance.now();
   const checker = await checkLinearizable(synthetic.history, { model: 'cas-register', initial: 0, timeoutMs: 60_000 });
@@ -38,7 +40,9 @@ export async function run(): Promise<void> {
   const html = renderReport({ test: synthetic.test, history: synthetic.history, results });
   const renderMs = performance.now() - t;
   const bytes = Buffer.byteLength(html);
-  console.log(`report.html: ${mb(bytes)} (cap ${mb(REPORT_SIZE_CAP_BYTES)}), rendered in Node in ${renderMs.toFixed(0)} ms`);
+  console.log(
+    `report.html: ${mb(bytes)} (cap ${mb(REPORT_SIZE_CAP_BYTES)}), rendered in Node in ${renderMs.toFixed(0)} ms`,
+  );
 
   const dir = await mkdtemp(path.join(tmpdir(), 'faultline-bench-report-'));
   const browser = await launchChromium();
@@ -59,7 +63,14 @@ export async function run(): Promise<void> {
         drawn: document.querySelector('#timeline canvas')?.getAttribute('data-drawn'),
         elided: Array.from(document.querySelectorAll('header .note')).map((n) => n.textContent),
         heapMb: (performance.memory?.usedJSHeapSize ?? 0) / 1024 / 1024,
-      })`)) as { sinceNavigation: number; script: number; parts: Record<string, number>; drawn: string; elided: string[]; heapMb: number };
+      })`)) as {
+        sinceNavigation: number;
+        script: number;
+        parts: Record<string, number>;
+        drawn: string;
+        elided: string[];
+        heapMb: number;
+      };
       // A timeline zoom: click, then wait two frames for the redraw.
       const zoomMs = (await page.evaluate(`new Promise((resolve) => {
         const button = (label) => Array.from(document.querySelectorAll('#timeline button')).find((b) => b.textContent === label);

@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { silentLogger } from '../harness/log.js';
-import { createDockerRuntime } from '../harness/runtime/docker/index.js';
 import { ensureImage, imageTag } from '../harness/runtime/docker/image.js';
+import { createDockerRuntime } from '../harness/runtime/docker/index.js';
 import { resolveDockerOptions } from '../harness/runtime/docker/options.js';
 import { startDockerd } from '../harness/testing/dockerd.js';
 
@@ -56,10 +56,15 @@ export async function run(): Promise<void> {
     console.log(`exec round trip (\`true\`):   ${execMs.toFixed(0)} ms (mean of 30)`);
 
     const cacheDir = await mkdtemp(join(tmpdir(), 'faultline-bench-image-'));
-    const variant = resolveDockerOptions({ image: { source: 'debootstrap', extraPackages: ['hello'], cacheDir } }).image;
+    const variant = resolveDockerOptions({
+      image: { source: 'debootstrap', extraPackages: ['hello'], cacheDir },
+    }).image;
     const variantTag = imageTag(variant);
     try {
-      await docker.getImage(variantTag).remove({ force: true }).catch(() => undefined);
+      await docker
+        .getImage(variantTag)
+        .remove({ force: true })
+        .catch(() => undefined);
       const b0 = Date.now();
       await ensureImage(docker, variant, silentLogger);
       const buildMs = Date.now() - b0;
@@ -70,7 +75,10 @@ export async function run(): Promise<void> {
         `first build (debootstrap + import, no registry): ${seconds(buildMs)}; rootfs tarball ${(size / 2 ** 20).toFixed(0)} MiB, image ${(imageSize / 2 ** 20).toFixed(0)} MiB`,
       );
     } finally {
-      await docker.getImage(variantTag).remove({ force: true }).catch(() => undefined);
+      await docker
+        .getImage(variantTag)
+        .remove({ force: true })
+        .catch(() => undefined);
       await rm(cacheDir, { recursive: true, force: true });
     }
   } finally {

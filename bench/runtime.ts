@@ -20,7 +20,10 @@ export async function run(): Promise<void> {
   const execs: number[] = [];
   const daemons: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const rt = createNetnsRuntime({ name: 't3b', nodes: 5, subnet: '10.231.1.0/24', stateDir: '/tmp/faultline-bench-state', removeNodeDirs: true }, silentLogger);
+    const rt = createNetnsRuntime(
+      { name: 't3b', nodes: 5, subnet: '10.231.1.0/24', stateDir: '/tmp/faultline-bench-state', removeNodeDirs: true },
+      silentLogger,
+    );
     let t = performance.now();
     try {
       await rt.up();

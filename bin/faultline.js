@@ -1,7 +1,7 @@
 #!/usr/bin/env node
+import { dirname, join } from 'node:path';
 // Entry point: runs the TypeScript source through tsx, so there is no build step to forget.
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { dirname, join } from 'node:path';
 import { register } from 'tsx/esm/api';
 
 register();

@@ -41,6 +41,9 @@ export async function safeCheck(checker: Checker, history: History, options?: Ch
   try {
     return await checker.check(history, options);
   } catch (err) {
-    return { valid: 'unknown', error: `checker ${checker.name} threw: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      valid: 'unknown',
+      error: `checker ${checker.name} threw: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 }

@@ -1,4 +1,4 @@
-import { mergeValidity, safeCheck, type CheckResult, type Checker } from './checker.js';
+import { type Checker, type CheckResult, mergeValidity, safeCheck } from './checker.js';
 
 /** Runs several checkers on the same history; the result holds each one's result by name. */
 export function composeCheckers(checkers: Record<string, Checker>): Checker {

@@ -6,10 +6,11 @@
  * its `up` (connects, checks the nodes and creates each node's directory with
  * mkdir -p, which is already there on a cluster a test used).
  */
+
+import { UserError } from '../harness/errors.js';
 import type { Json } from '../harness/history/op.js';
 import type { Logger } from '../harness/log.js';
 import type { Runtime } from '../harness/runtime/runtime.js';
-import { UserError } from '../harness/errors.js';
 import type { RuntimeRecord } from './heal-state.js';
 
 export interface AttachedRuntime {
@@ -19,7 +20,8 @@ export interface AttachedRuntime {
 }
 
 type JsonObject = { [key: string]: Json };
-const isObject = (x: Json | undefined): x is JsonObject => x !== null && x !== undefined && typeof x === 'object' && !Array.isArray(x);
+const isObject = (x: Json | undefined): x is JsonObject =>
+  x !== null && x !== undefined && typeof x === 'object' && !Array.isArray(x);
 
 /**
  * The runtime's own options from a record: either the options themselves, or
@@ -39,18 +41,27 @@ export function runtimeOptions(record: RuntimeRecord): JsonObject | undefined {
 export async function attachRuntime(record: RuntimeRecord, log: Logger, where: string): Promise<AttachedRuntime> {
   const options = runtimeOptions(record);
   if (options === undefined) {
-    throw new UserError(`the heal state does not record the ${record.kind} runtime's options, so its nodes cannot be reached`, { where });
+    throw new UserError(
+      `the heal state does not record the ${record.kind} runtime's options, so its nodes cannot be reached`,
+      { where },
+    );
   }
   switch (record.kind) {
     case 'netns': {
       const { createNetnsRuntime } = await import('../harness/runtime/netns/index.js');
       // The recorded node names win: exec needs each node's namespace name.
-      return { runtime: createNetnsRuntime({ ...options, nodes: record.nodes.map((n) => n.name) }, log), close: async () => {} };
+      return {
+        runtime: createNetnsRuntime({ ...options, nodes: record.nodes.map((n) => n.name) }, log),
+        close: async () => {},
+      };
     }
     case 'docker': {
       const { attachDockerRuntime } = await import('../harness/runtime/docker/index.js');
       // The recorded node names win: each container is named after its node.
-      return { runtime: await attachDockerRuntime({ ...options, nodes: record.nodes.map((n) => n.name) }, log), close: async () => {} };
+      return {
+        runtime: await attachDockerRuntime({ ...options, nodes: record.nodes.map((n) => n.name) }, log),
+        close: async () => {},
+      };
     }
     case 'ssh': {
       const { createSshRuntime } = await import('../harness/runtime/ssh/index.js');

@@ -27,10 +27,10 @@ import path from 'node:path';
 import type { Json } from '../harness/history/op.js';
 import type { Runtime } from '../harness/runtime/runtime.js';
 import { hasClockSensitivity } from '../targets/target.js';
+import { checkStateDir, type FaultKind, HealState, recordFault } from './heal-state.js';
 import type { Nemesis, NemesisContext, NemesisOp } from './nemesis.js';
-import { checkStateDir, HealState, recordFault, type FaultKind } from './heal-state.js';
-import { sh, type NodeExec } from './node-shell.js';
-import { resolveSpec, specFromValue, type NodeSpec } from './node-spec.js';
+import { type NodeExec, sh } from './node-shell.js';
+import { type NodeSpec, resolveSpec, specFromValue } from './node-spec.js';
 import { attempt, forEachNode, names } from './util.js';
 
 const KIND: FaultKind = 'clock';
@@ -41,8 +41,12 @@ let libfaketime: string | undefined;
 export function libfaketimePath(): string {
   if (libfaketime !== undefined) return libfaketime;
   try {
-    const files = execFileSync('dpkg', ['-L', 'libfaketime'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    libfaketime = files.split('\n').find((f) => f.endsWith('/libfaketime.so.1') && existsSync(f)) ?? FALLBACK_LIBFAKETIME;
+    const files = execFileSync('dpkg', ['-L', 'libfaketime'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    libfaketime =
+      files.split('\n').find((f) => f.endsWith('/libfaketime.so.1') && existsSync(f)) ?? FALLBACK_LIBFAKETIME;
   } catch {
     libfaketime = FALLBACK_LIBFAKETIME;
   }
@@ -85,7 +89,11 @@ while [ "$(( $(date +%s%N) / 1000000 ))" -lt "$end" ]; do
 done
 put "$a"; echo "$flips"`;
 
-export async function writeOffset(runtime: NodeExec & Pick<Runtime, 'nodeDir'>, node: string, ms: number): Promise<void> {
+export async function writeOffset(
+  runtime: NodeExec & Pick<Runtime, 'nodeDir'>,
+  node: string,
+  ms: number,
+): Promise<void> {
   await sh(runtime, node, WRITE_OFFSET, [faketimeSpec(ms), offsetFile(runtime, node)]);
 }
 
@@ -94,9 +102,15 @@ export async function writeOffset(runtime: NodeExec & Pick<Runtime, 'nodeDir'>, 
  * controller's clock: `date +%s%N` compared with the middle of the call.
  * `uncertaintyMs` is half the call's duration.
  */
-export async function measureOffset(runtime: Runtime, node: string): Promise<{ offsetMs: number; uncertaintyMs: number }> {
+export async function measureOffset(
+  runtime: Runtime,
+  node: string,
+): Promise<{ offsetMs: number; uncertaintyMs: number }> {
   const before = Date.now();
-  const { stdout } = await runtime.exec(node, ['date', '+%s%N'], { env: clockEnv({ runtime }, node), timeoutMs: 10_000 });
+  const { stdout } = await runtime.exec(node, ['date', '+%s%N'], {
+    env: clockEnv({ runtime }, node),
+    timeoutMs: 10_000,
+  });
   const after = Date.now();
   const nodeMs = Number(BigInt(stdout.trim()) / 1_000_000n);
   return { offsetMs: nodeMs - (before + after) / 2, uncertaintyMs: (after - before) / 2 };
@@ -123,7 +137,10 @@ export function clockNemesis(opts: ClockOptions = {}): Nemesis {
   const measureAll = async (ctx: NemesisContext, nodes: string[]): Promise<Json> => {
     const measured = await forEachNode(nodes, (node) => measureOffset(ctx.runtime, node));
     return Object.fromEntries(
-      Object.entries(measured).map(([node, m]) => [node, { offsetMs: Math.round(m.offsetMs), uncertaintyMs: Math.ceil(m.uncertaintyMs) }]),
+      Object.entries(measured).map(([node, m]) => [
+        node,
+        { offsetMs: Math.round(m.offsetMs), uncertaintyMs: Math.ceil(m.uncertaintyMs) },
+      ]),
     );
   };
 
@@ -178,8 +195,12 @@ export function clockNemesis(opts: ClockOptions = {}): Nemesis {
             const nodes = await resolveSpec(ctx, specFromValue(op.value, opts.nodes ?? 'one', 'bump-clock value'));
             deltas = Object.fromEntries(nodes.map((n) => [n, Number(v.ms ?? 0)]));
           }
-          if (Object.values(deltas).some((ms) => !Number.isFinite(ms))) throw new Error('clock deltas must be numbers of milliseconds');
-          await setOffsets(ctx, Object.fromEntries(Object.entries(deltas).map(([n, ms]) => [n, (offsets[n] ?? 0) + ms])));
+          if (Object.values(deltas).some((ms) => !Number.isFinite(ms)))
+            throw new Error('clock deltas must be numbers of milliseconds');
+          await setOffsets(
+            ctx,
+            Object.fromEntries(Object.entries(deltas).map(([n, ms]) => [n, (offsets[n] ?? 0) + ms])),
+          );
           return { deltas, offsets: { ...offsets }, measured: await measureAll(ctx, Object.keys(deltas)) };
         });
       }
@@ -189,7 +210,12 @@ export function clockNemesis(opts: ClockOptions = {}): Nemesis {
         const deltaMs = Number(v.deltaMs ?? 200);
         const periodMs = Number(v.periodMs ?? 10);
         const durationMs = Number(v.durationMs ?? 1000);
-        if (![deltaMs, periodMs, durationMs].every(Number.isFinite) || periodMs <= 0 || durationMs < 0 || durationMs > 600_000) {
+        if (
+          ![deltaMs, periodMs, durationMs].every(Number.isFinite) ||
+          periodMs <= 0 ||
+          durationMs < 0 ||
+          durationMs > 600_000
+        ) {
           throw new Error('strobe-clock needs finite deltaMs, periodMs > 0 and 0 <= durationMs <= 600000');
         }
         await recordFault(ctx, KIND, { nodes: all });
@@ -199,12 +225,23 @@ export function clockNemesis(opts: ClockOptions = {}): Nemesis {
             ctx.runtime,
             node,
             STROBE,
-            [offsetFile(ctx.runtime, node), faketimeSpec(base), faketimeSpec(base + deltaMs), String(periodMs / 1000), String(durationMs)],
+            [
+              offsetFile(ctx.runtime, node),
+              faketimeSpec(base),
+              faketimeSpec(base + deltaMs),
+              String(periodMs / 1000),
+              String(durationMs),
+            ],
             { timeoutMs: durationMs + 30_000 },
           );
           return Number(stdout.trim());
         });
-        return { strobe: { nodes, deltaMs, periodMs, durationMs }, flips, offsets: { ...offsets }, measured: await measureAll(ctx, nodes) };
+        return {
+          strobe: { nodes, deltaMs, periodMs, durationMs },
+          flips,
+          offsets: { ...offsets },
+          measured: await measureAll(ctx, nodes),
+        };
       });
     },
     async heal(ctx) {

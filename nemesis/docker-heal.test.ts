@@ -5,15 +5,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../harness/log.js';
-import { dockerdMissing, startDockerd, type DockerdHandle } from '../harness/testing/dockerd.js';
 import { createDockerRuntime } from '../harness/runtime/docker/index.js';
 import type { Runtime } from '../harness/runtime/runtime.js';
+import { type DockerdHandle, dockerdMissing, startDockerd } from '../harness/testing/dockerd.js';
 import { healFromState } from './heal-from-state.js';
 import { HealState } from './heal-state.js';
 import { listRules, PARTITION_CHAIN } from './iptables.js';
 import { partitionNemesis } from './partition.js';
-import { echoTarget } from './testing/echo-target.js';
 import { nemesisContext, removeTempStateDirs } from './testing/cluster.js';
+import { echoTarget } from './testing/echo-target.js';
 
 const OPTIONS = { name: 't5dock', nodes: 3, subnet: '10.231.8.0/24' };
 

@@ -6,8 +6,9 @@
  * A TCP connection needs both directions, so a link a-b is cut when either
  * side holds a grudge against the other (see `cutLinks`).
  */
-import type { Rng } from '../harness/generator/generator.js';
+
 import { UserError } from '../harness/errors.js';
+import type { Rng } from '../harness/generator/generator.js';
 
 export type Grudge = Record<string, string[]>;
 
@@ -86,7 +87,8 @@ export function majoritiesRing(nodes: readonly string[], rng: Rng): Grudge {
  * the bridge node, the rest. Throws UserError for fewer than 3 nodes.
  */
 export function bridge(nodes: readonly string[]): Grudge {
-  if (nodes.length < 3) throw new UserError(`the bridge partition needs at least 3 nodes, this cluster has ${nodes.length}`);
+  if (nodes.length < 3)
+    throw new UserError(`the bridge partition needs at least 3 nodes, this cluster has ${nodes.length}`);
   const [left, rest] = bisect(nodes);
   const [bridgeNode, ...right] = rest;
   const grudge = complete([left, right]);
@@ -107,7 +109,9 @@ export function isolatePrimaries(nodes: readonly string[], primaries: readonly s
  */
 export function validateGrudge(value: unknown, nodes: readonly string[], where: string): Grudge {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UserError('a grudge must be an object mapping a node to the nodes it drops, e.g. {"n1":["n2"]}', { where });
+    throw new UserError('a grudge must be an object mapping a node to the nodes it drops, e.g. {"n1":["n2"]}', {
+      where,
+    });
   }
   const grudge: Grudge = Object.fromEntries(nodes.map((n) => [n, [] as string[]]));
   for (const [node, dropped] of Object.entries(value)) {
@@ -116,7 +120,8 @@ export function validateGrudge(value: unknown, nodes: readonly string[], where: 
       throw new UserError(`the grudge of ${node} must be a list of node names`, { where });
     }
     for (const d of dropped as string[]) {
-      if (!nodes.includes(d)) throw new UserError(`unknown node "${d}" in the grudge of ${node}; nodes are ${nodes.join(', ')}`, { where });
+      if (!nodes.includes(d))
+        throw new UserError(`unknown node "${d}" in the grudge of ${node}; nodes are ${nodes.join(', ')}`, { where });
       if (d === node) throw new UserError(`${node} cannot drop itself`, { where });
     }
     grudge[node] = [...new Set(dropped as string[])].sort();

@@ -4,17 +4,17 @@
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Logger } from '../harness/log.js';
 import { UserError } from '../harness/errors.js';
+import type { Logger } from '../harness/log.js';
+import { pidAlive } from '../harness/process-alive.js';
 import { attachRuntime } from './attach.js';
-import { HealState, type FaultKind } from './heal-state.js';
 import { healClock } from './clock.js';
+import { type FaultKind, HealState } from './heal-state.js';
+import { listRules } from './iptables.js';
 import { healPacket } from './packet.js';
 import { healPartition } from './partition.js';
 import { healPause, type PausedState } from './pause.js';
-import { listRules } from './iptables.js';
 import { errorMessage, forEachNode } from './util.js';
-import { pidAlive } from '../harness/process-alive.js';
 
 /** Where heal state is kept when FAULTLINE_HEAL_ROOT is not set: one folder per cluster. */
 export const DEFAULT_HEAL_ROOT = '/var/lib/faultline/heal';
@@ -63,7 +63,10 @@ export async function healFromState(stateDir: string, log: Logger): Promise<Heal
   const report: HealReport = { stateDir, healed: [], notes: [] };
   if (pending.length === 0) return report;
   const record = await state.readRuntime();
-  if (!record) throw new UserError('faults are recorded but runtime.json (how to reach the nodes) is missing', { where: stateDir });
+  if (!record)
+    throw new UserError('faults are recorded but runtime.json (how to reach the nodes) is missing', {
+      where: stateDir,
+    });
   const attached = await attachRuntime(record, log, path.join(stateDir, 'runtime.json'));
   const { runtime } = attached;
   const nodes = record.nodes.map((n) => n.name);
@@ -81,18 +84,30 @@ export async function healFromState(stateDir: string, log: Logger): Promise<Heal
           if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
             // Only recorded pids are resumed (an entry that is not a list of pids resumes nothing).
             const paused: PausedState = Object.fromEntries(
-              Object.entries(value).map(([node, pids]) => [node, Array.isArray(pids) ? pids.filter((p): p is number => Number.isInteger(p)) : []]),
+              Object.entries(value).map(([node, pids]) => [
+                node,
+                Array.isArray(pids) ? pids.filter((p): p is number => Number.isInteger(p)) : [],
+              ]),
             );
             const resumed = await healPause(runtime, paused);
-            report.notes.push(`resumed ${Object.entries(resumed).map(([n, pids]) => `${n}: ${pids.join(' ') || 'none left'}`).join('; ')}`);
+            report.notes.push(
+              `resumed ${Object.entries(resumed)
+                .map(([n, pids]) => `${n}: ${pids.join(' ') || 'none left'}`)
+                .join('; ')}`,
+            );
           }
           break;
         case 'clock':
           await healClock(runtime, nodes);
           break;
         case 'kill': {
-          const down = value !== null && typeof value === 'object' && !Array.isArray(value) && Array.isArray(value.nodes) ? value.nodes : [];
-          report.notes.push(`the SUT was killed on ${down.join(', ') || 'no node'}; heal cannot restart it without the test (run the test again or tear the cluster down)`);
+          const down =
+            value !== null && typeof value === 'object' && !Array.isArray(value) && Array.isArray(value.nodes)
+              ? value.nodes
+              : [];
+          report.notes.push(
+            `the SUT was killed on ${down.join(', ') || 'no node'}; heal cannot restart it without the test (run the test again or tear the cluster down)`,
+          );
           break;
         }
       }
@@ -101,9 +116,12 @@ export async function healFromState(stateDir: string, log: Logger): Promise<Heal
       report.healed.push(kind);
     }
     // Verify: nothing of ours left in any node's firewall.
-    const leftovers = await forEachNode(nodes, async (n) => (await listRules(runtime, n)).split('\n').filter((l) => l.includes('FAULTLINE')));
+    const leftovers = await forEachNode(nodes, async (n) =>
+      (await listRules(runtime, n)).split('\n').filter((l) => l.includes('FAULTLINE')),
+    );
     const dirty = Object.entries(leftovers).filter(([, rules]) => rules.length > 0);
-    if (dirty.length > 0) throw new Error(`rules left after heal: ${dirty.map(([n, r]) => `${n}: ${r.join(' | ')}`).join('; ')}`);
+    if (dirty.length > 0)
+      throw new Error(`rules left after heal: ${dirty.map(([n, r]) => `${n}: ${r.join(' | ')}`).join('; ')}`);
     await state.forgetIfHealed();
   } catch (err) {
     throw new Error(`heal of ${stateDir} failed: ${errorMessage(err)}`, { cause: err });
@@ -117,7 +135,10 @@ export async function healFromState(stateDir: string, log: Logger): Promise<Heal
 export async function healStateDirs(root = healRoot()): Promise<string[]> {
   try {
     const entries = await readdir(root, { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory()).map((e) => path.join(root, e.name)).sort();
+    return entries
+      .filter((e) => e.isDirectory())
+      .map((e) => path.join(root, e.name))
+      .sort();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;

@@ -14,11 +14,11 @@
  * Files are written to a temporary name and renamed, so a crash never leaves
  * half a file.
  */
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { UserError } from '../harness/errors.js';
 import type { Json } from '../harness/history/op.js';
 import type { NodeInfo, Runtime } from '../harness/runtime/runtime.js';
-import { UserError } from '../harness/errors.js';
 
 export const FAULT_KINDS = ['partition', 'packet', 'pause', 'clock', 'kill'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -97,7 +97,9 @@ export class HealState {
     if (value === undefined) return undefined;
     const r = value as Partial<RuntimeRecord>;
     if (typeof r.kind !== 'string' || !Array.isArray(r.nodes) || typeof r.controllerAddress !== 'string') {
-      throw new UserError('not a faultline runtime record (needs kind, nodes, controllerAddress)', { where: this.file('runtime') });
+      throw new UserError('not a faultline runtime record (needs kind, nodes, controllerAddress)', {
+        where: this.file('runtime'),
+      });
     }
     return r as RuntimeRecord;
   }

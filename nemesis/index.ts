@@ -11,11 +11,27 @@
  *   await pkg.nemesis.heal(ctx);
  *   await pkg.nemesis.teardown(ctx);
  */
-export type { Nemesis, NemesisContext, NemesisOp, NemesisPackage, NemesisResult } from './nemesis.js';
-export { nemesisPackage, parseNemesisNames, NEMESIS_NAMES, type NemesisName, type PackageOptions, type PackageContext } from './packages.js';
-export { composeNemeses, composePackages, serialized } from './compose.js';
-export { noopNemesis, noopPackage } from './noop.js';
+
 export { clockEnv, libfaketimePath } from './clock.js';
-export { DEFAULT_HEAL_ROOT, healRoot, healStateDir, healFromState, healStateDirs, liveOwner, type HealReport } from './heal-from-state.js';
-export { PARTITION_SHAPES, type Grudge, type PartitionShape } from './grudge.js';
-export { parseNodeSpec, type NodeSpec } from './node-spec.js';
+export { composeNemeses, composePackages, serialized } from './compose.js';
+export { type Grudge, PARTITION_SHAPES, type PartitionShape } from './grudge.js';
+export {
+  DEFAULT_HEAL_ROOT,
+  type HealReport,
+  healFromState,
+  healRoot,
+  healStateDir,
+  healStateDirs,
+  liveOwner,
+} from './heal-from-state.js';
+export type { Nemesis, NemesisContext, NemesisOp, NemesisPackage, NemesisResult } from './nemesis.js';
+export { type NodeSpec, parseNodeSpec } from './node-spec.js';
+export { noopNemesis, noopPackage } from './noop.js';
+export {
+  NEMESIS_NAMES,
+  type NemesisName,
+  nemesisPackage,
+  type PackageContext,
+  type PackageOptions,
+  parseNemesisNames,
+} from './packages.js';

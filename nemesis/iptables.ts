@@ -19,7 +19,8 @@ export interface DropRule {
 export function dropRuleArgs(chain: string, rules: readonly DropRule[]): string[][] {
   return rules.map((r) => {
     const args = ['-A', chain, '-s', r.source];
-    if (r.probability !== undefined) args.push('-m', 'statistic', '--mode', 'random', '--probability', String(r.probability));
+    if (r.probability !== undefined)
+      args.push('-m', 'statistic', '--mode', 'random', '--probability', String(r.probability));
     return [...args, '-j', 'DROP'];
   });
 }
@@ -44,7 +45,12 @@ if iptables -w -S "$chain" >/dev/null 2>&1; then iptables -w -F "$chain" && ipta
  * RuntimeCommandError when iptables fails, or an Error when a rule is missing
  * from the listing afterwards.
  */
-export async function installDropRules(runtime: NodeExec, node: string, chain: string, rules: readonly DropRule[]): Promise<string> {
+export async function installDropRules(
+  runtime: NodeExec,
+  node: string,
+  chain: string,
+  rules: readonly DropRule[],
+): Promise<string> {
   const ruleWords = dropRuleArgs(chain, rules).map((args) => args.join(' '));
   const { stdout } = await sh(runtime, node, INSTALL, [chain, ...ruleWords]);
   const listed = stdout.split('\n').filter((l) => l.startsWith(`-A ${chain} `)).length;

@@ -11,9 +11,9 @@
  */
 import { UserError } from '../harness/errors.js';
 import { isKillable } from '../targets/target.js';
+import { checkStateDir, type FaultKind, HealState, recordFault } from './heal-state.js';
 import type { Nemesis, NemesisContext, NemesisOp } from './nemesis.js';
-import { checkStateDir, HealState, recordFault, type FaultKind } from './heal-state.js';
-import { resolveSpec, specFromValue, type NodeSpec } from './node-spec.js';
+import { type NodeSpec, resolveSpec, specFromValue } from './node-spec.js';
 import { awaitChange, ended, listProcesses } from './procs.js';
 import { attempt, forEachNode } from './util.js';
 
@@ -25,7 +25,10 @@ export function killNemesis(defaultSpec: NodeSpec = 'one'): Nemesis {
     name: 'kill',
     fs: ['kill', 'start'],
     async setup(ctx) {
-      if (!isKillable(ctx.target)) throw new UserError(`target ${ctx.target.name} cannot be killed (it does not implement Killable)`, { where: '--nemesis kill' });
+      if (!isKillable(ctx.target))
+        throw new UserError(`target ${ctx.target.name} cannot be killed (it does not implement Killable)`, {
+          where: '--nemesis kill',
+        });
       await checkStateDir(ctx.stateDir);
     },
     async invoke(ctx: NemesisContext, op: NemesisOp) {

@@ -8,16 +8,23 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../harness/errors.js';
+import { silentLogger } from '../harness/log.js';
 import type { ExecOptions, ExecResult, Runtime } from '../harness/runtime/runtime.js';
 import { missing } from '../harness/testing/requirements.js';
+import { attachRuntime, runtimeOptions } from './attach.js';
 import { clockEnv, faketimeSpec, measureOffset, writeOffset } from './clock.js';
+import {
+  DEFAULT_HEAL_ROOT,
+  healFromState,
+  healRoot,
+  healStateDir,
+  healStateDirs,
+  liveOwner,
+} from './heal-from-state.js';
 import { checkStateDir, HealState, recordFault } from './heal-state.js';
 import { dropRuleArgs } from './iptables.js';
 import { lossPlan } from './packet.js';
 import { ended, listProcesses, newlyStopped, parseProcList, resumeProcesses } from './procs.js';
-import { DEFAULT_HEAL_ROOT, healFromState, healRoot, healStateDir, healStateDirs, liveOwner } from './heal-from-state.js';
-import { attachRuntime, runtimeOptions } from './attach.js';
-import { silentLogger } from '../harness/log.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 't5-local-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -151,7 +158,10 @@ describe('heal root and state folder checks', () => {
 
   it('records the owner pid; liveOwner names a live owner other than this process, not a dead one', async () => {
     const dir = path.join(tmp, 'owned');
-    const ctx = { stateDir: dir, runtime: { kind: 'netns', nodes: () => [], controllerAddress: () => '10.0.0.1' } as unknown as Runtime };
+    const ctx = {
+      stateDir: dir,
+      runtime: { kind: 'netns', nodes: () => [], controllerAddress: () => '10.0.0.1' } as unknown as Runtime,
+    };
     await recordFault(ctx, 'partition', { nodes: [] });
     const state = new HealState(dir);
     expect((await state.readRuntime())?.ownerPid).toBe(process.pid);
@@ -172,12 +182,18 @@ describe('attaching to a recorded runtime', () => {
   const base = { nodes: [{ name: 'n1', address: '10.0.0.2' }], controllerAddress: '10.0.0.1' };
   it('takes the options themselves or the section for the recorded kind of a config', () => {
     expect(runtimeOptions({ ...base, kind: 'netns', options: { name: 'a' } })).toEqual({ name: 'a' });
-    expect(runtimeOptions({ ...base, kind: 'netns', options: { kind: 'netns', netns: { name: 'b' }, docker: {} } })).toEqual({ name: 'b' });
+    expect(
+      runtimeOptions({ ...base, kind: 'netns', options: { kind: 'netns', netns: { name: 'b' }, docker: {} } }),
+    ).toEqual({ name: 'b' });
     expect(runtimeOptions({ ...base, kind: 'netns', options: null })).toBeUndefined();
   });
   it('refuses an unknown kind or missing options plainly', async () => {
-    await expect(attachRuntime({ ...base, kind: 'vm', options: {} }, silentLogger, 'f')).rejects.toThrow(/unknown runtime kind "vm"/);
-    await expect(attachRuntime({ ...base, kind: 'netns', options: null }, silentLogger, 'f')).rejects.toThrow(UserError);
+    await expect(attachRuntime({ ...base, kind: 'vm', options: {} }, silentLogger, 'f')).rejects.toThrow(
+      /unknown runtime kind "vm"/,
+    );
+    await expect(attachRuntime({ ...base, kind: 'netns', options: null }, silentLogger, 'f')).rejects.toThrow(
+      UserError,
+    );
   });
 });
 

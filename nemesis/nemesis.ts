@@ -14,10 +14,10 @@
  * lifecycle (harness/run/run-test.ts) heals on normal exit, on error and on
  * SIGINT / SIGTERM.
  */
+
+import type { Generator, Rng } from '../harness/generator/generator.js';
 import type { Json } from '../harness/history/op.js';
-import type { Generator } from '../harness/generator/generator.js';
 import type { Logger } from '../harness/log.js';
-import type { Rng } from '../harness/generator/generator.js';
 import type { Runtime } from '../harness/runtime/runtime.js';
 import type { Target, TargetContext } from '../targets/target.js';
 

@@ -3,15 +3,15 @@
  * ordered pair of nodes and from the controller.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { missing } from '../harness/testing/requirements.js';
 import type { Runtime } from '../harness/runtime/runtime.js';
-import { cutLinks, linkKey, type Grudge } from './grudge.js';
+import { missing } from '../harness/testing/requirements.js';
+import { cutLinks, type Grudge, linkKey } from './grudge.js';
 import { listRules, PACKET_CHAIN } from './iptables.js';
 import type { Nemesis, NemesisContext } from './nemesis.js';
 import { packetNemesis } from './packet.js';
 import { partitionNemesis } from './partition.js';
-import { echoTarget, targetContext, type EchoTarget } from './testing/echo-target.js';
 import { nemesisContext, removeTempStateDirs, testRuntime } from './testing/cluster.js';
+import { type EchoTarget, echoTarget, targetContext } from './testing/echo-target.js';
 import { allPairs, controllerReaches, probeFrom, reachablePairs } from './testing/probe.js';
 
 const needs = missing({ root: true, commands: ['ip', 'iptables', 'tc'] });
@@ -33,7 +33,8 @@ describe.skipIf(needs)('partitions and packet loss on netns nodes', () => {
     for (const n of nodes) await target.setup(tctx, n);
     ctx = nemesisContext(runtime, target, { seed: 42 });
     // Everyone reaches everyone before any fault.
-    for (let i = 0; i < 50 && (await reachablePairs(runtime)).size < allPairs(nodes).size; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && (await reachablePairs(runtime)).size < allPairs(nodes).size; i++)
+      await new Promise((r) => setTimeout(r, 100));
   });
 
   afterAll(async () => {
@@ -50,10 +51,12 @@ describe.skipIf(needs)('partitions and packet loss on netns nodes', () => {
   /** The ordered pairs a grudge should leave reachable. */
   const expectedPairs = (grudge: Grudge) => {
     const cut = cutLinks(grudge);
-    return [...allPairs(nodes)].filter((p) => {
-      const [a, b] = p.split('>');
-      return !cut.has(linkKey(a!, b!));
-    }).sort();
+    return [...allPairs(nodes)]
+      .filter((p) => {
+        const [a, b] = p.split('>');
+        return !cut.has(linkKey(a!, b!));
+      })
+      .sort();
   };
 
   async function expectHealed() {
@@ -77,7 +80,10 @@ describe.skipIf(needs)('partitions and packet loss on netns nodes', () => {
   }
 
   it('an explicit grudge is applied as given (one-way drops cut TCP both ways)', async () => {
-    const result = await partition.invoke(ctx, { f: 'start-partition', value: { grudge: { n1: ['n5'], n3: ['n4', 'n5'] } } });
+    const result = await partition.invoke(ctx, {
+      f: 'start-partition',
+      value: { grudge: { n1: ['n5'], n3: ['n4', 'n5'] } },
+    });
     expect(result.error).toBeUndefined();
     expect([...(await reachablePairs(runtime))].sort()).toEqual(expectedPairs({ n1: ['n5'], n3: ['n4', 'n5'] }));
     await partition.heal(ctx);
@@ -119,12 +125,17 @@ describe.skipIf(needs)('partitions and packet loss on netns nodes', () => {
     const link = await packet.invoke(ctx, { f: 'start-packet', value: { links: [['n3', 'n4']], probability: 0.5 } });
     expect(link.error).toBeUndefined();
     expect(link.value).toMatchObject({ loss: { n3: ['n4'], n4: ['n3'] } });
-    const rules = Object.fromEntries(await Promise.all(nodes.map(async (n) => [n, await listRules(runtime, n)] as const)));
+    const rules = Object.fromEntries(
+      await Promise.all(nodes.map(async (n) => [n, await listRules(runtime, n)] as const)),
+    );
     expect(rules.n3).toContain(`-s ${runtime.node('n4').address}/32 -m statistic --mode random --probability 0.5`);
     expect(rules.n4).toContain(`-s ${runtime.node('n3').address}/32`);
     for (const n of ['n1', 'n2', 'n5']) expect(rules[n]).not.toContain(PACKET_CHAIN);
 
-    const rated = await packet.invoke(ctx, { f: 'start-packet', value: { nodes: ['n5'], probability: 0.01, rate: '1mbit' } });
+    const rated = await packet.invoke(ctx, {
+      f: 'start-packet',
+      value: { nodes: ['n5'], probability: 0.01, rate: '1mbit' },
+    });
     expect(rated.error).toBeUndefined();
     expect(rated.value).toMatchObject({ rate: '1mbit', rateLimited: { n5: 'eth0' } });
     const qdisc = await runtime.exec('n5', ['tc', 'qdisc', 'show', 'dev', 'eth0']);
@@ -135,7 +146,10 @@ describe.skipIf(needs)('partitions and packet loss on netns nodes', () => {
   });
 
   it('a new packet plan replaces the old one: nodes outside it lose their loss chain and tbf', async () => {
-    const first = await packet.invoke(ctx, { f: 'start-packet', value: { nodes: ['n5'], probability: 0.2, rate: '1mbit' } });
+    const first = await packet.invoke(ctx, {
+      f: 'start-packet',
+      value: { nodes: ['n5'], probability: 0.2, rate: '1mbit' },
+    });
     expect(first.error).toBeUndefined();
     expect(await listRules(runtime, 'n5')).toContain(PACKET_CHAIN);
     expect((await runtime.exec('n5', ['tc', 'qdisc', 'show', 'dev', 'eth0'])).stdout).toMatch(/tbf 5a17:/);

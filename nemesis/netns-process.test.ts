@@ -2,23 +2,30 @@
  * Kill, pause and clock skew on real netns nodes, and `faultline heal` after
  * a controller killed with SIGKILL during a partition.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { missing } from '../harness/testing/requirements.js';
-import type { Runtime } from '../harness/runtime/runtime.js';
 import { UserError } from '../harness/errors.js';
+import type { Runtime } from '../harness/runtime/runtime.js';
+import { missing } from '../harness/testing/requirements.js';
 import { clockEnv, clockNemesis, measureOffset, offsetFile } from './clock.js';
 import { HealState } from './heal-state.js';
 import { listRules } from './iptables.js';
 import { killNemesis } from './kill.js';
 import type { NemesisContext } from './nemesis.js';
-import { pauseNemesis } from './pause.js';
 import { healPartition } from './partition.js';
-import { ECHO_DAEMON, echoTarget, type EchoTarget } from './testing/echo-target.js';
-import { eventually, nemesisContext, netnsOptions, removeTempStateDirs, tempStateDir, testRuntime } from './testing/cluster.js';
+import { pauseNemesis } from './pause.js';
+import {
+  eventually,
+  nemesisContext,
+  netnsOptions,
+  removeTempStateDirs,
+  tempStateDir,
+  testRuntime,
+} from './testing/cluster.js';
+import { ECHO_DAEMON, type EchoTarget, echoTarget } from './testing/echo-target.js';
 import { allPairs, controllerReaches, reachablePairs } from './testing/probe.js';
 
 const needs = missing({ root: true, commands: ['ip', 'iptables', 'faketime', 'perl'] });
@@ -126,7 +133,10 @@ describe.skipIf(needs)('kill, pause and clock on netns nodes', () => {
 
   /** Runs `fn` with a bystander daemon on n5: a shell (its group's leader) looping over `sleep 300`. */
   async function withBystander(fn: (leader: number) => Promise<void>): Promise<void> {
-    const { pid } = await runtime.startDaemon('n5', { name: 'bystander', argv: ['sh', '-c', 'while :; do sleep 300; done'] });
+    const { pid } = await runtime.startDaemon('n5', {
+      name: 'bystander',
+      argv: ['sh', '-c', 'while :; do sleep 300; done'],
+    });
     try {
       await fn(pid);
     } finally {
@@ -177,7 +187,12 @@ describe.skipIf(needs)('kill, pause and clock on netns nodes', () => {
     const log = path.join(runtime.nodeDir('n1'), 'clock-reader.log');
     await runtime.startDaemon('n1', {
       name: 'clock-reader',
-      argv: ['perl', '-MTime::HiRes=time', '-e', '$|=1; while (1) { printf "%.3f\\n", time; select(undef, undef, undef, 0.02) }'],
+      argv: [
+        'perl',
+        '-MTime::HiRes=time',
+        '-e',
+        '$|=1; while (1) { printf "%.3f\\n", time; select(undef, undef, undef, 0.02) }',
+      ],
       env: clockEnv({ runtime }, 'n1'),
       logFile: log,
     });
@@ -210,7 +225,10 @@ describe.skipIf(needs)('kill, pause and clock on netns nodes', () => {
       const sampler = (async () => {
         while (strobing) samples.push((await measureOffset(runtime, 'n1')).offsetMs);
       })();
-      const strobe = await clock.invoke(ctx, { f: 'strobe-clock', value: { nodes: ['n1'], deltaMs: 3000, periodMs: 100, durationMs: 1500 } });
+      const strobe = await clock.invoke(ctx, {
+        f: 'strobe-clock',
+        value: { nodes: ['n1'], deltaMs: 3000, periodMs: 100, durationMs: 1500 },
+      });
       strobing = false;
       await sampler;
       expect(strobe.error).toBeUndefined();
@@ -221,7 +239,8 @@ describe.skipIf(needs)('kill, pause and clock on netns nodes', () => {
 
       const reset = await clock.invoke(ctx, { f: 'reset-clock' });
       expect(reset.error).toBeUndefined();
-      for (const n of nodes) near((reset.value as { measured: Record<string, { offsetMs: number }> }).measured[n]!.offsetMs, 0);
+      for (const n of nodes)
+        near((reset.value as { measured: Record<string, { offsetMs: number }> }).measured[n]!.offsetMs, 0);
       near(await readerOffsetMs(), 0);
       expect(readFileSync(offsetFile(runtime, 'n1'), 'utf8').trim()).toBe('+0.000');
     } finally {
@@ -233,7 +252,10 @@ describe.skipIf(needs)('kill, pause and clock on netns nodes', () => {
   it('clock: a target that ignores libfaketime gets a plain warning, not fake skew', async () => {
     const goTarget = echoTarget({ ignoresFaketime: 'a Go program reads the clock through the vDSO' });
     const warned: string[] = [];
-    const goCtx = { ...nemesisContext(runtime, goTarget), log: { debug() {}, info() {}, error() {}, warn: (m: string) => warned.push(m) } };
+    const goCtx = {
+      ...nemesisContext(runtime, goTarget),
+      log: { debug() {}, info() {}, error() {}, warn: (m: string) => warned.push(m) },
+    };
     const nem = clockNemesis();
     await nem.setup(goCtx);
     const r = await nem.invoke(goCtx, { f: 'bump-clock', value: { deltas: { n4: 60_000 } } });
@@ -261,7 +283,9 @@ describe.skipIf(needs)('kill, pause and clock on netns nodes', () => {
       await applied(child);
       const skipped = await runCli(['heal', '--state-dir', stateDir]);
       expect(skipped.code).toBe(0);
-      expect(skipped.stdout).toContain(`${stateDir}: skipped, its controller (pid ${child.pid}) is still running; stop it, or use --force`);
+      expect(skipped.stdout).toContain(
+        `${stateDir}: skipped, its controller (pid ${child.pid}) is still running; stop it, or use --force`,
+      );
       expect(await new HealState(stateDir).pending()).toEqual(['partition', 'pause', 'clock']);
       expect((await reachablePairs(runtime)).size).toBeLessThan(allPairs(nodes).size);
 
@@ -303,10 +327,14 @@ describe.skipIf(needs)('kill, pause and clock on netns nodes', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`a controller stopped by ${signal} heals every fault before it exits`, async () => {
       const stateDir = tempStateDir();
-      const child = spawn(process.execPath, ['--import', 'tsx', 'nemesis/testing/fault-and-hang.ts', 't5k', stateDir, 'heal-on-signals'], {
-        cwd: root,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'nemesis/testing/fault-and-hang.ts', 't5k', stateDir, 'heal-on-signals'],
+        {
+          cwd: root,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       try {
         await applied(child);
         const n2pid = (await runtime.daemonPid('n2', ECHO_DAEMON))!;

@@ -12,6 +12,12 @@ export type NodeExec = Pick<Runtime, 'exec'>;
  * Resolves with the result; rejects with RuntimeCommandError on a non-zero
  * exit unless `options.check` is false.
  */
-export function sh(runtime: NodeExec, node: string, script: string, args: readonly string[] = [], options: ExecOptions = {}): Promise<ExecResult> {
+export function sh(
+  runtime: NodeExec,
+  node: string,
+  script: string,
+  args: readonly string[] = [],
+  options: ExecOptions = {},
+): Promise<ExecResult> {
   return runtime.exec(node, ['sh', '-c', script, 'sh', ...args], { timeoutMs: 30_000, ...options });
 }

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { seededRng } from '../harness/generator/rng.js';
+import { describe, expect, it } from 'vitest';
 import { UserError } from '../harness/errors.js';
+import { seededRng } from '../harness/generator/rng.js';
 import { majoritySize, minoritySize, parseNodeSpec, selectNodes } from './node-spec.js';
 
 const nodeNames = (n: number) => Array.from({ length: n }, (_, i) => `n${i + 1}`);
@@ -15,17 +15,19 @@ describe('node specs', () => {
   });
 
   it('selects distinct cluster nodes of the right size, in cluster order', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 12 }), fc.integer(), (n, seed) => {
-      const nodes = nodeNames(n);
-      const sizes = { one: 1, minority: minoritySize(n), majority: majoritySize(n), all: n } as const;
-      for (const [spec, size] of Object.entries(sizes)) {
-        const chosen = selectNodes(spec as keyof typeof sizes, nodes, seededRng(seed));
-        expect(chosen).toHaveLength(size);
-        expect(chosen).toEqual(nodes.filter((x) => chosen.includes(x)));
-      }
-      expect(minoritySize(n) * 2).toBeLessThan(n);
-      expect(majoritySize(n) * 2).toBeGreaterThan(n);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 12 }), fc.integer(), (n, seed) => {
+        const nodes = nodeNames(n);
+        const sizes = { one: 1, minority: minoritySize(n), majority: majoritySize(n), all: n } as const;
+        for (const [spec, size] of Object.entries(sizes)) {
+          const chosen = selectNodes(spec as keyof typeof sizes, nodes, seededRng(seed));
+          expect(chosen).toHaveLength(size);
+          expect(chosen).toEqual(nodes.filter((x) => chosen.includes(x)));
+        }
+        expect(minoritySize(n) * 2).toBeLessThan(n);
+        expect(majoritySize(n) * 2).toBeGreaterThan(n);
+      }),
+    );
   });
 
   it('is deterministic for a seed and varies across seeds', () => {

@@ -2,9 +2,10 @@
  * Which nodes a kill, pause or packet fault hits: one, a minority, a majority,
  * all, the primaries, or named nodes. Selection is pure; randomness from the Rng.
  */
-import type { Json } from '../harness/history/op.js';
-import type { Rng } from '../harness/generator/generator.js';
+
 import { UserError } from '../harness/errors.js';
+import type { Rng } from '../harness/generator/generator.js';
+import type { Json } from '../harness/history/op.js';
 import { hasPrimaries } from '../targets/target.js';
 import { shuffle } from './grudge.js';
 import type { NemesisContext } from './nemesis.js';
@@ -21,9 +22,14 @@ export type NodeSpec = (typeof NODE_SPEC_NAMES)[number] | { nodes: string[] };
 export function parseNodeSpec(text: string, where: string): NodeSpec {
   const trimmed = text.trim();
   if ((NODE_SPEC_NAMES as readonly string[]).includes(trimmed)) return trimmed as NodeSpec;
-  const nodes = trimmed.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const nodes = trimmed
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (nodes.length === 0 || nodes.some((n) => !/^[A-Za-z0-9_.-]+$/.test(n))) {
-    throw new UserError(`"${text}" is not a node spec; use ${NODE_SPEC_NAMES.join(', ')} or node names like n1,n3`, { where });
+    throw new UserError(`"${text}" is not a node spec; use ${NODE_SPEC_NAMES.join(', ')} or node names like n1,n3`, {
+      where,
+    });
   }
   return { nodes };
 }
@@ -45,7 +51,12 @@ export function majoritySize(n: number): number {
  *   UserError when it is undefined (the target cannot name its primaries).
  * - named nodes: those nodes; throws UserError naming an unknown one.
  */
-export function selectNodes(spec: NodeSpec, nodes: readonly string[], rng: Rng, primaries?: readonly string[]): string[] {
+export function selectNodes(
+  spec: NodeSpec,
+  nodes: readonly string[],
+  rng: Rng,
+  primaries?: readonly string[],
+): string[] {
   const inOrder = (chosen: readonly string[]) => nodes.filter((n) => chosen.includes(n));
   if (typeof spec === 'object') {
     const unknown = spec.nodes.filter((n) => !nodes.includes(n));
@@ -62,7 +73,8 @@ export function selectNodes(spec: NodeSpec, nodes: readonly string[], rng: Rng, 
     case 'all':
       return [...nodes];
     case 'primaries':
-      if (primaries === undefined) throw new UserError('node spec "primaries" needs a target that can name its primaries');
+      if (primaries === undefined)
+        throw new UserError('node spec "primaries" needs a target that can name its primaries');
       return inOrder(primaries);
   }
 }
@@ -89,6 +101,7 @@ export function specFromValue(value: Json | undefined, fallback: NodeSpec, where
  * primaries when the spec needs them. Throws UserError as `selectNodes` does.
  */
 export async function resolveSpec(ctx: NemesisContext, spec: NodeSpec): Promise<string[]> {
-  const primaries = spec === 'primaries' && hasPrimaries(ctx.target) ? await ctx.target.primaries(ctx.targetCtx) : undefined;
+  const primaries =
+    spec === 'primaries' && hasPrimaries(ctx.target) ? await ctx.target.primaries(ctx.targetCtx) : undefined;
   return selectNodes(spec, names(ctx.runtime.nodes()), ctx.rng, primaries);
 }

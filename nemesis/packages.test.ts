@@ -1,13 +1,13 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { simulate } from '../harness/generator/index.js';
-import type { Op } from '../harness/history/op.js';
+import { describe, expect, it } from 'vitest';
 import { UserError } from '../harness/errors.js';
+import { simulate } from '../harness/generator/index.js';
+import { seededRng } from '../harness/generator/rng.js';
+import type { Op } from '../harness/history/op.js';
 import { composeNemeses, composePackages, serialized } from './compose.js';
 import type { Nemesis } from './nemesis.js';
 import { noopPackage } from './noop.js';
 import { feasibleShapes, nemesisPackage, parseNemesisNames, randomSkewMs } from './packages.js';
-import { seededRng } from '../harness/generator/rng.js';
 import { echoTarget } from './testing/echo-target.js';
 
 const SECOND = 1e9;
@@ -27,7 +27,9 @@ describe('nemesis names', () => {
     expect(parseNemesisNames(['clock', 'pause'])).toEqual(['clock', 'pause']);
     expect(parseNemesisNames('none')).toEqual([]);
     expect(() => parseNemesisNames('partition,parition')).toThrow(UserError);
-    expect(() => parseNemesisNames('parition')).toThrow(/--nemesis: unknown nemesis "parition"; known: partition, packet, kill, pause, clock/);
+    expect(() => parseNemesisNames('parition')).toThrow(
+      /--nemesis: unknown nemesis "parition"; known: partition, packet, kill, pause, clock/,
+    );
   });
 });
 
@@ -42,7 +44,9 @@ describe('package schedules (simulated clock)', () => {
       const { pkg, ops } = schedule([name], 3);
       expect(ops.length).toBeGreaterThan(30); // 600 s at a mean gap of 10 s: ~60
       expect(ops.length).toBeLessThan(100);
-      ops.forEach((op, i) => expect(op.f).toBe(i % 2 === 0 ? start : stop));
+      ops.forEach((op, i) => {
+        expect(op.f).toBe(i % 2 === 0 ? start : stop);
+      });
       expect(ops[0]!.time).toBeGreaterThanOrEqual(10 * SECOND); // a quiet first interval
       expect(pkg.windows).toEqual([expect.objectContaining({ start, stop })]);
       const final = simulate(pkg.finalGenerator, { concurrency: 1, nemesis: true });
@@ -57,13 +61,21 @@ describe('package schedules (simulated clock)', () => {
   });
 
   it('partition picks shapes that fit the cluster; explicit ones that do not are refused', () => {
-    const shapes = new Set(schedule(['partition'], 5).ops.filter((o) => o.f === 'start-partition').map((o) => (o.value as { shape: string }).shape));
+    const shapes = new Set(
+      schedule(['partition'], 5)
+        .ops.filter((o) => o.f === 'start-partition')
+        .map((o) => (o.value as { shape: string }).shape),
+    );
     expect([...shapes].sort()).toEqual(['bridge', 'halves', 'majorities-ring', 'one', 'random-halves']);
     expect(feasibleShapes(3, undefined)).not.toContain('majorities-ring');
     expect(feasibleShapes(5, echoTarget({ primaries: ['n1'] }))).toContain('primaries');
-    expect(() => nemesisPackage(['partition'], { intervalSeconds: 1, partition: { shapes: ['primaries'] } }, { target: echoTarget() })).toThrow(
-      /^test\.nemesisOptions\.partition\.shapes: partition shape\(s\) primaries do not fit/,
-    );
+    expect(() =>
+      nemesisPackage(
+        ['partition'],
+        { intervalSeconds: 1, partition: { shapes: ['primaries'] } },
+        { target: echoTarget() },
+      ),
+    ).toThrow(/^test\.nemesisOptions\.partition\.shapes: partition shape\(s\) primaries do not fit/);
   });
 
   it('clock mixes bumps (within ±max), strobes and resets; final resets', () => {
@@ -78,11 +90,13 @@ describe('package schedules (simulated clock)', () => {
   });
 
   it('randomSkewMs stays within ±[10, max]', () => {
-    fc.assert(fc.property(fc.integer({ min: 10, max: 1e6 }), fc.integer(), (max, seed) => {
-      const ms = randomSkewMs(max, seededRng(seed));
-      expect(Math.abs(ms)).toBeGreaterThanOrEqual(10);
-      expect(Math.abs(ms)).toBeLessThanOrEqual(max);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 10, max: 1e6 }), fc.integer(), (max, seed) => {
+        const ms = randomSkewMs(max, seededRng(seed));
+        expect(Math.abs(ms)).toBeGreaterThanOrEqual(10);
+        expect(Math.abs(ms)).toBeLessThanOrEqual(max);
+      }),
+    );
   });
 
   it('combined packages interleave every fault, and the final generator heals each in turn', () => {
@@ -90,10 +104,26 @@ describe('package schedules (simulated clock)', () => {
     for (const f of ['start-partition', 'start-packet', 'kill', 'pause', 'bump-clock']) expect(fs(ops)).toContain(f);
     expect(pkg.windows.map((w) => w.label)).toEqual(['partition', 'packet loss', 'kill', 'pause', 'clock skew']);
     expect(fs(simulate(pkg.finalGenerator, { concurrency: 1, nemesis: true }).invocations)).toEqual([
-      'stop-partition', 'stop-packet', 'start', 'resume', 'reset-clock',
+      'stop-partition',
+      'stop-packet',
+      'start',
+      'resume',
+      'reset-clock',
     ]);
     expect([...pkg.nemesis.fs].sort()).toEqual(
-      ['start-partition', 'stop-partition', 'start-packet', 'stop-packet', 'kill', 'start', 'pause', 'resume', 'bump-clock', 'strobe-clock', 'reset-clock'].sort(),
+      [
+        'start-partition',
+        'stop-partition',
+        'start-packet',
+        'stop-packet',
+        'kill',
+        'start',
+        'pause',
+        'resume',
+        'bump-clock',
+        'strobe-clock',
+        'reset-clock',
+      ].sort(),
     );
   });
 
@@ -107,7 +137,9 @@ describe('package schedules (simulated clock)', () => {
     expect(() => nemesisPackage(['packet'], { intervalSeconds: 1, packet: { probability: 1.5 } })).toThrow(
       /^test\.nemesisOptions\.packet\.probability: expected a loss probability in \(0, 1\], got 1\.5$/,
     );
-    expect(() => nemesisPackage(['packet'], { intervalSeconds: 1, packet: { latencyMs: 20 } })).toThrow(/^test\.nemesisOptions\.packet: latency .*no netem/);
+    expect(() => nemesisPackage(['packet'], { intervalSeconds: 1, packet: { latencyMs: 20 } })).toThrow(
+      /^test\.nemesisOptions\.packet: latency .*no netem/,
+    );
     expect(() => nemesisPackage(['kill'], { intervalSeconds: 0 })).toThrow(/--nemesis-interval/);
     const plain = { ...echoTarget(), kill: undefined } as never;
     expect(() => nemesisPackage(['kill'], { intervalSeconds: 1 }, { target: plain })).toThrow(/cannot be killed/);
@@ -118,7 +150,11 @@ describe('nemesis options from the config', () => {
   /** The message nemesisPackage throws for options that came from the config as unchecked JSON. */
   const refusal = (names: string[], nemesisOptions: unknown) => {
     try {
-      nemesisPackage(names, { intervalSeconds: 1, ...(nemesisOptions as object) }, { nodeCount: 5, target: echoTarget() });
+      nemesisPackage(
+        names,
+        { intervalSeconds: 1, ...(nemesisOptions as object) },
+        { nodeCount: 5, target: echoTarget() },
+      );
     } catch (err) {
       expect(err).toBeInstanceOf(UserError);
       return (err as Error).message;
@@ -130,24 +166,50 @@ describe('nemesis options from the config', () => {
     expect(refusal(['partition'], { partition: { shapes: ['halves', 'triangle'] } })).toBe(
       'test.nemesisOptions.partition.shapes[1]: unknown partition shape "triangle"; known: halves, random-halves, one, majorities-ring, bridge, primaries',
     );
-    expect(refusal(['partition'], { partition: { shapes: 'halves' } })).toMatch(/^test\.nemesisOptions\.partition\.shapes: expected a list of shapes/);
-    expect(refusal(['partition'], { partition: { shape: ['halves'] } })).toBe('test.nemesisOptions.partition.shape: unknown option; known: shapes');
-    expect(refusal(['packet'], { packet: { probability: 0 } })).toMatch(/^test\.nemesisOptions\.packet\.probability: expected a loss probability in \(0, 1\], got 0$/);
-    expect(refusal(['packet'], { packet: { probability: '0.2' } })).toMatch(/^test\.nemesisOptions\.packet\.probability: .*got "0\.2"$/);
-    expect(refusal(['packet'], { packet: { rate: 5 } })).toMatch(/^test\.nemesisOptions\.packet\.rate: expected a tc rate/);
-    expect(refusal(['kill'], { kill: { nodes: ['one', 'n1;rm'] } })).toMatch(/^test\.nemesisOptions\.kill\.nodes\[1\]: "n1;rm" is not a node spec/);
-    expect(refusal(['pause'], { pause: { nodes: 'one' } })).toMatch(/^test\.nemesisOptions\.pause\.nodes: expected a non-empty list of node specs/);
-    expect(refusal(['clock'], { clock: { maxSkewMs: 5 } })).toBe('test.nemesisOptions.clock.maxSkewMs: expected at least 10 ms, got 5');
+    expect(refusal(['partition'], { partition: { shapes: 'halves' } })).toMatch(
+      /^test\.nemesisOptions\.partition\.shapes: expected a list of shapes/,
+    );
+    expect(refusal(['partition'], { partition: { shape: ['halves'] } })).toBe(
+      'test.nemesisOptions.partition.shape: unknown option; known: shapes',
+    );
+    expect(refusal(['packet'], { packet: { probability: 0 } })).toMatch(
+      /^test\.nemesisOptions\.packet\.probability: expected a loss probability in \(0, 1\], got 0$/,
+    );
+    expect(refusal(['packet'], { packet: { probability: '0.2' } })).toMatch(
+      /^test\.nemesisOptions\.packet\.probability: .*got "0\.2"$/,
+    );
+    expect(refusal(['packet'], { packet: { rate: 5 } })).toMatch(
+      /^test\.nemesisOptions\.packet\.rate: expected a tc rate/,
+    );
+    expect(refusal(['kill'], { kill: { nodes: ['one', 'n1;rm'] } })).toMatch(
+      /^test\.nemesisOptions\.kill\.nodes\[1\]: "n1;rm" is not a node spec/,
+    );
+    expect(refusal(['pause'], { pause: { nodes: 'one' } })).toMatch(
+      /^test\.nemesisOptions\.pause\.nodes: expected a non-empty list of node specs/,
+    );
+    expect(refusal(['clock'], { clock: { maxSkewMs: 5 } })).toBe(
+      'test.nemesisOptions.clock.maxSkewMs: expected at least 10 ms, got 5',
+    );
     expect(refusal(['clock'], { clock: { strobe: { deltaMs: 100, periodMs: 0, durationMs: 10 } } })).toMatch(
       /^test\.nemesisOptions\.clock\.strobe\.periodMs: expected a positive number/,
     );
-    expect(refusal(['clock'], { clock: { strobe: { deltaMs: 100 } } })).toMatch(/^test\.nemesisOptions\.clock\.strobe\.periodMs: .*got undefined$/);
-    expect(refusal(['kill'], { kil: {} })).toMatch(/^test\.nemesisOptions\.kil: unknown option; known: intervalSeconds, partition, packet, kill, pause, clock$/);
-    expect(refusal(['kill'], { intervalSeconds: 'often' })).toMatch(/^--nemesis-interval: expected a positive number of seconds, got "often"$/);
+    expect(refusal(['clock'], { clock: { strobe: { deltaMs: 100 } } })).toMatch(
+      /^test\.nemesisOptions\.clock\.strobe\.periodMs: .*got undefined$/,
+    );
+    expect(refusal(['kill'], { kil: {} })).toMatch(
+      /^test\.nemesisOptions\.kil: unknown option; known: intervalSeconds, partition, packet, kill, pause, clock$/,
+    );
+    expect(refusal(['kill'], { intervalSeconds: 'often' })).toMatch(
+      /^--nemesis-interval: expected a positive number of seconds, got "often"$/,
+    );
   });
 
   it('parses node specs written as strings, so the schedule uses them', () => {
-    const pkg = nemesisPackage(['kill'], { intervalSeconds: 1, kill: { nodes: ['n1,n3'] as never } }, { nodeCount: 5, target: echoTarget() });
+    const pkg = nemesisPackage(
+      ['kill'],
+      { intervalSeconds: 1, kill: { nodes: ['n1,n3'] as never } },
+      { nodeCount: 5, target: echoTarget() },
+    );
     const ops = simulate(pkg.generator, { concurrency: 1, nemesis: true, seed: 1, maxTimeNs: 20 * SECOND }).invocations;
     const kills = ops.filter((o) => o.f === 'kill');
     expect(kills.length).toBeGreaterThan(0);

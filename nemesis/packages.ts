@@ -6,21 +6,22 @@
  *   const pkg = nemesisPackage(parseNemesisNames('partition,kill'), { intervalSeconds: 10 }, { target, nodeCount: 5 });
  *   // pkg.generator and pkg.finalGenerator are already routed to the nemesis thread.
  */
-import type { Json } from '../harness/history/op.js';
+
+import { UserError } from '../harness/errors.js';
 import type { Generator, Rng } from '../harness/generator/index.js';
 import * as gen from '../harness/generator/index.js';
-import { UserError } from '../harness/errors.js';
+import type { Json } from '../harness/history/op.js';
 import { hasPrimaries, isKillable, isPausable, type Target } from '../targets/target.js';
-import type { NemesisPackage } from './nemesis.js';
-import { composePackages, serialized } from './compose.js';
-import { noopPackage } from './noop.js';
-import { PARTITION_SHAPES, type PartitionShape } from './grudge.js';
-import { describeNodeSpec, parseNodeSpec, type NodeSpec } from './node-spec.js';
-import { partitionNemesis } from './partition.js';
-import { packetNemesis, validatePacketOptions } from './packet.js';
-import { killNemesis } from './kill.js';
-import { pauseNemesis } from './pause.js';
 import { clockNemesis } from './clock.js';
+import { composePackages, serialized } from './compose.js';
+import { PARTITION_SHAPES, type PartitionShape } from './grudge.js';
+import { killNemesis } from './kill.js';
+import type { NemesisPackage } from './nemesis.js';
+import { describeNodeSpec, type NodeSpec, parseNodeSpec } from './node-spec.js';
+import { noopPackage } from './noop.js';
+import { packetNemesis, validatePacketOptions } from './packet.js';
+import { partitionNemesis } from './partition.js';
+import { pauseNemesis } from './pause.js';
 
 export const NEMESIS_NAMES = ['partition', 'packet', 'kill', 'pause', 'clock'] as const;
 export type NemesisName = (typeof NEMESIS_NAMES)[number];
@@ -50,7 +51,11 @@ export interface PackageOptions {
   kill?: { nodes?: NodeSpec[] };
   pause?: { nodes?: NodeSpec[] };
   /** Bumps are random in ±[10 ms, maxSkewMs] (log-uniform magnitude); strobes flip by deltaMs. */
-  clock?: { nodes?: NodeSpec[]; maxSkewMs?: number; strobe?: { deltaMs: number; periodMs: number; durationMs: number } };
+  clock?: {
+    nodes?: NodeSpec[];
+    maxSkewMs?: number;
+    strobe?: { deltaMs: number; periodMs: number; durationMs: number };
+  };
 }
 
 const WHERE = 'test.nemesisOptions';
@@ -63,7 +68,8 @@ function fields(value: unknown, where: string, known: readonly string[]): Fields
     throw new UserError(`expected an object with ${known.join(', ')}, got ${JSON.stringify(value)}`, { where });
   }
   for (const key of Object.keys(value)) {
-    if (!known.includes(key)) throw new UserError(`unknown option; known: ${known.join(', ')}`, { where: `${where}.${key}` });
+    if (!known.includes(key))
+      throw new UserError(`unknown option; known: ${known.join(', ')}`, { where: `${where}.${key}` });
   }
   return value as Fields;
 }
@@ -78,14 +84,19 @@ function number(value: unknown, where: string, ok: (n: number) => boolean, expec
 /** A list of node specs: strings ("minority", "n1,n3") or { nodes: [names] }. */
 function nodeSpecs(value: unknown, where: string): NodeSpec[] {
   if (!Array.isArray(value) || value.length === 0) {
-    throw new UserError(`expected a non-empty list of node specs like ["one", "majority", "n1,n3"], got ${JSON.stringify(value)}`, { where });
+    throw new UserError(
+      `expected a non-empty list of node specs like ["one", "majority", "n1,n3"], got ${JSON.stringify(value)}`,
+      { where },
+    );
   }
   return value.map((item: unknown, i) => {
     const at = `${where}[${i}]`;
     if (typeof item === 'string') return parseNodeSpec(item, at);
     const { nodes } = fields(item, at, ['nodes']);
     if (!Array.isArray(nodes) || nodes.length === 0 || !nodes.every((n) => typeof n === 'string')) {
-      throw new UserError(`expected a non-empty list of node names, got ${JSON.stringify(nodes)}`, { where: `${at}.nodes` });
+      throw new UserError(`expected a non-empty list of node names, got ${JSON.stringify(nodes)}`, {
+        where: `${at}.nodes`,
+      });
     }
     return parseNodeSpec(nodes.join(','), `${at}.nodes`);
   });
@@ -106,10 +117,14 @@ export function validatePackageOptions(raw: unknown): PackageOptions {
     opts.partition = {};
     if (p.shapes !== undefined) {
       const where = `${WHERE}.partition.shapes`;
-      if (!Array.isArray(p.shapes)) throw new UserError(`expected a list of shapes (${PARTITION_SHAPES.join(', ')})`, { where });
+      if (!Array.isArray(p.shapes))
+        throw new UserError(`expected a list of shapes (${PARTITION_SHAPES.join(', ')})`, { where });
       opts.partition.shapes = p.shapes.map((shape: unknown, i) => {
         if (!(PARTITION_SHAPES as readonly unknown[]).includes(shape)) {
-          throw new UserError(`unknown partition shape ${JSON.stringify(shape)}; known: ${PARTITION_SHAPES.join(', ')}`, { where: `${where}[${i}]` });
+          throw new UserError(
+            `unknown partition shape ${JSON.stringify(shape)}; known: ${PARTITION_SHAPES.join(', ')}`,
+            { where: `${where}[${i}]` },
+          );
         }
         return shape as PartitionShape;
       });
@@ -120,13 +135,22 @@ export function validatePackageOptions(raw: unknown): PackageOptions {
     const p = fields(o.packet, where, ['probability', 'rate', 'latencyMs', 'nodes']);
     opts.packet = {};
     if (p.probability !== undefined) {
-      opts.packet.probability = number(p.probability, `${where}.probability`, (n) => n > 0 && n <= 1, 'a loss probability in (0, 1]');
+      opts.packet.probability = number(
+        p.probability,
+        `${where}.probability`,
+        (n) => n > 0 && n <= 1,
+        'a loss probability in (0, 1]',
+      );
     }
     if (p.rate !== undefined) {
-      if (typeof p.rate !== 'string') throw new UserError(`expected a tc rate like "1mbit", got ${JSON.stringify(p.rate)}`, { where: `${where}.rate` });
+      if (typeof p.rate !== 'string')
+        throw new UserError(`expected a tc rate like "1mbit", got ${JSON.stringify(p.rate)}`, {
+          where: `${where}.rate`,
+        });
       opts.packet.rate = p.rate;
     }
-    if (p.latencyMs !== undefined) opts.packet.latencyMs = number(p.latencyMs, `${where}.latencyMs`, (n) => n >= 0, 'milliseconds');
+    if (p.latencyMs !== undefined)
+      opts.packet.latencyMs = number(p.latencyMs, `${where}.latencyMs`, (n) => n >= 0, 'milliseconds');
     if (p.nodes !== undefined) opts.packet.nodes = nodeSpecs(p.nodes, `${where}.nodes`);
   }
   for (const name of ['kill', 'pause'] as const) {
@@ -139,13 +163,19 @@ export function validatePackageOptions(raw: unknown): PackageOptions {
     const c = fields(o.clock, where, ['nodes', 'maxSkewMs', 'strobe']);
     opts.clock = {};
     if (c.nodes !== undefined) opts.clock.nodes = nodeSpecs(c.nodes, `${where}.nodes`);
-    if (c.maxSkewMs !== undefined) opts.clock.maxSkewMs = number(c.maxSkewMs, `${where}.maxSkewMs`, (n) => n >= 10, 'at least 10 ms');
+    if (c.maxSkewMs !== undefined)
+      opts.clock.maxSkewMs = number(c.maxSkewMs, `${where}.maxSkewMs`, (n) => n >= 10, 'at least 10 ms');
     if (c.strobe !== undefined) {
       const s = fields(c.strobe, `${where}.strobe`, ['deltaMs', 'periodMs', 'durationMs']);
       opts.clock.strobe = {
         deltaMs: number(s.deltaMs, `${where}.strobe.deltaMs`, () => true, 'a number of milliseconds'),
         periodMs: number(s.periodMs, `${where}.strobe.periodMs`, (n) => n > 0, 'a positive number of milliseconds'),
-        durationMs: number(s.durationMs, `${where}.strobe.durationMs`, (n) => n >= 0 && n <= 600_000, 'from 0 to 600000 milliseconds'),
+        durationMs: number(
+          s.durationMs,
+          `${where}.strobe.durationMs`,
+          (n) => n >= 0 && n <= 600_000,
+          'from 0 to 600000 milliseconds',
+        ),
       };
     }
   }
@@ -192,14 +222,21 @@ export function partitionPackage(opts: PackageOptions, ctx: PackageContext = {})
   const shapes = opts.partition?.shapes ?? feasible;
   const bad = shapes.filter((s) => !feasible.includes(s));
   if (bad.length > 0 || shapes.length === 0) {
-    throw new UserError(`partition shape(s) ${bad.join(', ') || '(none)'} do not fit this cluster and target; possible: ${feasible.join(', ')}`, {
-      where: `${WHERE}.partition.shapes`,
-    });
+    throw new UserError(
+      `partition shape(s) ${bad.join(', ') || '(none)'} do not fit this cluster and target; possible: ${feasible.join(', ')}`,
+      {
+        where: `${WHERE}.partition.shapes`,
+      },
+    );
   }
   return {
     name: 'partition',
     nemesis: partitionNemesis(),
-    generator: startStop(opts.intervalSeconds, (_c, rng) => ({ f: 'start-partition', value: { shape: pick(shapes, rng) } }), { f: 'stop-partition' }),
+    generator: startStop(
+      opts.intervalSeconds,
+      (_c, rng) => ({ f: 'start-partition', value: { shape: pick(shapes, rng) } }),
+      { f: 'stop-partition' },
+    ),
     finalGenerator: gen.nemesis({ f: 'stop-partition' }),
     windows: [{ start: 'start-partition', stop: 'stop-partition', label: 'partition' }],
   };
@@ -208,7 +245,11 @@ export function partitionPackage(opts: PackageOptions, ctx: PackageContext = {})
 export function packetPackage(opts: PackageOptions, _ctx: PackageContext = {}): NemesisPackage {
   const p = opts.packet ?? {};
   const base = validatePacketOptions(
-    { probability: p.probability ?? 0.2, ...(p.rate !== undefined ? { rate: p.rate } : {}), ...(p.latencyMs !== undefined ? { latencyMs: p.latencyMs } : {}) },
+    {
+      probability: p.probability ?? 0.2,
+      ...(p.rate !== undefined ? { rate: p.rate } : {}),
+      ...(p.latencyMs !== undefined ? { latencyMs: p.latencyMs } : {}),
+    },
     `${WHERE}.packet`,
   );
   const specs = p.nodes ?? DEFAULT_SPECS;
@@ -218,7 +259,10 @@ export function packetPackage(opts: PackageOptions, _ctx: PackageContext = {}): 
     generator: startStop(
       opts.intervalSeconds,
       (_c, rng) => {
-        const value: Record<string, Json> = { nodes: describeNodeSpec(pick(specs, rng)), probability: base.probability };
+        const value: Record<string, Json> = {
+          nodes: describeNodeSpec(pick(specs, rng)),
+          probability: base.probability,
+        };
         if (base.rate !== undefined) value.rate = base.rate;
         return { f: 'start-packet', value };
       },
@@ -230,24 +274,34 @@ export function packetPackage(opts: PackageOptions, _ctx: PackageContext = {}): 
 }
 
 export function killPackage(opts: PackageOptions, ctx: PackageContext = {}): NemesisPackage {
-  if (ctx.target && !isKillable(ctx.target)) throw new UserError(`target ${ctx.target.name} cannot be killed`, { where: '--nemesis kill' });
+  if (ctx.target && !isKillable(ctx.target))
+    throw new UserError(`target ${ctx.target.name} cannot be killed`, { where: '--nemesis kill' });
   const specs = opts.kill?.nodes ?? DEFAULT_SPECS;
   return {
     name: 'kill',
     nemesis: killNemesis(),
-    generator: startStop(opts.intervalSeconds, (_c, rng) => ({ f: 'kill', value: { nodes: describeNodeSpec(pick(specs, rng)) } }), { f: 'start' }),
+    generator: startStop(
+      opts.intervalSeconds,
+      (_c, rng) => ({ f: 'kill', value: { nodes: describeNodeSpec(pick(specs, rng)) } }),
+      { f: 'start' },
+    ),
     finalGenerator: gen.nemesis({ f: 'start' }),
     windows: [{ start: 'kill', stop: 'start', label: 'kill' }],
   };
 }
 
 export function pausePackage(opts: PackageOptions, ctx: PackageContext = {}): NemesisPackage {
-  if (ctx.target && !isPausable(ctx.target)) throw new UserError(`target ${ctx.target.name} cannot be paused`, { where: '--nemesis pause' });
+  if (ctx.target && !isPausable(ctx.target))
+    throw new UserError(`target ${ctx.target.name} cannot be paused`, { where: '--nemesis pause' });
   const specs = opts.pause?.nodes ?? DEFAULT_SPECS;
   return {
     name: 'pause',
     nemesis: pauseNemesis(),
-    generator: startStop(opts.intervalSeconds, (_c, rng) => ({ f: 'pause', value: { nodes: describeNodeSpec(pick(specs, rng)) } }), { f: 'resume' }),
+    generator: startStop(
+      opts.intervalSeconds,
+      (_c, rng) => ({ f: 'pause', value: { nodes: describeNodeSpec(pick(specs, rng)) } }),
+      { f: 'resume' },
+    ),
     finalGenerator: gen.nemesis({ f: 'resume' }),
     windows: [{ start: 'pause', stop: 'resume', label: 'pause' }],
   };
@@ -263,10 +317,17 @@ export function clockPackage(opts: PackageOptions, _ctx: PackageContext = {}): N
   const c = opts.clock ?? {};
   const specs = c.nodes ?? DEFAULT_SPECS;
   const maxSkewMs = c.maxSkewMs ?? 5_000;
-  if (!(maxSkewMs >= 10)) throw new UserError(`expected at least 10 ms, got ${maxSkewMs}`, { where: `${WHERE}.clock.maxSkewMs` });
+  if (!(maxSkewMs >= 10))
+    throw new UserError(`expected at least 10 ms, got ${maxSkewMs}`, { where: `${WHERE}.clock.maxSkewMs` });
   const strobe = c.strobe ?? { deltaMs: 200, periodMs: 10, durationMs: Math.min(2_000, opts.intervalSeconds * 500) };
-  const bump: gen.OpFn = (_c, rng) => ({ f: 'bump-clock', value: { nodes: describeNodeSpec(pick(specs, rng)), ms: randomSkewMs(maxSkewMs, rng) } });
-  const strobeOp: gen.OpFn = (_c, rng) => ({ f: 'strobe-clock', value: { nodes: describeNodeSpec(pick(specs, rng)), ...strobe } });
+  const bump: gen.OpFn = (_c, rng) => ({
+    f: 'bump-clock',
+    value: { nodes: describeNodeSpec(pick(specs, rng)), ms: randomSkewMs(maxSkewMs, rng) },
+  });
+  const strobeOp: gen.OpFn = (_c, rng) => ({
+    f: 'strobe-clock',
+    value: { nodes: describeNodeSpec(pick(specs, rng)), ...strobe },
+  });
   const reset: gen.OpFn = () => ({ f: 'reset-clock' });
   return {
     name: 'clock',
@@ -292,7 +353,11 @@ const BUILDERS: Record<NemesisName, (opts: PackageOptions, ctx: PackageContext) 
  * unknown name, a bad option (see `validatePackageOptions`), or a fault the
  * target cannot take.
  */
-export function nemesisPackage(names: readonly string[], options: PackageOptions, ctx: PackageContext = {}): NemesisPackage {
+export function nemesisPackage(
+  names: readonly string[],
+  options: PackageOptions,
+  ctx: PackageContext = {},
+): NemesisPackage {
   const opts = validatePackageOptions(options);
   const parsed = parseNemesisNames(names);
   if (parsed.length === 0) return noopPackage;

@@ -14,12 +14,13 @@
  *   { probability, loss: { node: [from...] }, rate?, rateLimited? }.
  * - stop-packet: removes our rules and qdiscs everywhere. Result { healed: [nodes] }.
  */
-import type { Json } from '../harness/history/op.js';
+
 import { UserError } from '../harness/errors.js';
+import type { Json } from '../harness/history/op.js';
+import { checkStateDir, type FaultKind, HealState, recordFault } from './heal-state.js';
+import { type DropRule, installDropRules, PACKET_CHAIN, removeChain } from './iptables.js';
 import type { Nemesis, NemesisContext, NemesisOp } from './nemesis.js';
-import { checkStateDir, HealState, recordFault, type FaultKind } from './heal-state.js';
-import { installDropRules, PACKET_CHAIN, removeChain, type DropRule } from './iptables.js';
-import { sh, type NodeExec } from './node-shell.js';
+import { type NodeExec, sh } from './node-shell.js';
 import { resolveSpec, specFromValue } from './node-spec.js';
 import { attempt, forEachNode, names } from './util.js';
 
@@ -50,7 +51,9 @@ export function validatePacketOptions(opts: PacketOptions, where: string): Packe
     );
   }
   if (typeof opts.probability !== 'number' || !(opts.probability > 0 && opts.probability <= 1)) {
-    throw new UserError(`loss probability must be a number in (0, 1], got ${JSON.stringify(opts.probability)}`, { where });
+    throw new UserError(`loss probability must be a number in (0, 1], got ${JSON.stringify(opts.probability)}`, {
+      where,
+    });
   }
   if (opts.rate !== undefined && !RATE.test(opts.rate)) {
     throw new UserError(`rate must look like 1mbit, 500kbit or 10mbps, got ${JSON.stringify(opts.rate)}`, { where });
@@ -59,7 +62,10 @@ export function validatePacketOptions(opts: PacketOptions, where: string): Packe
 }
 
 /** Which node drops packets from which, for nodes or links (pure). Throws UserError on an unknown node. */
-export function lossPlan(allNodes: readonly string[], target: { nodes: string[] } | { links: [string, string][] }): Record<string, string[]> {
+export function lossPlan(
+  allNodes: readonly string[],
+  target: { nodes: string[] } | { links: [string, string][] },
+): Record<string, string[]> {
   const plan: Record<string, string[]> = {};
   const add = (node: string, from: string) => {
     if (!allNodes.includes(node)) throw new UserError(`unknown node "${node}"; nodes are ${allNodes.join(', ')}`);
@@ -120,9 +126,15 @@ export function packetNemesis(defaults: PacketOptions): Nemesis {
         await recordFault(ctx, KIND, { nodes: names(nodes), plan, rate: opts.rate ?? null });
         const addressOf = new Map(nodes.map((n) => [n.name, n.address]));
         // Like a partition, the new plan replaces the old one: nodes outside it lose what an earlier plan left.
-        await healPacket(ctx.runtime, names(nodes).filter((n) => plan[n] === undefined));
+        await healPacket(
+          ctx.runtime,
+          names(nodes).filter((n) => plan[n] === undefined),
+        );
         await forEachNode(Object.keys(plan), async (node) => {
-          const rules: DropRule[] = plan[node]!.map((from) => ({ source: addressOf.get(from)!, probability: opts.probability }));
+          const rules: DropRule[] = plan[node]!.map((from) => ({
+            source: addressOf.get(from)!,
+            probability: opts.probability,
+          }));
           await installDropRules(ctx.runtime, node, PACKET_CHAIN, rules);
           // A node in the plan keeps a rate limit only when this op asks for one (INSTALL_TBF replaces it).
           if (opts.rate === undefined) await sh(ctx.runtime, node, REMOVE_TBF);
@@ -158,7 +170,11 @@ async function planFromOp(
   const opts = validatePacketOptions(
     {
       probability: v.probability === undefined ? defaults.probability : (v.probability as number),
-      ...(v.rate !== undefined ? { rate: v.rate as string } : defaults.rate !== undefined ? { rate: defaults.rate } : {}),
+      ...(v.rate !== undefined
+        ? { rate: v.rate as string }
+        : defaults.rate !== undefined
+          ? { rate: defaults.rate }
+          : {}),
       ...(v.latencyMs !== undefined ? { latencyMs: v.latencyMs as number } : {}),
     },
     where,

@@ -8,24 +8,38 @@
  *   replaces any current partition. Result { shape?, grudge }.
  * - stop-partition: removes our chain from every node. Result { healed: [nodes] }.
  */
-import type { Json } from '../harness/history/op.js';
-import type { Rng } from '../harness/generator/generator.js';
+
 import { UserError } from '../harness/errors.js';
+import type { Rng } from '../harness/generator/generator.js';
+import type { Json } from '../harness/history/op.js';
 import { hasPrimaries } from '../targets/target.js';
-import type { Nemesis, NemesisContext, NemesisOp } from './nemesis.js';
 import {
-  bridge, halves, isolateOne, isolatePrimaries, majoritiesRing, PARTITION_SHAPES, randomHalves, validateGrudge,
-  type Grudge, type PartitionShape,
+  bridge,
+  type Grudge,
+  halves,
+  isolateOne,
+  isolatePrimaries,
+  majoritiesRing,
+  PARTITION_SHAPES,
+  type PartitionShape,
+  randomHalves,
+  validateGrudge,
 } from './grudge.js';
-import { checkStateDir, HealState, recordFault, type FaultKind } from './heal-state.js';
+import { checkStateDir, type FaultKind, HealState, recordFault } from './heal-state.js';
 import { installDropRules, PARTITION_CHAIN, removeChain } from './iptables.js';
+import type { Nemesis, NemesisContext, NemesisOp } from './nemesis.js';
 import type { NodeExec } from './node-shell.js';
 import { attempt, forEachNode, names } from './util.js';
 
 const KIND: FaultKind = 'partition';
 
 /** The grudge for a shape. Throws UserError when the shape does not fit the cluster or target. */
-export function grudgeForShape(shape: PartitionShape, nodes: readonly string[], rng: Rng, primaries?: readonly string[]): Grudge {
+export function grudgeForShape(
+  shape: PartitionShape,
+  nodes: readonly string[],
+  rng: Rng,
+  primaries?: readonly string[],
+): Grudge {
   switch (shape) {
     case 'halves':
       return halves(nodes);
@@ -38,7 +52,8 @@ export function grudgeForShape(shape: PartitionShape, nodes: readonly string[], 
     case 'bridge':
       return bridge(nodes);
     case 'primaries':
-      if (primaries === undefined) throw new UserError('the primaries partition needs a target that can name its primaries (HasPrimaries)');
+      if (primaries === undefined)
+        throw new UserError('the primaries partition needs a target that can name its primaries (HasPrimaries)');
       if (primaries.length === 0) throw new UserError('the target names no primaries right now');
       return isolatePrimaries(nodes, primaries);
   }
@@ -52,12 +67,21 @@ export function isPartitionShape(x: unknown): x is PartitionShape {
  * Applies `grudge`: every node with a grudge gets exactly those drop rules,
  * every other node loses any rules of ours. Rejects when a node fails.
  */
-export async function applyGrudge(runtime: NodeExec, nodes: readonly { name: string; address: string }[], grudge: Grudge): Promise<void> {
+export async function applyGrudge(
+  runtime: NodeExec,
+  nodes: readonly { name: string; address: string }[],
+  grudge: Grudge,
+): Promise<void> {
   const addressOf = new Map(nodes.map((n) => [n.name, n.address]));
   await forEachNode(names(nodes), async (node) => {
     const dropped = grudge[node] ?? [];
     if (dropped.length === 0) return removeChain(runtime, node, PARTITION_CHAIN);
-    await installDropRules(runtime, node, PARTITION_CHAIN, dropped.map((d) => ({ source: addressOf.get(d)! })));
+    await installDropRules(
+      runtime,
+      node,
+      PARTITION_CHAIN,
+      dropped.map((d) => ({ source: addressOf.get(d)! })),
+    );
   });
 }
 
@@ -107,7 +131,11 @@ export function partitionNemesis(): Nemesis {
   };
 }
 
-async function chooseGrudge(ctx: NemesisContext, value: Json, nodes: string[]): Promise<{ shape?: PartitionShape; grudge: Grudge }> {
+async function chooseGrudge(
+  ctx: NemesisContext,
+  value: Json,
+  nodes: string[],
+): Promise<{ shape?: PartitionShape; grudge: Grudge }> {
   const where = 'start-partition value';
   if (nodes.length < 2) throw new UserError(`a partition needs at least 2 nodes, the runtime lists ${nodes.length}`);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -116,8 +144,11 @@ async function chooseGrudge(ctx: NemesisContext, value: Json, nodes: string[]): 
   if ('grudge' in value) return { grudge: validateGrudge(value.grudge, nodes, where) };
   const shape = value.shape;
   if (!isPartitionShape(shape)) {
-    throw new UserError(`unknown partition shape ${JSON.stringify(shape)}; known: ${PARTITION_SHAPES.join(', ')}`, { where });
+    throw new UserError(`unknown partition shape ${JSON.stringify(shape)}; known: ${PARTITION_SHAPES.join(', ')}`, {
+      where,
+    });
   }
-  const primaries = shape === 'primaries' && hasPrimaries(ctx.target) ? await ctx.target.primaries(ctx.targetCtx) : undefined;
+  const primaries =
+    shape === 'primaries' && hasPrimaries(ctx.target) ? await ctx.target.primaries(ctx.targetCtx) : undefined;
   return { shape, grudge: grudgeForShape(shape, nodes, ctx.rng, primaries) };
 }

@@ -8,13 +8,14 @@
  *   A node where no process stopped is reported as an error.
  * - resume: resumes every paused node. Result { resumed: { node: [pids] } }.
  */
-import type { Json } from '../harness/history/op.js';
+
 import { UserError } from '../harness/errors.js';
+import type { Json } from '../harness/history/op.js';
 import { isPausable } from '../targets/target.js';
+import { checkStateDir, type FaultKind, HealState, recordFault } from './heal-state.js';
 import type { Nemesis, NemesisContext, NemesisOp } from './nemesis.js';
-import { checkStateDir, HealState, recordFault, type FaultKind } from './heal-state.js';
 import type { NodeExec } from './node-shell.js';
-import { resolveSpec, specFromValue, type NodeSpec } from './node-spec.js';
+import { type NodeSpec, resolveSpec, specFromValue } from './node-spec.js';
 import { awaitChange, listProcesses, newlyStopped, resumeProcesses } from './procs.js';
 import { attempt, errorMessage, forEachNode } from './util.js';
 
@@ -44,7 +45,10 @@ export function pauseNemesis(defaultSpec: NodeSpec = 'one'): Nemesis {
     name: 'pause',
     fs: ['pause', 'resume'],
     async setup(ctx) {
-      if (!isPausable(ctx.target)) throw new UserError(`target ${ctx.target.name} cannot be paused (it does not implement Pausable)`, { where: '--nemesis pause' });
+      if (!isPausable(ctx.target))
+        throw new UserError(`target ${ctx.target.name} cannot be paused (it does not implement Pausable)`, {
+          where: '--nemesis pause',
+        });
       await checkStateDir(ctx.stateDir);
     },
     async invoke(ctx: NemesisContext, op: NemesisOp) {
@@ -58,12 +62,16 @@ export function pauseNemesis(defaultSpec: NodeSpec = 'one'): Nemesis {
           // while paused): what counts is the check below that nothing stays stopped.
           const targetErrors: Record<string, Json> = {};
           await Promise.all(
-            nodes.map((node) => target.resume(ctx.targetCtx, node).catch((err: unknown) => (targetErrors[node] = errorMessage(err)))),
+            nodes.map((node) =>
+              target.resume(ctx.targetCtx, node).catch((err: unknown) => (targetErrors[node] = errorMessage(err))),
+            ),
           );
           // Belt and braces: SIGCONT the recorded pids too, and check none is still stopped.
           const resumed = await healPause(ctx.runtime, paused);
           await forEachNode(nodes, async (node) => {
-            const still = (await listProcesses(ctx.runtime, node)).filter((p) => p.state === 'T' && (paused[node] ?? []).includes(p.pid));
+            const still = (await listProcesses(ctx.runtime, node)).filter(
+              (p) => p.state === 'T' && (paused[node] ?? []).includes(p.pid),
+            );
             if (still.length > 0) throw new Error(`pids ${still.map((p) => p.pid).join(', ')} are still stopped`);
           });
           forget();
@@ -90,7 +98,10 @@ export function pauseNemesis(defaultSpec: NodeSpec = 'one'): Nemesis {
               await target.pause(ctx.targetCtx, node);
               const first = await awaitChange(ctx.runtime, node, (after) => newlyStopped(before[node]!, after));
               // A process group stops member by member: look once more so heal knows every pid.
-              const again = first.length > 0 ? await awaitChange(ctx.runtime, node, (after) => newlyStopped(before[node]!, after), 1) : [];
+              const again =
+                first.length > 0
+                  ? await awaitChange(ctx.runtime, node, (after) => newlyStopped(before[node]!, after), 1)
+                  : [];
               const stopped = union(first, again);
               result[node] = stopped;
               if (stopped.length === 0) throw new Error('no process stopped: the pause did not take effect');
@@ -109,7 +120,8 @@ export function pauseNemesis(defaultSpec: NodeSpec = 'one'): Nemesis {
     async heal(ctx) {
       const target = ctx.target;
       const nodes = Object.keys(paused);
-      if (isPausable(target)) await forEachNode(nodes, (node) => target.resume(ctx.targetCtx, node)).catch(() => undefined);
+      if (isPausable(target))
+        await forEachNode(nodes, (node) => target.resume(ctx.targetCtx, node)).catch(() => undefined);
       await healPause(ctx.runtime, paused);
       forget();
       await new HealState(ctx.stateDir).clear(KIND);

@@ -78,8 +78,16 @@ export function ended(before: readonly ProcState[], after: readonly ProcState[])
  */
 export async function resumeProcesses(runtime: NodeExec, node: string, pids: readonly number[]): Promise<number[]> {
   if (pids.length === 0) return [];
-  const { stdout } = await sh(runtime, node, 'for p in "$@"; do kill -s CONT "$p" 2>/dev/null && echo "$p"; done; true', pids.map(String));
-  return stdout.split('\n').filter((l) => /^\d+$/.test(l)).map(Number);
+  const { stdout } = await sh(
+    runtime,
+    node,
+    'for p in "$@"; do kill -s CONT "$p" 2>/dev/null && echo "$p"; done; true',
+    pids.map(String),
+  );
+  return stdout
+    .split('\n')
+    .filter((l) => /^\d+$/.test(l))
+    .map(Number);
 }
 
 /**

@@ -7,7 +7,10 @@ import type { NemesisResult } from './nemesis.js';
  * when any node fails, waits for all, then rejects with an Error naming every
  * failed node (the first failure as `cause`).
  */
-export async function forEachNode<T>(nodes: readonly string[], fn: (node: string) => Promise<T>): Promise<Record<string, T>> {
+export async function forEachNode<T>(
+  nodes: readonly string[],
+  fn: (node: string) => Promise<T>,
+): Promise<Record<string, T>> {
   const settled = await Promise.allSettled(nodes.map(fn));
   const out: Record<string, T> = {};
   const failures: string[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../harness/errors.js';
-import { getTarget, targetNames } from './index.js';
 import { getWorkload, workloadNames } from '../workloads/index.js';
+import { getTarget, targetNames } from './index.js';
 
 describe('target registry', () => {
   it('knows etcd, whose workloads are all registered', () => {

@@ -17,6 +17,9 @@ export function targetNames(): string[] {
 /** The target called `name`; throws UserError naming --target and the known names when there is none. */
 export function getTarget(name: string): Target {
   const target = Object.hasOwn(targets, name) ? targets[name] : undefined;
-  if (!target) throw new UserError(`unknown target ${JSON.stringify(name)} (known: ${targetNames().join(', ')})`, { where: '--target' });
+  if (!target)
+    throw new UserError(`unknown target ${JSON.stringify(name)} (known: ${targetNames().join(', ')})`, {
+      where: '--target',
+    });
   return target;
 }

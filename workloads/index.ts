@@ -21,6 +21,9 @@ export function workloadNames(): string[] {
 /** The workload called `name`; throws UserError naming --workload and the known names when there is none. */
 export function getWorkload(name: string): Workload {
   const workload = Object.hasOwn(workloads, name) ? workloads[name] : undefined;
-  if (!workload) throw new UserError(`unknown workload ${JSON.stringify(name)} (known: ${workloadNames().join(', ')})`, { where: '--workload' });
+  if (!workload)
+    throw new UserError(`unknown workload ${JSON.stringify(name)} (known: ${workloadNames().join(', ')})`, {
+      where: '--workload',
+    });
   return workload;
 }

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { MalformedHistoryError, UserError } from '../../harness/errors.js';
 import type { Op } from '../../harness/history/op.js';
 import { checkLinearizable, explainLinearizable, linearizableChecker } from './index.js';
-import { HistoryBuilder } from './testing/history-builder.js';
 import { hardRegisterHistory } from './testing/hard.js';
+import { HistoryBuilder } from './testing/history-builder.js';
 
 const register = { model: 'cas-register', initial: 0 } as const;
 const check = (h: HistoryBuilder | Op[], options: Parameters<typeof checkLinearizable>[1] = register) =>
@@ -23,7 +23,9 @@ describe('checkLinearizable: basics', () => {
     expect(result.failure.explanation).toBe('read 3 cannot follow write 2: register holds 2');
     expect(result.failure.failedOp).toMatchObject({ f: 'read', value: 3, invokeIndex: 2, completeIndex: 3 });
     expect(result.failure.lastOkOp).toMatchObject({ f: 'write', value: 2 });
-    expect(result.failure.partials[0]!.steps.map((s) => [s.op.text, s.state, s.stateText])).toEqual([['write 2', 2, 'register holds 2']]);
+    expect(result.failure.partials[0]!.steps.map((s) => [s.op.text, s.state, s.stateText])).toEqual([
+      ['write 2', 2, 'register holds 2'],
+    ]);
     const text = explainLinearizable(result);
     expect(text).toMatch(/^Not linearizable/);
     expect(text).toContain('read 3 cannot follow write 2: register holds 2');
@@ -31,19 +33,37 @@ describe('checkLinearizable: basics', () => {
 
   it('says when the very first op is impossible', async () => {
     const result = await check(new HistoryBuilder().invoke(0, 'read').ok(0, 5));
-    expect(result.valid === false && result.failure.explanation).toBe('read 5 cannot be the first op: register holds 0');
+    expect(result.valid === false && result.failure.explanation).toBe(
+      'read 5 cannot be the first op: register holds 0',
+    );
   });
 
   it('lists the ops concurrent with the failed one', async () => {
-    const h = new HistoryBuilder().invoke(0, 'write', 0).ok(0).invoke(1, 'read').invoke(2, 'write', 4).ok(1, 3).ok(2).invoke(3, 'read').ok(3, 4);
+    const h = new HistoryBuilder()
+      .invoke(0, 'write', 0)
+      .ok(0)
+      .invoke(1, 'read')
+      .invoke(2, 'write', 4)
+      .ok(1, 3)
+      .ok(2)
+      .invoke(3, 'read')
+      .ok(3, 4);
     const result = await check(h);
     expect(result.valid === false && result.failure.concurrent.map((o) => o.text)).toEqual(['write 4']);
   });
 
   it('ignores failed ops and nemesis ops', async () => {
-    const h = new HistoryBuilder().invoke(0, 'write', 3).fail(0).invoke('nemesis', 'start', null).ok('nemesis').invoke(1, 'read').ok(1, 3);
+    const h = new HistoryBuilder()
+      .invoke(0, 'write', 3)
+      .fail(0)
+      .invoke('nemesis', 'start', null)
+      .ok('nemesis')
+      .invoke(1, 'read')
+      .ok(1, 3);
     expect((await check(h)).valid).toBe(false);
-    expect((await check(new HistoryBuilder().invoke(0, 'write', 3).fail(0).invoke(1, 'read').ok(1, 0))).valid).toBe(true);
+    expect((await check(new HistoryBuilder().invoke(0, 'write', 3).fail(0).invoke(1, 'read').ok(1, 0))).valid).toBe(
+      true,
+    );
   });
 });
 
@@ -54,7 +74,13 @@ describe('checkLinearizable: crashed ops', () => {
   });
 
   it('may never take effect: a crashed op never has to be linearized', async () => {
-    const h = new HistoryBuilder().invoke(0, 'cas', [7, 8]).info(0).invoke(1, 'write', 1).ok(1).invoke(1, 'read').ok(1, 1);
+    const h = new HistoryBuilder()
+      .invoke(0, 'cas', [7, 8])
+      .info(0)
+      .invoke(1, 'write', 1)
+      .ok(1)
+      .invoke(1, 'read')
+      .ok(1, 1);
     expect((await check(h)).valid).toBe(true);
   });
 
@@ -101,7 +127,9 @@ describe('checkLinearizable: keys', () => {
     const result = await check(h, { model: 'kv' });
     expect(result.keys).toBe(2);
     expect(result.valid === false && result.failure.key).toBe('y');
-    expect(result.valid === false && result.failure.explanation).toBe('key "y": get a cannot follow put b: key holds b');
+    expect(result.valid === false && result.failure.explanation).toBe(
+      'key "y": get a cannot follow put b: key holds b',
+    );
   });
 
   it('reads Jepsen independent tuples [key, value] for kv', async () => {
@@ -121,7 +149,8 @@ describe('checkLinearizable: keys', () => {
     for (let k = 0; k < 10; k++) ops.push(...hardRegisterHistory(40, 1, `hard${k}`, k * 100));
     // ... and one long key, sorted last by size, that is invalid only at its end.
     const h = new HistoryBuilder();
-    for (let i = 0; i < 3000; i++) h.invoke(5000, 'write', i, 'bad').ok(5000).invoke(5001, 'read', null, 'bad').ok(5001, i);
+    for (let i = 0; i < 3000; i++)
+      h.invoke(5000, 'write', i, 'bad').ok(5000).invoke(5001, 'read', null, 'bad').ok(5001, i);
     h.invoke(5000, 'read', null, 'bad').ok(5000, 12345);
     ops.push(...h.ops);
     const history = ops.map((op, index) => ({ ...op, index }));
@@ -159,7 +188,9 @@ describe('checkLinearizable: budgets', () => {
   it('decides a hard invalid history when the budget allows', async () => {
     const result = await check(hardRegisterHistory(10, -1));
     expect(result.valid).toBe(false);
-    expect(result.valid === false && result.failure.explanation).toMatch(/^cas -1→-2 cannot follow write \d+: register holds \d+$/);
+    expect(result.valid === false && result.failure.explanation).toMatch(
+      /^cas -1→-2 cannot follow write \d+: register holds \d+$/,
+    );
   });
 });
 
@@ -171,7 +202,9 @@ describe('checkLinearizable: bad input', () => {
 
   it('throws UserError naming a bad budget option', async () => {
     await expect(checkLinearizable([], { ...register, timeoutMs: -1 })).rejects.toThrow(/^timeoutMs: must be a number/);
-    await expect(checkLinearizable([], { ...register, memoryLimitBytes: 0 })).rejects.toThrow(/^memoryLimitBytes: must be/);
+    await expect(checkLinearizable([], { ...register, memoryLimitBytes: 0 })).rejects.toThrow(
+      /^memoryLimitBytes: must be/,
+    );
   });
 
   it('throws MalformedHistoryError with the op index for a bad pairing or an op the model rejects', async () => {

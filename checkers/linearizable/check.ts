@@ -7,7 +7,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { MalformedHistoryError, UserError } from '../../harness/errors.js';
 import type { History, Json } from '../../harness/history/op.js';
-import { pairHistory, type PairedOp } from '../../harness/history/pair.js';
+import { type PairedOp, pairHistory } from '../../harness/history/pair.js';
 import { canonicalJson } from '../models/json.js';
 import type { Model } from '../models/model.js';
 import { getModel, isBuiltinModel } from '../models/registry.js';
@@ -69,7 +69,9 @@ function validateBudget(options: LinearizableOptions): void {
     throw new UserError(`must be a number of milliseconds ≥ 0, got ${String(timeoutMs)}`, { where: 'timeoutMs' });
   }
   if (memoryLimitBytes !== undefined && !(typeof memoryLimitBytes === 'number' && memoryLimitBytes > 0)) {
-    throw new UserError(`must be a number of bytes > 0, got ${String(memoryLimitBytes)}`, { where: 'memoryLimitBytes' });
+    throw new UserError(`must be a number of bytes > 0, got ${String(memoryLimitBytes)}`, {
+      where: 'memoryLimitBytes',
+    });
   }
 }
 

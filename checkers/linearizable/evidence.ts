@@ -6,7 +6,7 @@ import type { Json } from '../../harness/history/op.js';
 import type { PairedOp } from '../../harness/history/pair.js';
 import type { Model, ModelOp } from '../models/model.js';
 import type { KeyFailure, OpSummary, PartialLinearization } from './result.js';
-import { KeySearch, type Frame, type SearchOp } from './search.js';
+import { type Frame, KeySearch, type SearchOp } from './search.js';
 
 /** A key's ops as the search sees them, with the paired ops they came from. */
 export interface KeyOps {
@@ -36,7 +36,12 @@ export const MAX_PARTIAL_STEPS = 200;
 export const MAX_CONCURRENT = 100;
 
 /** The partial linearization ending at `top`: its last MAX_PARTIAL_STEPS steps and the state before them. */
-export function partialOf(model: Model<unknown>, ops: KeyOps, top: Frame | undefined, initialState: unknown): PartialLinearization {
+export function partialOf(
+  model: Model<unknown>,
+  ops: KeyOps,
+  top: Frame | undefined,
+  initialState: unknown,
+): PartialLinearization {
   const frames = KeySearch.opsOf(top);
   const omitted = Math.max(0, frames.length - MAX_PARTIAL_STEPS);
   const before = omitted === 0 ? initialState : frames[omitted - 1]!.state;
@@ -91,5 +96,5 @@ export function keyFailure(model: Model<unknown>, ops: KeyOps, search: KeySearch
 
 function firstOkOp(ops: KeyOps): number {
   const i = ops.search.findIndex((op) => op.outcome === 'ok');
-  return i < 0 ? 0 : i;
+  return Math.max(i, 0);
 }

@@ -5,7 +5,10 @@ const MAX_STEPS_SHOWN = 6;
 const MAX_CONCURRENT_SHOWN = 8;
 
 function opText(op: OpSummary): string {
-  const when = op.completeIndex === undefined ? `op ${op.invokeIndex}, never completed` : `ops ${op.invokeIndex}–${op.completeIndex}`;
+  const when =
+    op.completeIndex === undefined
+      ? `op ${op.invokeIndex}, never completed`
+      : `ops ${op.invokeIndex}–${op.completeIndex}`;
   return `${op.text} by process ${String(op.process)} (${when})`;
 }
 
@@ -38,7 +41,9 @@ export function explainLinearizable(result: LinearizableResult): string {
   ];
   failure.partials.forEach((p, i) => {
     const length = p.steps.length + (p.omittedSteps ?? 0);
-    lines.push(`  Longest partial linearization${failure.partials.length > 1 ? ` ${i + 1}` : ''} (${length} ops): ${partialText(p)}`);
+    lines.push(
+      `  Longest partial linearization${failure.partials.length > 1 ? ` ${i + 1}` : ''} (${length} ops): ${partialText(p)}`,
+    );
   });
   if (failure.concurrent.length > 0) {
     const shown = failure.concurrent.slice(0, MAX_CONCURRENT_SHOWN).map((op) => op.text);

@@ -7,10 +7,11 @@
  *
  * Models: checkers/models/registry.ts (getModel, modelNames, registerModel).
  */
-export { checkLinearizable, type LinearizableOptions } from './check.js';
-export { explainLinearizable } from './explain.js';
-export { linearizableChecker } from './checker.js';
-export type * from './result.js';
-export { getModel, modelNames, registerModel } from '../models/registry.js';
+
 export type { Model, ModelFactory, ModelOp, ModelOptions } from '../models/model.js';
 export { ILLEGAL } from '../models/model.js';
+export { getModel, modelNames, registerModel } from '../models/registry.js';
+export { checkLinearizable, type LinearizableOptions } from './check.js';
+export { linearizableChecker } from './checker.js';
+export { explainLinearizable } from './explain.js';
+export type * from './result.js';

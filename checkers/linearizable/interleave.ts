@@ -7,7 +7,7 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import type { Model } from '../models/model.js';
-import { keyFailure, partialOf, type KeyOps } from './evidence.js';
+import { type KeyOps, keyFailure, partialOf } from './evidence.js';
 import type { KeyFailure, LinearizableResult } from './result.js';
 import { KeySearch } from './search.js';
 

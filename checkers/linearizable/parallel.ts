@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Model, ModelOptions } from '../models/model.js';
 import type { KeyOps } from './evidence.js';
-import { searchKeys, type KeysOutcome, type SearchBudget } from './interleave.js';
+import { type KeysOutcome, type SearchBudget, searchKeys } from './interleave.js';
 import type { WorkerInput } from './worker.js';
 
 /**
@@ -66,9 +66,18 @@ export async function searchKeysInParallel(
   const timeLeftMs = (): number => Math.max(0, budget.deadline - performance.now());
   const memoryShare = budget.memoryLimitBytes / groups.length;
   const workers = groups.slice(1).map((group) =>
-    runInWorker({ modelName, modelOptions, keys: group, timeLeftMs: timeLeftMs(), timeoutMs: budget.timeoutMs, memoryLimitBytes: memoryShare }),
+    runInWorker({
+      modelName,
+      modelOptions,
+      keys: group,
+      timeLeftMs: timeLeftMs(),
+      timeoutMs: budget.timeoutMs,
+      memoryLimitBytes: memoryShare,
+    }),
   );
-  const stopAll = (): void => workers.forEach((w) => w.stop());
+  const stopAll = (): void => {
+    for (const w of workers) w.stop();
+  };
   const local = { ...budget, memoryLimitBytes: memoryShare, isCancelled: () => invalid !== undefined };
 
   const settle = async (outcome: KeysOutcome | Error, group: KeyOps[]): Promise<KeysOutcome> => {
@@ -81,7 +90,9 @@ export async function searchKeysInParallel(
   };
   const outcomes = await Promise.all([
     searchKeys(model, groups[0]!, local).then((o) => settle(o, groups[0]!)),
-    ...workers.map((w, i) => w.outcome.then((o) => (invalid ? ({ kind: 'cancelled' } as const) : settle(o, groups[i + 1]!)))),
+    ...workers.map((w, i) =>
+      w.outcome.then((o) => (invalid ? ({ kind: 'cancelled' } as const) : settle(o, groups[i + 1]!))),
+    ),
   ]);
   stopAll();
   if (invalid) return invalid;

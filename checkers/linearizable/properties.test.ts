@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { seededRng } from '../../harness/generator/rng.js';
 import type { Json, Op } from '../../harness/history/op.js';
 import { ILLEGAL } from '../models/model.js';
 import { getModel } from '../models/registry.js';
@@ -17,11 +18,10 @@ import {
   fifoQueueObject,
   kvObject,
   mutexObject,
+  type SimObject,
   setObject,
   simulateHistory,
-  type SimObject,
 } from './testing/simulate.js';
-import { seededRng } from '../../harness/generator/rng.js';
 
 /** Uniform numbers in [0, 1) from a seed. */
 const seededRngNext = (seed: number): (() => number) => seededRng(seed).next;
@@ -205,4 +205,3 @@ describe('properties', () => {
     expect(checked).toBeGreaterThan(50);
   });
 });
-

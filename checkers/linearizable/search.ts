@@ -35,9 +35,10 @@
  * says whether it finished, so the caller can interleave keys and check
  * budgets.
  */
-import { MemoCache } from './memo.js';
-import { ILLEGAL, type Model, type ModelOp, type StateKey } from '../models/model.js';
+
 import { mulberry32 } from '../../harness/generator/rng.js';
+import { ILLEGAL, type Model, type ModelOp, type StateKey } from '../models/model.js';
+import { MemoCache } from './memo.js';
 
 /** One step of the current partial linearization (a persistent linked list, newest first). */
 export interface Frame {
@@ -133,10 +134,14 @@ export class KeySearch {
     this.prev = new Int32Array(2 * n + 1).fill(-1);
     this.slot = new Int32Array(n);
     this.readOnly = new Uint8Array(n);
-    ops.forEach((op, i) => (this.readOnly[i] = model.isReadOnly?.(op) ? 1 : 0));
+    ops.forEach((op, i) => {
+      this.readOnly[i] = model.isReadOnly?.(op) ? 1 : 0;
+    });
     let okSlots = 0;
     let openSlots = 0;
-    ops.forEach((op, i) => (this.slot[i] = op.outcome === 'ok' ? okSlots++ : openSlots++));
+    ops.forEach((op, i) => {
+      this.slot[i] = op.outcome === 'ok' ? okSlots++ : openSlots++;
+    });
     this.okBits = new Uint32Array(Math.ceil(okSlots / 32) || 1);
     this.openBits = new Uint32Array(Math.ceil(openSlots / 32) || 1);
     this.okFull = new Uint32Array(this.okBits.length);
@@ -266,7 +271,9 @@ export class KeySearch {
     if (after === ILLEGAL) return NOT_TAKEN;
     const stateId = this.internState(after);
     if (asRead && stateId !== this.stateId) {
-      throw new Error(`model ${this.model.name} says ${this.model.describeOp(op)} is read-only, but its step changed the state`);
+      throw new Error(
+        `model ${this.model.name} says ${this.model.describeOp(op)} is read-only, but its step changed the state`,
+      );
     }
     const h1 = (this.h1 ^ this.z1[i]!) >>> 0;
     const h2 = (this.h2 ^ this.z2[i]!) >>> 0;

@@ -3,8 +3,8 @@
  * KeysOutcome. Runs as TypeScript through tsx (`execArgv: ['--import', 'tsx']`).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { getModel } from '../models/registry.js';
 import type { ModelOptions } from '../models/model.js';
+import { getModel } from '../models/registry.js';
 import type { KeyOps } from './evidence.js';
 import { searchKeys } from './interleave.js';
 

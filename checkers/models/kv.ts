@@ -11,8 +11,8 @@
  * Initial: options.initial, the value of every key before any op; default null (absent).
  */
 import type { Json } from '../../harness/history/op.js';
-import { ILLEGAL, type Model, type ModelOp, type ModelOptions } from './model.js';
 import { jsonEqual, jsonKey, show } from './json.js';
+import { ILLEGAL, type Model, type ModelOp, type ModelOptions } from './model.js';
 
 type KvOp = ModelOp & { key?: Json | undefined };
 
@@ -46,18 +46,22 @@ export function kv(options: ModelOptions): Model<Json> {
     },
     whyIllegal(state, op) {
       if (!known.includes(op.f)) return `kv has no operation ${op.f}`;
-      if (op.f === 'append' && state !== null && typeof state !== 'string') return `key holds ${show(state)}, not a string`;
+      if (op.f === 'append' && state !== null && typeof state !== 'string')
+        return `key holds ${show(state)}, not a string`;
       return state === null ? 'key is absent' : `key holds ${show(state)}`;
     },
     stateKey: jsonKey,
     stateJson: (state) => state,
     describeState: (state) => (state === null ? 'key is absent' : `key holds ${show(state)}`),
-    describeOp: (op) => (op.f === 'get' && op.outcome === 'info' ? 'get (unknown result)' : `${op.f} ${show(op.value)}`),
+    describeOp: (op) =>
+      op.f === 'get' && op.outcome === 'info' ? 'get (unknown result)' : `${op.f} ${show(op.value)}`,
     validate(op) {
-      if (!known.includes(op.f)) throw new Error(`kv model: unknown f ${JSON.stringify(op.f)} (known: ${known.join(', ')})`);
+      if (!known.includes(op.f))
+        throw new Error(`kv model: unknown f ${JSON.stringify(op.f)} (known: ${known.join(', ')})`);
       const { key, value } = split(op as KvOp);
       if (key === undefined) throw new Error('kv model: an op needs a key (the op.key field, or a value [key, value])');
-      if (op.f === 'append' && typeof value !== 'string') throw new Error(`kv model: append needs a string value, got ${show(value)}`);
+      if (op.f === 'append' && typeof value !== 'string')
+        throw new Error(`kv model: append needs a string value, got ${show(value)}`);
     },
     isReadOnly: (op) => op.f === 'get',
     isNoop: (op) => op.f === 'get' && op.outcome === 'info',

@@ -80,4 +80,5 @@ export interface ModelOptions {
   nilReadsAnyValue?: boolean | undefined;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds models of every state type
 export type ModelFactory = (options: ModelOptions) => Model<any>;

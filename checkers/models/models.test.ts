@@ -58,7 +58,11 @@ describe('cas-register', () => {
 describe('multi-register', () => {
   const model = getModel('multi-register', { initial: { x: 0, y: 0 } });
   it('applies micro-ops in order and checks reads', () => {
-    const txn = ok('txn', [['write', 'x', 1], ['read', 'x', 1], ['read', 'y', 0]]);
+    const txn = ok('txn', [
+      ['write', 'x', 1],
+      ['read', 'x', 1],
+      ['read', 'y', 0],
+    ]);
     expect(run(model, [txn])).toEqual({ state: { x: 1, y: 0 } });
     const bad = run(model, [ok('txn', [['write', 'y', 2]]), ok('txn', [['read', 'y', 3]])]);
     expect(bad).toEqual({ illegalAt: 1, why: 'read of y=3 but y holds 2' });
@@ -88,7 +92,9 @@ describe('mutex', () => {
 describe('set', () => {
   const model = getModel('set');
   it('reads exactly the elements added, in any order', () => {
-    expect(run(model, [ok('add', 1), ok('add', 2), ok('read', [2, 1]), ok('add', 1), ok('read', [1, 2])])).toEqual({ state: ['1', '2'] });
+    expect(run(model, [ok('add', 1), ok('add', 2), ok('read', [2, 1]), ok('add', 1), ok('read', [1, 2])])).toEqual({
+      state: ['1', '2'],
+    });
     const bad = run(model, [ok('add', 1), ok('read', [1, 3])]);
     expect(bad).toMatchObject({ illegalAt: 1 });
     expect((bad as { why: string }).why).toMatch(/3, never added/);
@@ -99,19 +105,28 @@ describe('set', () => {
 describe('fifo-queue', () => {
   const model = getModel('fifo-queue');
   it('dequeues in order; null means empty', () => {
-    expect(run(model, [ok('enqueue', 1), ok('enqueue', 2), ok('dequeue', 1), ok('dequeue', 2), ok('dequeue', null)])).toEqual({ state: [] });
-    expect(run(model, [ok('enqueue', 1), ok('enqueue', 2), ok('dequeue', 2)])).toMatchObject({ illegalAt: 2, why: 'the queue holds [1, 2]: the next element is 1' });
+    expect(
+      run(model, [ok('enqueue', 1), ok('enqueue', 2), ok('dequeue', 1), ok('dequeue', 2), ok('dequeue', null)]),
+    ).toEqual({ state: [] });
+    expect(run(model, [ok('enqueue', 1), ok('enqueue', 2), ok('dequeue', 2)])).toMatchObject({
+      illegalAt: 2,
+      why: 'the queue holds [1, 2]: the next element is 1',
+    });
     expect(run(model, [ok('enqueue', 1), ok('dequeue', null)])).toMatchObject({ illegalAt: 1 });
   });
   it('an open dequeue takes the oldest element', () => {
-    expect(run(model, [ok('enqueue', 1), ok('enqueue', 2), info('dequeue', null), ok('dequeue', 2)])).toEqual({ state: [] });
+    expect(run(model, [ok('enqueue', 1), ok('enqueue', 2), info('dequeue', null), ok('dequeue', 2)])).toEqual({
+      state: [],
+    });
   });
 });
 
 describe('unordered-queue', () => {
   const model = getModel('unordered-queue', { initial: [7] });
   it('dequeues any present element once', () => {
-    expect(run(model, [ok('enqueue', 1), ok('dequeue', 1), ok('dequeue', 7), ok('dequeue', null)])).toEqual({ state: [] });
+    expect(run(model, [ok('enqueue', 1), ok('dequeue', 1), ok('dequeue', 7), ok('dequeue', null)])).toEqual({
+      state: [],
+    });
     expect(run(model, [ok('dequeue', 7), ok('dequeue', 7)])).toEqual({ illegalAt: 1, why: 'the queue is empty' });
     expect(model.isNoop?.(info('dequeue', null))).toBe(true);
   });
@@ -134,7 +149,16 @@ describe('kv', () => {
 describe('registry', () => {
   it('lists the models and rejects unknown names with the list', () => {
     expect(modelNames()).toEqual(
-      expect.arrayContaining(['register', 'cas-register', 'multi-register', 'mutex', 'set', 'fifo-queue', 'unordered-queue', 'kv']),
+      expect.arrayContaining([
+        'register',
+        'cas-register',
+        'multi-register',
+        'mutex',
+        'set',
+        'fifo-queue',
+        'unordered-queue',
+        'kv',
+      ]),
     );
     expect(() => getModel('nope')).toThrow(UserError);
     expect(() => getModel('nope')).toThrow(/known models: .*cas-register/);

@@ -9,8 +9,8 @@
  * open (info) txn are always unconstrained.
  */
 import type { Json } from '../../harness/history/op.js';
-import { ILLEGAL, type Model, type ModelOp, type ModelOptions } from './model.js';
 import { canonicalJson, jsonEqual, show } from './json.js';
+import { ILLEGAL, type Model, type ModelOp, type ModelOptions } from './model.js';
 
 type Registers = { readonly [key: string]: Json };
 type Micro = [string, Json, Json];
@@ -33,7 +33,8 @@ export function multiRegister(options: ModelOptions): Model<Registers> {
       const [f, k, v] = micro;
       const name = keyName(k);
       if (f === 'read') {
-        if (!unconstrained(op, v) && !jsonEqual(current[name] ?? null, v)) return { micro, holds: current[name] ?? null };
+        if (!unconstrained(op, v) && !jsonEqual(current[name] ?? null, v))
+          return { micro, holds: current[name] ?? null };
       } else {
         if (!copied) current = { ...current };
         copied = true;
@@ -88,7 +89,10 @@ export function multiRegister(options: ModelOptions): Model<Registers> {
       const ok =
         Array.isArray(op.value) &&
         op.value.every((m) => Array.isArray(m) && m.length === 3 && (m[0] === 'read' || m[0] === 'write'));
-      if (!ok) throw new Error(`multi-register model: a txn value must be [[read|write, key, value], ...], got ${show(op.value)}`);
+      if (!ok)
+        throw new Error(
+          `multi-register model: a txn value must be [[read|write, key, value], ...], got ${show(op.value)}`,
+        );
     },
     isReadOnly: (op) => op.f === 'txn' && Array.isArray(op.value) && (op.value as Micro[]).every(([f]) => f === 'read'),
     isNoop: (op) =>

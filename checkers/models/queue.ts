@@ -13,8 +13,8 @@
  * Initial: options.initial (an array of elements, oldest first), default [].
  */
 import type { Json } from '../../harness/history/op.js';
-import { ILLEGAL, type Model, type ModelOptions } from './model.js';
 import { canonicalJson, jsonEqual, show } from './json.js';
+import { ILLEGAL, type Model, type ModelOptions } from './model.js';
 
 const list = (state: readonly Json[]): string => `[${state.map(show).join(', ')}]`;
 
@@ -87,8 +87,7 @@ export function unorderedQueue(options: ModelOptions): Model<Bag> {
     stateKey: (state) => state.join('\u0000'),
     stateJson: (state) => state.map((e) => JSON.parse(e) as Json),
     describeState: (state) => `queue holds [${state.join(', ')}]`,
-    describeOp: (op) =>
-      op.f === 'dequeue' && op.value === null ? 'dequeue (empty)' : `${op.f} ${show(op.value)}`,
+    describeOp: (op) => (op.f === 'dequeue' && op.value === null ? 'dequeue (empty)' : `${op.f} ${show(op.value)}`),
     validate: validateQueueOp('unordered-queue'),
     isReadOnly: (op) => op.f === 'dequeue' && (op.value === null || op.value === undefined),
     isNoop: (op) => op.f === 'dequeue' && op.outcome === 'info',

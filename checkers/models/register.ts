@@ -9,8 +9,8 @@
  * semantics) an ok read of null matches any state.
  */
 import type { Json } from '../../harness/history/op.js';
-import { ILLEGAL, type Model, type ModelOp, type ModelOptions } from './model.js';
 import { jsonEqual, jsonKey, show } from './json.js';
+import { ILLEGAL, type Model, type ModelOp, type ModelOptions } from './model.js';
 
 function makeRegister(name: string, withCas: boolean, options: ModelOptions): Model<Json> {
   const initial: Json = options.initial ?? null;
@@ -47,7 +47,8 @@ function makeRegister(name: string, withCas: boolean, options: ModelOptions): Mo
       return `${op.f} ${show(op.value)}`;
     },
     validate(op) {
-      if (!known.includes(op.f)) throw new Error(`${name} model: unknown f ${JSON.stringify(op.f)} (known: ${known.join(', ')})`);
+      if (!known.includes(op.f))
+        throw new Error(`${name} model: unknown f ${JSON.stringify(op.f)} (known: ${known.join(', ')})`);
       if (op.f === 'cas' && !(Array.isArray(op.value) && op.value.length === 2)) {
         throw new Error(`${name} model: a cas value must be [old, new], got ${show(op.value)}`);
       }

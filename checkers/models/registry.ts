@@ -3,13 +3,13 @@
  * here; a user adds one in TypeScript with `registerModel(name, factory)`.
  */
 import { UserError } from '../../harness/errors.js';
+import { kv } from './kv.js';
 import type { Model, ModelFactory, ModelOptions } from './model.js';
-import { casRegister, register } from './register.js';
 import { multiRegister } from './multi-register.js';
 import { mutex } from './mutex.js';
-import { set } from './set.js';
 import { fifoQueue, unorderedQueue } from './queue.js';
-import { kv } from './kv.js';
+import { casRegister, register } from './register.js';
+import { set } from './set.js';
 
 const builtins: [string, ModelFactory][] = [
   ['register', register],
@@ -45,7 +45,10 @@ export function registerModel(name: string, factory: ModelFactory): void {
  */
 export function getModel(name: string, options: ModelOptions = {}): Model<unknown> {
   const factory = factories.get(name);
-  if (!factory) throw new UserError(`unknown model ${JSON.stringify(name)}; known models: ${modelNames().join(', ')}`, { where: '--model' });
+  if (!factory)
+    throw new UserError(`unknown model ${JSON.stringify(name)}; known models: ${modelNames().join(', ')}`, {
+      where: '--model',
+    });
   try {
     return factory(options) as Model<unknown>;
   } catch (err) {

@@ -4,8 +4,8 @@
  * Initial: options.initial (an array), default [].
  */
 import type { Json } from '../../harness/history/op.js';
-import { ILLEGAL, type Model, type ModelOptions } from './model.js';
 import { canonicalJson, show } from './json.js';
+import { ILLEGAL, type Model, type ModelOptions } from './model.js';
 
 /** The set as sorted canonical texts of its elements (so equal sets are equal arrays). */
 type Elements = readonly string[];
@@ -50,9 +50,11 @@ export function set(options: ModelOptions): Model<Elements> {
     stateKey: (state) => state.join('\u0000'),
     stateJson: (state) => state.map((e) => parsed(e) as Json),
     describeState: (state) => `set holds {${state.join(', ')}}`,
-    describeOp: (op) => (op.f === 'read' && op.outcome === 'info' ? 'read (unknown result)' : `${op.f} ${show(op.value)}`),
+    describeOp: (op) =>
+      op.f === 'read' && op.outcome === 'info' ? 'read (unknown result)' : `${op.f} ${show(op.value)}`,
     validate(op) {
-      if (op.f !== 'add' && op.f !== 'read') throw new Error(`set model: unknown f ${JSON.stringify(op.f)} (known: add, read)`);
+      if (op.f !== 'add' && op.f !== 'read')
+        throw new Error(`set model: unknown f ${JSON.stringify(op.f)} (known: add, read)`);
       if (op.f === 'read' && op.outcome === 'ok' && !Array.isArray(op.value)) {
         throw new Error(`set model: a read's value must be an array of elements, got ${show(op.value)}`);
       }

@@ -27,10 +27,11 @@
  * `linearizable`, when any is stale); unknown when no read completed ok (then
  * nothing can be said); otherwise true.
  */
-import type { Checker, CheckResult } from '../checker.js';
+
 import { MalformedHistoryError } from '../../harness/errors.js';
-import { pairHistory, type PairedOp } from '../../harness/history/pair.js';
 import type { History, Json, ProcessId } from '../../harness/history/op.js';
+import { type PairedOp, pairHistory } from '../../harness/history/pair.js';
+import type { Checker, CheckResult } from '../checker.js';
 
 export interface SetCheckerOptions {
   /** Treat stale reads as a violation (for linearizable reads). Default false. */
@@ -150,7 +151,10 @@ export function checkSet(history: History, options: SetCheckerOptions = {}): Set
       state.mayHaveBeenAdded = true;
       if (op.outcome === 'ok') state.addOkIndex ??= op.completeIndex;
     } else {
-      throw new MalformedHistoryError(`the set checker knows f add and read, not ${JSON.stringify(op.f)}`, op.invokeIndex);
+      throw new MalformedHistoryError(
+        `the set checker knows f add and read, not ${JSON.stringify(op.f)}`,
+        op.invokeIndex,
+      );
     }
   }
   for (const failed of failedAdds(history)) {
@@ -248,8 +252,10 @@ export function checkSet(history: History, options: SetCheckerOptions = {}): Set
     valid = false;
     const parts: string[] = [];
     if (lost.length > 0) parts.push(`${lost.length} acknowledged element(s) lost, e.g. ${show(lost)}`);
-    if (unexpected.length > 0) parts.push(`${unexpected.length} element(s) read that were never added, e.g. ${show(unexpected)}`);
-    if (staleInvalid) parts.push(`${stale.length} element(s) missing from a read after they were known, e.g. ${show(stale)}`);
+    if (unexpected.length > 0)
+      parts.push(`${unexpected.length} element(s) read that were never added, e.g. ${show(unexpected)}`);
+    if (staleInvalid)
+      parts.push(`${stale.length} element(s) missing from a read after they were known, e.g. ${show(stale)}`);
     error = parts.join('; ');
   } else if (reads.length === 0) {
     valid = 'unknown';
@@ -292,7 +298,8 @@ function failedAdds(history: History): { value: Json; invokeIndex: number }[] {
     }
     const invoked = pending.get(op.process);
     pending.delete(op.process);
-    if (op.type === 'fail' && invoked?.f === 'add') failed.push({ value: invoked.value, invokeIndex: invoked.invokeIndex });
+    if (op.type === 'fail' && invoked?.f === 'add')
+      failed.push({ value: invoked.value, invokeIndex: invoked.invokeIndex });
   });
   return failed;
 }

@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkSet, setChecker } from './index.js';
-import type { Json, Op } from '../../harness/history/op.js';
+import { describe, expect, it } from 'vitest';
 import { MalformedHistoryError } from '../../harness/errors.js';
+import type { Json, Op } from '../../harness/history/op.js';
+import { checkSet, setChecker } from './index.js';
 
 /** Builds histories op by op; each call appends one op with the next index and time. */
 class HistoryBuilder {
@@ -58,7 +58,13 @@ describe('set checker: examples', () => {
   });
 
   it('accepts an element whose add was indeterminate, seen or not', () => {
-    const h = new HistoryBuilder().invoke(0, 'add', 1).info(0, 'add').invoke(1, 'add', 2).info(1, 'add').read(2, [1]).read(2, [1]).ops;
+    const h = new HistoryBuilder()
+      .invoke(0, 'add', 1)
+      .info(0, 'add')
+      .invoke(1, 'add', 2)
+      .info(1, 'add')
+      .read(2, [1])
+      .read(2, [1]).ops;
     const r = checkSet(h);
     expect(r.valid).toBe(true);
     expect(r).toMatchObject({ attemptedCount: 2, acknowledgedCount: 0, stableCount: 1, lostCount: 0 });
@@ -118,8 +124,12 @@ describe('set checker: examples', () => {
   });
 
   it('rejects a read whose value is not an array, and unknown fs', () => {
-    expect(() => checkSet(new HistoryBuilder().invoke(0, 'read', null).ok(0, 'read', 3).ops)).toThrow(MalformedHistoryError);
-    expect(() => checkSet(new HistoryBuilder().invoke(0, 'write', 1).ok(0, 'write', 1).ops)).toThrow(/knows f add and read/);
+    expect(() => checkSet(new HistoryBuilder().invoke(0, 'read', null).ok(0, 'read', 3).ops)).toThrow(
+      MalformedHistoryError,
+    );
+    expect(() => checkSet(new HistoryBuilder().invoke(0, 'write', 1).ok(0, 'write', 1).ops)).toThrow(
+      /knows f add and read/,
+    );
   });
 
   it('ignores nemesis ops, and setChecker wraps checkSet', async () => {
@@ -135,7 +145,11 @@ describe('set checker: examples', () => {
  */
 type Step = { kind: 'add'; outcome: 'ok' | 'fail' | 'info'; applied: boolean } | { kind: 'read' };
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ kind: fc.constant('add' as const), outcome: fc.constantFrom('ok' as const, 'fail' as const, 'info' as const), applied: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('add' as const),
+    outcome: fc.constantFrom('ok' as const, 'fail' as const, 'info' as const),
+    applied: fc.boolean(),
+  }),
   fc.constant({ kind: 'read' as const }),
 );
 

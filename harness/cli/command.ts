@@ -5,5 +5,5 @@ import type { CommandModule } from 'yargs';
  * (0 valid, 1 invalid, 2 unknown, 254 bad input; see harness/errors.ts).
  * Throw UserError for bad arguments, config or input.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: each command has its own argument shape
 export type FaultlineCommand = (setExit: (code: number) => void) => CommandModule<any, any>;

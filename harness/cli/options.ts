@@ -4,7 +4,12 @@ import { UserError } from '../errors.js';
  * A positive number option scaled to ms or bytes (e.g. seconds * 1000), or
  * undefined when not given. Throws UserError naming the option.
  */
-export function positiveOption(text: string | undefined, name: string, unit: string, scale: number): number | undefined {
+export function positiveOption(
+  text: string | undefined,
+  name: string,
+  unit: string,
+  scale: number,
+): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
   if (String(text).trim() === '' || !Number.isFinite(value) || value <= 0) {

@@ -71,25 +71,42 @@ describe('parseConfig', () => {
   });
 
   it('names the file, line and key path of a wrong type', () => {
-    const yaml = ['runtime:', '  kind: ssh', '  ssh:', '    privateKeyFile: k', '    nodes:', '      - a', '      - b', '      - { host: c, port: x }'].join('\n');
+    const yaml = [
+      'runtime:',
+      '  kind: ssh',
+      '  ssh:',
+      '    privateKeyFile: k',
+      '    nodes:',
+      '      - a',
+      '      - b',
+      '      - { host: c, port: x }',
+    ].join('\n');
     expect(errorFor(yaml)).toBe('faultline.config.yaml:8: runtime.ssh.nodes[2].port: expected a whole number, got "x"');
   });
 
   it('rejects unknown keys, naming the known ones', () => {
-    expect(errorFor('test:\n  concurency: 3\n')).toMatch(/^faultline.config.yaml:2: test.concurency: unknown key \(known keys here: name, target, .*concurrency/);
+    expect(errorFor('test:\n  concurency: 3\n')).toMatch(
+      /^faultline.config.yaml:2: test.concurency: unknown key \(known keys here: name, target, .*concurrency/,
+    );
     expect(errorFor('runtimes: netns\n')).toMatch(/^faultline.config.yaml:1: runtimes: unknown key/);
   });
 
   it('rejects bad values: enums, ranges, lists', () => {
-    expect(errorFor('runtime: vm\n')).toBe('faultline.config.yaml:1: runtime: expected one of netns, docker, ssh, got "vm"');
+    expect(errorFor('runtime: vm\n')).toBe(
+      'faultline.config.yaml:1: runtime: expected one of netns, docker, ssh, got "vm"',
+    );
     expect(errorFor('test:\n  concurrency: 0\n')).toContain('test.concurrency: expected a number >= 1, got 0');
     expect(errorFor('test:\n  nemesis: partition\n')).toContain('test.nemesis: expected a list, got "partition"');
-    expect(errorFor('runtime:\n  netns:\n    nodes: 2.5\n')).toContain('runtime.netns.nodes: expected a whole number, got 2.5');
+    expect(errorFor('runtime:\n  netns:\n    nodes: 2.5\n')).toContain(
+      'runtime.netns.nodes: expected a whole number, got 2.5',
+    );
   });
 
   it('requires ssh nodes, and host in each node mapping', () => {
     expect(errorFor('runtime:\n  kind: ssh\n')).toContain('runtime.ssh: is required when runtime.kind is ssh');
-    expect(errorFor('runtime:\n  ssh:\n    nodes: [{ port: 22 }]\n')).toContain('runtime.ssh.nodes[0].host: is required');
+    expect(errorFor('runtime:\n  ssh:\n    nodes: [{ port: 22 }]\n')).toContain(
+      'runtime.ssh.nodes[0].host: is required',
+    );
   });
 
   it('checks the selected runtime beyond types', () => {
@@ -101,14 +118,20 @@ describe('parseConfig', () => {
   it('reports syntax errors with the line, and strict JSON for .json files', () => {
     expect(errorFor('test:\n  seed: [1,\n')).toMatch(/^faultline.config.yaml:\d+: syntax error/);
     expect(errorFor('a: 1\na: 2\n')).toMatch(/^faultline.config.yaml:2: syntax error: .*unique/);
-    expect(errorFor('{ "test": { "seed": 1, } }', 'faultline.config.json')).toMatch(/^faultline.config.json: not valid JSON/);
+    expect(errorFor('{ "test": { "seed": 1, } }', 'faultline.config.json')).toMatch(
+      /^faultline.config.json: not valid JSON/,
+    );
   });
 });
 
 describe('loadConfig', () => {
   it('returns the defaults when there is no file', async () => {
     const config = await loadConfig(undefined, dir);
-    expect(config).toEqual({ source: undefined, runtime: { kind: 'netns', netns: {}, docker: {}, ssh: undefined }, test: {} });
+    expect(config).toEqual({
+      source: undefined,
+      runtime: { kind: 'netns', netns: {}, docker: {}, ssh: undefined },
+      test: {},
+    });
   });
 
   it('finds faultline.config.json in the working directory', async () => {
@@ -129,7 +152,9 @@ describe('loadConfig', () => {
 
   it('names the --config file in errors', async () => {
     await writeFile(path.join(dir, 'custom.yaml'), 'test:\n  seed: abc\n');
-    await expect(loadConfig('custom.yaml', dir)).rejects.toThrow('custom.yaml:2: test.seed: expected a whole number, got "abc"');
+    await expect(loadConfig('custom.yaml', dir)).rejects.toThrow(
+      'custom.yaml:2: test.seed: expected a whole number, got "abc"',
+    );
   });
 });
 
@@ -137,22 +162,35 @@ describe('mergeFlags', () => {
   const base = () => parseConfig('runtime:\n  netns: { nodes: 5 }\ntest:\n  seed: 1\n  concurrency: 4\n', 'f.yaml');
 
   it('lets flags override the file and leaves the rest', () => {
-    const merged = mergeFlags(base(), { concurrency: 9, nemesis: 'partition,kill', nodes: '3', cluster: 'mine', timeLimit: 12 });
+    const merged = mergeFlags(base(), {
+      concurrency: 9,
+      nemesis: 'partition,kill',
+      nodes: '3',
+      cluster: 'mine',
+      timeLimit: 12,
+    });
     expect(merged.test).toEqual({ seed: 1, concurrency: 9, nemesis: ['partition', 'kill'], timeLimitSeconds: 12 });
     expect(merged.runtime.netns).toEqual({ nodes: 3, name: 'mine' });
     expect(base().test.concurrency).toBe(4);
   });
 
   it('takes --nodes as hosts for ssh', () => {
-    const merged = mergeFlags(parseConfig('runtime:\n  ssh: { nodes: [a], privateKeyFile: /k }\n', 'f.yaml'), { runtime: 'ssh', nodes: 'h1,h2' });
+    const merged = mergeFlags(parseConfig('runtime:\n  ssh: { nodes: [a], privateKeyFile: /k }\n', 'f.yaml'), {
+      runtime: 'ssh',
+      nodes: 'h1,h2',
+    });
     expect(merged.runtime.ssh?.nodes).toEqual(['h1', 'h2']);
     expect(() => mergeFlags(merged, { nodes: 3 })).toThrow(/--nodes: with the ssh runtime, name the hosts/);
   });
 
   it('names the flag of a bad value', () => {
     expect(() => mergeFlags(base(), { concurrency: -1 })).toThrow('--concurrency: expected a number >= 1, got -1');
-    expect(() => mergeFlags(base(), { runtime: 'vm' })).toThrow('--runtime: expected one of netns, docker, ssh, got "vm"');
-    expect(() => mergeFlags(base(), { subnet: '10.0.0.0/8' })).toThrow(/runtime.netns.subnet: prefix length must be 16 to 29/);
+    expect(() => mergeFlags(base(), { runtime: 'vm' })).toThrow(
+      '--runtime: expected one of netns, docker, ssh, got "vm"',
+    );
+    expect(() => mergeFlags(base(), { subnet: '10.0.0.0/8' })).toThrow(
+      /runtime.netns.subnet: prefix length must be 16 to 29/,
+    );
     expect(() => mergeFlags(base(), { runtime: 'ssh' })).toThrow(/runtime.ssh: is required/);
   });
 });

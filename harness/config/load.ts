@@ -9,11 +9,18 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { type Document, LineCounter, parseDocument } from 'yaml';
 import { UserError } from '../errors.js';
 import { planLayout } from '../runtime/netns/layout.js';
 import { resolveSshOptions } from '../runtime/ssh/options.js';
-import { RUNTIME_KINDS, configSchema, testSchema, type FaultlineConfig, type RuntimeKind, type TestConfig } from './schema.js';
+import {
+  configSchema,
+  type FaultlineConfig,
+  RUNTIME_KINDS,
+  type RuntimeKind,
+  type TestConfig,
+  testSchema,
+} from './schema.js';
 import { dropNulls, SchemaError, validate } from './validate.js';
 
 export const CONFIG_FILES = ['faultline.config.yaml', 'faultline.config.yml', 'faultline.config.json'] as const;
@@ -37,7 +44,10 @@ export async function loadConfig(file: string | undefined, cwd: string): Promise
     try {
       text = await readFile(location, 'utf8');
     } catch (err) {
-      throw new UserError(`cannot read config file: ${(err as Error).message}`, { where: `--config ${file}`, cause: err });
+      throw new UserError(`cannot read config file: ${(err as Error).message}`, {
+        where: `--config ${file}`,
+        cause: err,
+      });
     }
   } else {
     const found: Array<{ location: string; text: string }> = [];
@@ -50,7 +60,9 @@ export async function loadConfig(file: string | undefined, cwd: string): Promise
     }
     if (found.length === 0) return defaultConfig();
     if (found.length > 1) {
-      throw new UserError(`found ${found.map((f) => path.basename(f.location)).join(' and ')} in ${cwd}; keep one, or choose with --config`);
+      throw new UserError(
+        `found ${found.map((f) => path.basename(f.location)).join(' and ')} in ${cwd}; keep one, or choose with --config`,
+      );
     }
     ({ location, text } = found[0]!);
   }
@@ -108,7 +120,9 @@ function normalize(raw: RawConfig, baseDir: string): FaultlineConfig {
         ...ssh,
         ...(ssh.privateKeyFile !== undefined ? { privateKeyFile: expandPath(ssh.privateKeyFile, baseDir) } : {}),
         nodes: ssh.nodes.map((n) =>
-          typeof n === 'string' || n.privateKeyFile === undefined ? n : { ...n, privateKeyFile: expandPath(n.privateKeyFile, baseDir) },
+          typeof n === 'string' || n.privateKeyFile === undefined
+            ? n
+            : { ...n, privateKeyFile: expandPath(n.privateKeyFile, baseDir) },
         ),
       };
     }
@@ -131,7 +145,8 @@ export function checkRuntime(config: FaultlineConfig): void {
   const { runtime } = config;
   if (runtime.kind === 'netns') planLayout(runtime.netns);
   if (runtime.kind === 'ssh') {
-    if (!runtime.ssh) throw new UserError('is required when runtime.kind is ssh (at least its nodes)', { where: 'runtime.ssh' });
+    if (!runtime.ssh)
+      throw new UserError('is required when runtime.kind is ssh (at least its nodes)', { where: 'runtime.ssh' });
     resolveSshOptions(runtime.ssh);
   }
 }
@@ -183,7 +198,8 @@ export function mergeFlags(config: FaultlineConfig, flags: ConfigFlags): Faultli
   if (flags.nodes !== undefined) {
     const nodes = parseNodes(flags.nodes);
     if (runtime.kind === 'ssh') {
-      if (typeof nodes === 'number') throw new UserError('with the ssh runtime, name the hosts (comma-separated)', { where: '--nodes' });
+      if (typeof nodes === 'number')
+        throw new UserError('with the ssh runtime, name the hosts (comma-separated)', { where: '--nodes' });
       runtime.ssh = { ...runtime.ssh, nodes };
     } else {
       runtime.netns.nodes = nodes;
@@ -199,7 +215,10 @@ export function mergeFlags(config: FaultlineConfig, flags: ConfigFlags): Faultli
     runtime.docker.subnet = flags.subnet;
   }
   if (flags.sshUser !== undefined || flags.sshKey !== undefined) {
-    if (!runtime.ssh) throw new UserError('needs ssh nodes (runtime.ssh.nodes in the config file, or --nodes)', { where: flags.sshUser !== undefined ? '--ssh-user' : '--ssh-key' });
+    if (!runtime.ssh)
+      throw new UserError('needs ssh nodes (runtime.ssh.nodes in the config file, or --nodes)', {
+        where: flags.sshUser !== undefined ? '--ssh-user' : '--ssh-key',
+      });
     if (flags.sshUser !== undefined) runtime.ssh.user = flags.sshUser;
     if (flags.sshKey !== undefined) runtime.ssh.privateKeyFile = expandPath(flags.sshKey, process.cwd());
   }
@@ -240,10 +259,14 @@ export function mergeFlags(config: FaultlineConfig, flags: ConfigFlags): Faultli
 
 function parseNodes(value: number | string | string[]): number | string[] {
   if (typeof value === 'number') {
-    if (!Number.isInteger(value) || value < 1) throw new UserError(`expected a positive whole number or names, got ${value}`, { where: '--nodes' });
+    if (!Number.isInteger(value) || value < 1)
+      throw new UserError(`expected a positive whole number or names, got ${value}`, { where: '--nodes' });
     return value;
   }
-  const list = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  const list = (Array.isArray(value) ? value : [value])
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
   if (list.length === 1 && /^\d+$/.test(list[0]!)) return parseNodes(Number(list[0]));
   if (list.length === 0) throw new UserError('expected a node count or comma-separated names', { where: '--nodes' });
   return list;

@@ -65,7 +65,11 @@ export interface FaultlineConfig {
   test: TestConfig;
 }
 
-const name: Schema = { type: 'string', pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, patternHint: 'letters, digits, ".", "-" or "_"' };
+const name: Schema = {
+  type: 'string',
+  pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+  patternHint: 'letters, digits, ".", "-" or "_"',
+};
 const nodeCountOrNames: Schema = {
   type: 'oneOf',
   options: [
@@ -75,11 +79,22 @@ const nodeCountOrNames: Schema = {
 };
 const port: Schema = { type: 'number', integer: true, min: 1, max: 65_535 };
 const path: Schema = { type: 'string', pattern: /\S/, patternHint: 'a path' };
-const cidr: Schema = { type: 'string', pattern: /^\d+\.\d+\.\d+\.\d+\/\d+$/, patternHint: 'an IPv4 subnet like 10.213.0.0/24' };
+const cidr: Schema = {
+  type: 'string',
+  pattern: /^\d+\.\d+\.\d+\.\d+\/\d+$/,
+  patternHint: 'an IPv4 subnet like 10.213.0.0/24',
+};
 
 const netnsSchema: Schema = {
   type: 'object',
-  properties: { name, nodes: nodeCountOrNames, subnet: cidr, baseDir: path, removeNodeDirs: { type: 'boolean' }, stateDir: path },
+  properties: {
+    name,
+    nodes: nodeCountOrNames,
+    subnet: cidr,
+    baseDir: path,
+    removeNodeDirs: { type: 'boolean' },
+    stateDir: path,
+  },
 };
 
 const dockerSchema: Schema = {
@@ -145,7 +160,12 @@ const runtimeSchema: Schema = {
     { type: 'string', enum: RUNTIME_KINDS },
     {
       type: 'object',
-      properties: { kind: { type: 'string', enum: RUNTIME_KINDS }, netns: netnsSchema, docker: dockerSchema, ssh: sshSchema },
+      properties: {
+        kind: { type: 'string', enum: RUNTIME_KINDS },
+        netns: netnsSchema,
+        docker: dockerSchema,
+        ssh: sshSchema,
+      },
     },
   ],
 };

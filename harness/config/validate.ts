@@ -32,7 +32,8 @@ export class SchemaError extends Error {
 /** `runtime.ssh.nodes[2].port` */
 export function formatPath(path: ReadonlyArray<string | number>): string {
   let out = '';
-  for (const segment of path) out += typeof segment === 'number' ? `[${segment}]` : out === '' ? segment : `.${segment}`;
+  for (const segment of path)
+    out += typeof segment === 'number' ? `[${segment}]` : out === '' ? segment : `.${segment}`;
   return out === '' ? '(top level)' : out;
 }
 
@@ -45,10 +46,12 @@ export function validate(value: unknown, schema: Schema, path: Array<string | nu
     case 'string':
       if (typeof value !== 'string') fail('expected a string');
       if (schema.enum && !schema.enum.includes(value as string)) fail(`expected one of ${schema.enum.join(', ')}`);
-      if (schema.pattern && !schema.pattern.test(value as string)) fail(`expected ${schema.patternHint ?? `a string matching ${schema.pattern}`}`);
+      if (schema.pattern && !schema.pattern.test(value as string))
+        fail(`expected ${schema.patternHint ?? `a string matching ${schema.pattern}`}`);
       return;
     case 'number': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) fail(schema.integer ? 'expected a whole number' : 'expected a number');
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        fail(schema.integer ? 'expected a whole number' : 'expected a number');
       const n = value as number;
       if (schema.integer && !Number.isInteger(n)) fail('expected a whole number');
       if (schema.min !== undefined && n < schema.min) fail(`expected a number >= ${schema.min}`);
@@ -61,8 +64,11 @@ export function validate(value: unknown, schema: Schema, path: Array<string | nu
     case 'array': {
       if (!Array.isArray(value)) fail('expected a list');
       const items = value as unknown[];
-      if (schema.minItems !== undefined && items.length < schema.minItems) fail(`expected at least ${schema.minItems} item(s)`);
-      items.forEach((item, i) => validate(item, schema.items, [...path, i]));
+      if (schema.minItems !== undefined && items.length < schema.minItems)
+        fail(`expected at least ${schema.minItems} item(s)`);
+      items.forEach((item, i) => {
+        validate(item, schema.items, [...path, i]);
+      });
       return;
     }
     case 'object': {
@@ -71,7 +77,10 @@ export function validate(value: unknown, schema: Schema, path: Array<string | nu
       for (const key of Object.keys(object)) {
         const known = schema.properties[key];
         if (!known) {
-          throw new SchemaError([...path, key], `unknown key (known keys here: ${Object.keys(schema.properties).join(', ')})`);
+          throw new SchemaError(
+            [...path, key],
+            `unknown key (known keys here: ${Object.keys(schema.properties).join(', ')})`,
+          );
         }
         if (object[key] !== undefined && object[key] !== null) validate(object[key], known, [...path, key]);
       }
@@ -82,7 +91,8 @@ export function validate(value: unknown, schema: Schema, path: Array<string | nu
     }
     case 'record': {
       if (!isPlainObject(value)) fail('expected a mapping of keys to values');
-      for (const [key, v] of Object.entries(value as Record<string, unknown>)) validate(v, schema.values, [...path, key]);
+      for (const [key, v] of Object.entries(value as Record<string, unknown>))
+        validate(v, schema.values, [...path, key]);
       return;
     }
     case 'oneOf': {

@@ -1,17 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { any, flipFlop, mix } from './choice.js';
-import { delay, sleep } from './timing.js';
 import { limit, repeat } from './limits.js';
 import { simulate } from './simulate.js';
+import { delay, sleep } from './timing.js';
 
 const fs = (ops: { f: string }[]) => ops.map((o) => o.f).join(' ');
 
 describe('any', () => {
   it('takes whichever op is due soonest', () => {
-    const r = simulate(limit(6, any(delay(1, () => ({ f: 'slow' })), delay(0.4, () => ({ f: 'fast' })))), {
-      concurrency: 2,
-      latencyNs: 0,
-    });
+    const r = simulate(
+      limit(
+        6,
+        any(
+          delay(1, () => ({ f: 'slow' })),
+          delay(0.4, () => ({ f: 'fast' })),
+        ),
+      ),
+      {
+        concurrency: 2,
+        latencyNs: 0,
+      },
+    );
     expect(r.invocations.map((o) => [o.f, o.time / 1e9])).toEqual([
       [expect.any(String), 0],
       [expect.any(String), 0],
@@ -21,7 +30,7 @@ describe('any', () => {
       ['fast', 1.2],
     ]);
   });
-  it('is done when all are done, and honours a sleeping branch\'s wake-up time', () => {
+  it("is done when all are done, and honours a sleeping branch's wake-up time", () => {
     const r = simulate(any([sleep(5), { f: 'late' }], { f: 'early' }), { concurrency: 1, latencyNs: 0 });
     expect(r.invocations.map((o) => [o.f, o.time / 1e9])).toEqual([
       ['early', 0],
@@ -32,7 +41,15 @@ describe('any', () => {
 });
 
 describe('mix', () => {
-  const gen = () => limit(1000, mix(() => ({ f: 'a' }), () => ({ f: 'b' }), () => ({ f: 'c' })));
+  const gen = () =>
+    limit(
+      1000,
+      mix(
+        () => ({ f: 'a' }),
+        () => ({ f: 'b' }),
+        () => ({ f: 'c' }),
+      ),
+    );
   it('draws from every generator, roughly uniformly', () => {
     const r = simulate(gen(), { concurrency: 4, seed: 9 });
     const counts = { a: 0, b: 0, c: 0 } as Record<string, number>;
@@ -53,7 +70,10 @@ describe('mix', () => {
 
 describe('flipFlop', () => {
   it('alternates and ends when the one whose turn it is ends', () => {
-    const r = simulate(flipFlop(repeat(3, { f: 'a' }), () => ({ f: 'b' })), { concurrency: 2 });
+    const r = simulate(
+      flipFlop(repeat(3, { f: 'a' }), () => ({ f: 'b' })),
+      { concurrency: 2 },
+    );
     expect(fs(r.invocations)).toBe('a b a b a b');
   });
 });

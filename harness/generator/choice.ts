@@ -2,8 +2,9 @@
  * Choosing between generators: any (whichever is ready first), mix (a random
  * one per op), flipFlop (strict alternation).
  */
-import type { GenOp, Generator } from './generator.js';
-import { DONE, type GenLike, earliest, opStep, pending, toGen } from './core.js';
+
+import { DONE, earliest, type GenLike, opStep, pending, toGen } from './core.js';
+import type { Generator, GenOp } from './generator.js';
 
 /**
  * Ops from whichever of `gens` has one soonest; all of them run side by side
@@ -19,7 +20,9 @@ function anyFrom(gens: readonly (Generator | undefined)[]): Generator {
   return {
     op(ctx) {
       const live: number[] = [];
-      gens.forEach((g, i) => g !== undefined && live.push(i));
+      gens.forEach((g, i) => {
+        if (g !== undefined) live.push(i);
+      });
       if (live.length === 0) return DONE;
       const next = gens.slice();
       let chosen: { i: number; op: GenOp; next: Generator } | undefined;

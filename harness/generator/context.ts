@@ -90,11 +90,7 @@ export class ThreadTable implements GenContext {
  * `allowed` must contain exactly those threads; routing combinators build both
  * once and reuse them. Free threads are computed lazily on each view.
  */
-export function restrictContext(
-  ctx: GenContext,
-  threads: readonly Thread[],
-  allowed: ReadonlySet<Thread>,
-): GenContext {
+export function restrictContext(ctx: GenContext, threads: readonly Thread[], allowed: ReadonlySet<Thread>): GenContext {
   return new RestrictedContext(ctx, threads, allowed, undefined);
 }
 

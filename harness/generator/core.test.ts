@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { andThen, fromFn, once, sequence, toGen, nothing } from './core.js';
-import { simulate } from './simulate.js';
+import { andThen, fromFn, nothing, once, sequence, toGen } from './core.js';
 import { limit } from './limits.js';
+import { simulate } from './simulate.js';
 
 const fs = (ops: { f: string }[]) => ops.map((o) => o.f);
 
@@ -28,21 +28,28 @@ describe('op templates', () => {
 
   it('a function is called for every op until it returns undefined', () => {
     let n = 0;
-    const r = simulate(fromFn(() => (n < 5 ? { f: 'w', value: n++ } : undefined)), { concurrency: 3 });
+    const r = simulate(
+      fromFn(() => (n < 5 ? { f: 'w', value: n++ } : undefined)),
+      { concurrency: 3 },
+    );
     expect(r.invocations.map((o) => o.value)).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('a function template gets ctx.rng, so values follow the seed', () => {
     const run = (seed: number) =>
-      simulate(limit(20, (_ctx, rng) => ({ f: 'w', value: rng.int(1000) })), { concurrency: 2, seed }).invocations.map(
-        (o) => o.value,
-      );
+      simulate(
+        limit(20, (_ctx, rng) => ({ f: 'w', value: rng.int(1000) })),
+        { concurrency: 2, seed },
+      ).invocations.map((o) => o.value);
     expect(run(7)).toEqual(run(7));
     expect(run(7)).not.toEqual(run(8));
   });
 
   it('spreads template ops over the free threads', () => {
-    const r = simulate(limit(200, () => ({ f: 'r' })), { concurrency: 4 });
+    const r = simulate(
+      limit(200, () => ({ f: 'r' })),
+      { concurrency: 4 },
+    );
     expect(new Set(r.invocations.map((o) => o.process))).toEqual(new Set([0, 1, 2, 3]));
   });
 
@@ -58,7 +65,7 @@ describe('sequence / andThen', () => {
     expect(fs(r.invocations)).toEqual(['a', 'b', 'c', 'd']);
   });
 
-  it('andThen(a, b) does not wait for a\'s ops to finish', () => {
+  it("andThen(a, b) does not wait for a's ops to finish", () => {
     const r = simulate(andThen({ f: 'a' }, { f: 'b' }), { concurrency: 2 });
     expect(fs(r.invocations)).toEqual(['a', 'b']);
     expect(r.invocations[1]!.time).toBe(0);

@@ -9,8 +9,8 @@
  * its elements.
  */
 import type { Json } from '../history/op.js';
-import type { GenContext, GenOp, GenStep, Generator, Rng, Thread } from './generator.js';
 import { NEMESIS } from './context.js';
+import type { GenContext, Generator, GenOp, GenStep, Rng, Thread } from './generator.js';
 
 /** An op without its process or time: the generator picks a free thread. */
 export interface OpTemplate {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { independentConcurrent } from './independent.js';
-import { clients } from './threads.js';
-import { timeLimit, repeat } from './limits.js';
-import { stagger } from './timing.js';
-import { simulate } from './simulate.js';
+import { UserError } from '../errors.js';
 import type { Json, Op } from '../history/op.js';
 import type { Generator } from './generator.js';
-import { UserError } from '../errors.js';
+import { independentConcurrent } from './independent.js';
+import { repeat, timeLimit } from './limits.js';
+import { simulate } from './simulate.js';
+import { clients } from './threads.js';
+import { stagger } from './timing.js';
 
 const byKey = (ops: Op[]) => {
   const m = new Map<string, Op[]>();
@@ -38,7 +38,12 @@ describe('independentConcurrent', () => {
   });
 
   it('two keys are in play at once with 4 threads, 2 per key', () => {
-    const gen = independentConcurrent({ threadsPerKey: 2, keys: [1, 2, 3], opsPerKey: 10, fn: () => () => ({ f: 'r' }) });
+    const gen = independentConcurrent({
+      threadsPerKey: 2,
+      keys: [1, 2, 3],
+      opsPerKey: 10,
+      fn: () => () => ({ f: 'r' }),
+    });
     const r = simulate(gen, { concurrency: 4 });
     expect(new Set(r.invocations.slice(0, 4).map((o) => o.key))).toEqual(new Set([1, 2]));
   });
@@ -49,7 +54,12 @@ describe('independentConcurrent', () => {
     }
     const gen = timeLimit(
       1,
-      independentConcurrent({ threadsPerKey: 1, keys: naturals(), opsPerKey: 3, fn: () => stagger(0.01, () => ({ f: 'r' })) }),
+      independentConcurrent({
+        threadsPerKey: 1,
+        keys: naturals(),
+        opsPerKey: 3,
+        fn: () => stagger(0.01, () => ({ f: 'r' })),
+      }),
     );
     const r = simulate(gen, { concurrency: 2, seed: 1 });
     const keys = byKey(r.invocations);
@@ -57,13 +67,13 @@ describe('independentConcurrent', () => {
     for (const ops of [...keys.values()].slice(0, -2)) expect(ops).toHaveLength(3);
   });
 
-  it('a key\'s generator ending by itself moves the group on (no opsPerKey)', () => {
+  it("a key's generator ending by itself moves the group on (no opsPerKey)", () => {
     const gen = independentConcurrent({ threadsPerKey: 1, keys: ['a', 'b'], fn: () => repeat(2, { f: 'r' }) });
     const r = simulate(gen, { concurrency: 1 });
     expect(r.invocations.map((o) => o.key)).toEqual(['a', 'a', 'b', 'b']);
   });
 
-  it('feeds each key\'s generator only its own events', () => {
+  it("feeds each key's generator only its own events", () => {
     const seen: Json[] = [];
     const spy = (key: Json, inner: Generator): Generator => ({
       op: (ctx) => {
@@ -75,9 +85,12 @@ describe('independentConcurrent', () => {
         return spy(key, inner.update(ctx, e));
       },
     });
-    const r = simulate(independentConcurrent({ threadsPerKey: 1, keys: ['a', 'b', 'c'], fn: (k) => spy(k, repeat(2, { f: 'r' })) }), {
-      concurrency: 2,
-    });
+    const r = simulate(
+      independentConcurrent({ threadsPerKey: 1, keys: ['a', 'b', 'c'], fn: (k) => spy(k, repeat(2, { f: 'r' })) }),
+      {
+        concurrency: 2,
+      },
+    );
     expect(seen).toEqual(Array(12).fill('ok'));
     expect(r.invocations).toHaveLength(6);
   });

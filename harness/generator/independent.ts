@@ -6,11 +6,12 @@
  * unused key. Every op carries its `key`, so a checker can judge each key's
  * sub-history on its own. Done when the keys run out and every group is done.
  */
-import type { Json } from '../history/op.js';
-import type { GenContext, GenOp, Generator, Thread } from './generator.js';
+
 import { UserError } from '../errors.js';
-import { DONE, type GenLike, earliest, opStep, pending, toGen } from './core.js';
-import { NEMESIS, eventThread, restrictContext } from './context.js';
+import type { Json } from '../history/op.js';
+import { eventThread, NEMESIS, restrictContext } from './context.js';
+import { DONE, earliest, type GenLike, opStep, pending, toGen } from './core.js';
+import type { GenContext, Generator, GenOp, Thread } from './generator.js';
 import { limit } from './limits.js';
 
 export interface IndependentOptions {
@@ -89,13 +90,21 @@ function layoutFor(shared: Shared, ctx: GenContext): Layout {
   const groups: Thread[][] = [];
   for (let i = 0; i < clientThreads.length; i += n) groups.push(clientThreads.slice(i, i + n));
   const groupOf = new Map<Thread, number>();
-  groups.forEach((g, i) => g.forEach((t) => groupOf.set(t, i)));
+  groups.forEach((g, i) => {
+    for (const t of g) groupOf.set(t, i);
+  });
   shared.layout = { threads: ctx.threads, groups, sets: groups.map((g) => new Set(g)), groupOf };
   return shared.layout;
 }
 
 /** A fresh group on the next key whose generator is not empty at once, or undefined when keys run out. */
-function freshGroup(shared: Shared, ctx: GenContext, layout: Layout, g: number, state: { nextKey: number }): {
+function freshGroup(
+  shared: Shared,
+  ctx: GenContext,
+  layout: Layout,
+  g: number,
+  state: { nextKey: number },
+): {
   group: Group | undefined;
   step: ReturnType<Generator['op']> | undefined;
 } {

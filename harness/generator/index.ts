@@ -25,30 +25,31 @@
  * There is no `then` export (a module exporting `then` is a thenable and
  * hangs `await import()`): use `andThen(a, b)` or `sequence(...)`.
  */
-export type { GenContext, GenOp, GenStep, Generator, Rng, Thread } from './generator.js';
-export { seededRng } from './rng.js';
-export { ThreadTable, NEMESIS, restrictContext, singleThreadContext } from './context.js';
+
+export { any, flipFlop, mix } from './choice.js';
+export { NEMESIS, restrictContext, singleThreadContext, ThreadTable } from './context.js';
 export {
-  type GenLike,
-  type OpFn,
-  type OpTemplate,
+  andThen,
   DONE,
   fillOp,
   fromFn,
+  type GenLike,
   isGenerator,
   nothing,
+  type OpFn,
+  type OpTemplate,
   once,
   opStep,
   pending,
   sequence,
-  andThen,
   toGen,
 } from './core.js';
-export { cycle, limit, repeat, timeLimit, untilOk } from './limits.js';
-export { delay, sleep, stagger } from './timing.js';
-export { any, flipFlop, mix } from './choice.js';
-export { phases, synchronize } from './phases.js';
-export { clients, eachThread, grouped, nemesis, onThreads, reserve } from './threads.js';
-export { type IndependentOptions, independentConcurrent } from './independent.js';
-export { type SimResponse, type SimulateOptions, type SimulationResult, simulate } from './simulate.js';
 export { completionOp, invocationOp } from './events.js';
+export type { GenContext, Generator, GenOp, GenStep, Rng, Thread } from './generator.js';
+export { type IndependentOptions, independentConcurrent } from './independent.js';
+export { cycle, limit, repeat, timeLimit, untilOk } from './limits.js';
+export { phases, synchronize } from './phases.js';
+export { seededRng } from './rng.js';
+export { type SimResponse, type SimulateOptions, type SimulationResult, simulate } from './simulate.js';
+export { clients, eachThread, grouped, nemesis, onThreads, reserve } from './threads.js';
+export { delay, sleep, stagger } from './timing.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cycle, limit, repeat, timeLimit, untilOk } from './limits.js';
-import { delay, sleep } from './timing.js';
 import { simulate } from './simulate.js';
+import { delay, sleep } from './timing.js';
 
 const fs = (ops: { f: string }[]) => ops.map((o) => o.f).join(' ');
 const read = () => ({ f: 'r' });
@@ -96,10 +96,21 @@ describe('untilOk', () => {
       respond: (op) => ({ type: op.index < 6 ? 'fail' : 'ok' }),
     });
     expect(fs(r.invocations)).toBe('read read read read after');
-    expect(r.history.filter((o) => o.f === 'read' && o.type !== 'invoke').map((o) => o.type)).toEqual(['fail', 'fail', 'fail', 'ok']);
+    expect(r.history.filter((o) => o.f === 'read' && o.type !== 'invoke').map((o) => o.type)).toEqual([
+      'fail',
+      'fail',
+      'fail',
+      'ok',
+    ]);
   });
   it('fail and info completions do not stop it', () => {
-    const r = simulate(limit(6, untilOk(() => ({ f: 'read' }))), { concurrency: 1, respond: () => ({ type: 'info' }) });
+    const r = simulate(
+      limit(
+        6,
+        untilOk(() => ({ f: 'read' })),
+      ),
+      { concurrency: 1, respond: () => ({ type: 'info' }) },
+    );
     expect(r.invocations).toHaveLength(6);
   });
 });

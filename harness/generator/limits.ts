@@ -2,8 +2,8 @@
  * How many ops, how often, for how long: limit, repeat, cycle, timeLimit, untilOk.
  */
 import type { ProcessId } from '../history/op.js';
-import type { Generator } from './generator.js';
 import { DONE, type GenLike, nothing, opStep, pending, sequence, toGen } from './core.js';
+import type { Generator } from './generator.js';
 
 const NS_PER_SECOND = 1e9;
 

@@ -1,8 +1,9 @@
 /**
  * Waiting for threads: synchronize and phases.
  */
-import type { Generator } from './generator.js';
+
 import { type GenLike, pending, sequence, toGen } from './core.js';
+import type { Generator } from './generator.js';
 
 /**
  * Waits (pending) until every thread of the context is free, then behaves

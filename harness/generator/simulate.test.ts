@@ -1,19 +1,22 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { simulate } from './simulate.js';
-import { any, flipFlop, mix } from './choice.js';
-import { cycle, limit, repeat, timeLimit } from './limits.js';
-import { delay, sleep, stagger } from './timing.js';
-import { phases } from './phases.js';
-import { clients, eachThread, nemesis, reserve } from './threads.js';
-import { independentConcurrent } from './independent.js';
-import { sequence, type GenLike } from './core.js';
-import type { Generator } from './generator.js';
+import { describe, expect, it } from 'vitest';
 import { wellFormedProblems } from '../interpreter/well-formed.js';
+import { any, flipFlop, mix } from './choice.js';
+import { type GenLike, sequence } from './core.js';
+import type { Generator } from './generator.js';
+import { independentConcurrent } from './independent.js';
+import { cycle, limit, repeat, timeLimit } from './limits.js';
+import { phases } from './phases.js';
+import { simulate } from './simulate.js';
+import { clients, eachThread, nemesis, reserve } from './threads.js';
+import { delay, sleep, stagger } from './timing.js';
 
 describe('simulate', () => {
   it('retires a process after an info: the thread continues as thread + k * concurrency', () => {
-    const r = simulate(limit(4, () => ({ f: 'r' })), { concurrency: 2, respond: () => ({ type: 'info' }) });
+    const r = simulate(
+      limit(4, () => ({ f: 'r' })),
+      { concurrency: 2, respond: () => ({ type: 'info' }) },
+    );
     expect(r.invocations.map((o) => o.process).sort((a, b) => Number(a) - Number(b))).toEqual([0, 1, 2, 3]);
     expect(wellFormedProblems(r.history)).toEqual([]);
   });
@@ -29,7 +32,12 @@ describe('simulate', () => {
   it('stops at maxOps and at maxTime', () => {
     expect(simulate(() => ({ f: 'r' }), { concurrency: 2, maxOps: 10 })).toMatchObject({ stopped: 'maxOps' });
     expect(simulate(() => ({ f: 'r' }), { concurrency: 2, maxOps: 10 }).invocations).toHaveLength(10);
-    expect(simulate(delay(1, () => ({ f: 'r' })), { concurrency: 2, maxTimeNs: 5e9 }).stopped).toBe('maxTime');
+    expect(
+      simulate(
+        delay(1, () => ({ f: 'r' })),
+        { concurrency: 2, maxTimeNs: 5e9 },
+      ).stopped,
+    ).toBe('maxTime');
   });
 
   it('rejects a generator that emits an op for a busy process', () => {
@@ -74,29 +82,35 @@ const { gen } = fc.letrec<{ gen: GenLike }>((tie) => ({
 describe('any composition', () => {
   it('gives a well-formed history, the same for the same seed', () => {
     fc.assert(
-      fc.property(gen, fc.integer({ min: 1, max: 4 }), fc.boolean(), fc.integer(), (g, concurrency, withNemesis, seed) => {
-        const options = {
-          concurrency,
-          nemesis: withNemesis,
-          seed,
-          maxOps: 300,
-          maxTimeNs: 20e9,
-          respond: (_op: unknown, rng: { int(n: number): number }) => ({
-            latencyNs: 1e5 + rng.int(5e6),
-            type: (['ok', 'ok', 'fail', 'info'] as const)[rng.int(4)],
-          }),
-        };
-        const a = simulate(g, options);
-        expect(wellFormedProblems(a.history)).toEqual([]);
-        expect(simulate(g, options).history).toEqual(a.history);
-        if (a.stopped === 'done') {
-          // everything invoked was completed
-          expect(a.history.filter((o) => o.type !== 'invoke' || o.process === 'nemesis').length).toBe(
-            a.history.length - a.invocations.filter((o) => o.type === 'invoke').length,
-          );
-          expect(a.history.length).toBe(2 * a.invocations.length);
-        }
-      }),
+      fc.property(
+        gen,
+        fc.integer({ min: 1, max: 4 }),
+        fc.boolean(),
+        fc.integer(),
+        (g, concurrency, withNemesis, seed) => {
+          const options = {
+            concurrency,
+            nemesis: withNemesis,
+            seed,
+            maxOps: 300,
+            maxTimeNs: 20e9,
+            respond: (_op: unknown, rng: { int(n: number): number }) => ({
+              latencyNs: 1e5 + rng.int(5e6),
+              type: (['ok', 'ok', 'fail', 'info'] as const)[rng.int(4)],
+            }),
+          };
+          const a = simulate(g, options);
+          expect(wellFormedProblems(a.history)).toEqual([]);
+          expect(simulate(g, options).history).toEqual(a.history);
+          if (a.stopped === 'done') {
+            // everything invoked was completed
+            expect(a.history.filter((o) => o.type !== 'invoke' || o.process === 'nemesis').length).toBe(
+              a.history.length - a.invocations.filter((o) => o.type === 'invoke').length,
+            );
+            expect(a.history.length).toBe(2 * a.invocations.length);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -18,11 +18,11 @@
  * route it as the test will).
  */
 import type { Json, Op, OpType } from '../history/op.js';
-import type { Generator, Rng, Thread } from './generator.js';
 import { NEMESIS, ThreadTable } from './context.js';
-import { completionOp, invocationOp } from './events.js';
-import { seededRng } from './rng.js';
 import { DONE, type GenLike, toGen } from './core.js';
+import { completionOp, invocationOp } from './events.js';
+import type { Generator, Rng, Thread } from './generator.js';
+import { seededRng } from './rng.js';
 
 export interface SimResponse {
   /** Default ok (info for nemesis ops). */

@@ -1,21 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { clients, eachThread, nemesis, reserve } from './threads.js';
+import type { Op } from '../history/op.js';
 import { any } from './choice.js';
+import type { Generator } from './generator.js';
 import { limit, repeat } from './limits.js';
 import { simulate } from './simulate.js';
-import type { Generator } from './generator.js';
-import type { Op } from '../history/op.js';
+import { clients, eachThread, nemesis, reserve } from './threads.js';
 
 const read = () => ({ f: 'r' });
 const threadOf = (concurrency: number) => (o: Op) => (o.process === 'nemesis' ? 'nemesis' : o.process % concurrency);
 
 describe('clients / nemesis', () => {
   it('clients() never uses the nemesis thread; nemesis() only it', () => {
-    const r = simulate(limit(100, any(clients(read), nemesis(() => ({ f: 'fault' })))), {
-      concurrency: 3,
-      nemesis: true,
-      seed: 4,
-    });
+    const r = simulate(
+      limit(
+        100,
+        any(
+          clients(read),
+          nemesis(() => ({ f: 'fault' })),
+        ),
+      ),
+      {
+        concurrency: 3,
+        nemesis: true,
+        seed: 4,
+      },
+    );
     for (const o of r.invocations) {
       if (o.f === 'r') expect(o).toMatchObject({ type: 'invoke', process: expect.any(Number) });
       else expect(o).toMatchObject({ type: 'info', process: 'nemesis', f: 'fault' });
@@ -67,10 +76,11 @@ describe('eachThread', () => {
 
 describe('reserve', () => {
   it('splits threads into ranges and the rest', () => {
-    const r = simulate(
-      clients(reserve(2, repeat(20, { f: 'w' }), 1, repeat(20, { f: 'c' }), repeat(20, { f: 'r' }))),
-      { concurrency: 5, nemesis: true, seed: 1 },
-    );
+    const r = simulate(clients(reserve(2, repeat(20, { f: 'w' }), 1, repeat(20, { f: 'c' }), repeat(20, { f: 'r' }))), {
+      concurrency: 5,
+      nemesis: true,
+      seed: 1,
+    });
     const t = threadOf(5);
     for (const o of r.invocations) {
       const thread = t(o) as number;

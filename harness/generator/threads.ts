@@ -6,9 +6,10 @@
  * (a template op there can only land on one of them), and each event goes to
  * the generator of the thread it happened on.
  */
-import type { GenContext, GenOp, Generator, Thread } from './generator.js';
-import { DONE, type GenLike, earliest, opStep, pending, toGen } from './core.js';
-import { NEMESIS, eventThread, restrictContext, singleThreadContext } from './context.js';
+
+import { eventThread, NEMESIS, restrictContext, singleThreadContext } from './context.js';
+import { DONE, earliest, type GenLike, opStep, pending, toGen } from './core.js';
+import type { GenContext, Generator, GenOp, Thread } from './generator.js';
 
 interface Layout {
   groups: readonly (readonly Thread[])[];
@@ -31,7 +32,9 @@ class LayoutCache {
     if (this.layout && this.input === threads) return this.layout;
     const groups = this.partition(threads);
     const groupOf = new Map<Thread, number>();
-    groups.forEach((group, g) => group.forEach((t) => groupOf.set(t, g)));
+    groups.forEach((group, g) => {
+      for (const t of group) groupOf.set(t, g);
+    });
     this.input = threads;
     this.layout = { groups, sets: groups.map((group) => new Set(group)), groupOf };
     return this.layout;
@@ -126,25 +129,26 @@ function groupedFrom(
 }
 
 /** Indices of groups that are not done and have a free thread, in group order. */
-function groupsWithFreeThreads(
-  ctx: GenContext,
-  layout: Layout,
-  gens: readonly (Generator | undefined)[],
-): number[] {
+function groupsWithFreeThreads(ctx: GenContext, layout: Layout, gens: readonly (Generator | undefined)[]): number[] {
   const seen = new Array<boolean>(layout.groups.length).fill(false);
   for (const t of ctx.freeThreads) {
     const g = layout.groupOf.get(t);
     if (g !== undefined && gens[g] !== undefined) seen[g] = true;
   }
   const out: number[] = [];
-  seen.forEach((yes, g) => yes && out.push(g));
+  seen.forEach((yes, g) => {
+    if (yes) out.push(g);
+  });
   return out;
 }
 
 /** `gen` sees only the threads `keep` accepts; done at once if there are none. */
 export function onThreads(keep: (thread: Thread) => boolean, gen: GenLike): Generator {
   const g = toGen(gen);
-  return grouped((threads) => [threads.filter(keep)], () => g);
+  return grouped(
+    (threads) => [threads.filter(keep)],
+    () => g,
+  );
 }
 
 /** `gen` runs on the client threads only (never the nemesis). */
@@ -167,7 +171,10 @@ export function nemesis(gen: GenLike): Generator {
  */
 export function eachThread(gen: GenLike): Generator {
   const g = toGen(gen);
-  return grouped((threads) => threads.map((t) => [t]), () => g);
+  return grouped(
+    (threads) => threads.map((t) => [t]),
+    () => g,
+  );
 }
 
 /**
@@ -187,7 +194,8 @@ export function reserve(...args: (number | GenLike)[]): Generator {
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
       throw new TypeError(`reserve: argument ${i + 1} must be a non-negative integer thread count`);
     }
-    if (typeof gen === 'number' || gen === undefined) throw new TypeError(`reserve: argument ${i + 2} must be a generator`);
+    if (typeof gen === 'number' || gen === undefined)
+      throw new TypeError(`reserve: argument ${i + 2} must be a generator`);
     counts.push(n);
     gens.push(toGen(gen));
   }

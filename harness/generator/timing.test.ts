@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { delay, sleep, stagger } from './timing.js';
 import { limit } from './limits.js';
 import { simulate } from './simulate.js';
+import { delay, sleep, stagger } from './timing.js';
 
 const gaps = (times: number[]) => times.slice(1).map((t, i) => t - times[i]!);
 const read = () => ({ f: 'r' });

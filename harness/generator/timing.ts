@@ -3,8 +3,9 @@
  * Each wraps the whole stream of the generator it is given (all threads it
  * reaches); wrap it inside `eachThread` for spacing per thread.
  */
-import type { Generator } from './generator.js';
+
 import { DONE, type GenLike, opStep, pending, toGen } from './core.js';
+import type { Generator } from './generator.js';
 import { secondsToNs } from './limits.js';
 
 /**

@@ -35,10 +35,18 @@ interface OpFields {
   error?: Json | undefined;
 }
 
-export interface InvokeOp extends OpFields { type: 'invoke' }
-export interface OkOp extends OpFields { type: 'ok' }
-export interface FailOp extends OpFields { type: 'fail' }
-export interface InfoOp extends OpFields { type: 'info' }
+export interface InvokeOp extends OpFields {
+  type: 'invoke';
+}
+export interface OkOp extends OpFields {
+  type: 'ok';
+}
+export interface FailOp extends OpFields {
+  type: 'fail';
+}
+export interface InfoOp extends OpFields {
+  type: 'info';
+}
 
 export type Op = InvokeOp | OkOp | FailOp | InfoOp;
 export type CompletionOp = OkOp | FailOp | InfoOp;

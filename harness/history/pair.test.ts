@@ -13,7 +13,12 @@ const indexed = (ops: Op[]): Op[] => ops.map((o, index) => ({ ...o, index }));
 describe('pairHistory', () => {
   it('pairs invocations with completions and takes a read value from its ok completion', () => {
     const paired = pairHistory(
-      indexed([op('invoke', 0, 'write', 1), op('invoke', 1, 'read', null), op('ok', 0, 'write', 1), op('ok', 1, 'read', 1)]),
+      indexed([
+        op('invoke', 0, 'write', 1),
+        op('invoke', 1, 'read', null),
+        op('ok', 0, 'write', 1),
+        op('ok', 1, 'read', 1),
+      ]),
     );
     expect(paired).toHaveLength(2);
     expect(paired[0]).toMatchObject({ id: 0, f: 'write', value: 1, outcome: 'ok', invokeIndex: 0, completeIndex: 2 });
@@ -22,7 +27,12 @@ describe('pairHistory', () => {
 
   it('keeps the invocation value when an ok completion carries null, and a read of null stays null', () => {
     const paired = pairHistory(
-      indexed([op('invoke', 0, 'write', 3), op('ok', 0, 'write', null), op('invoke', 0, 'read', null), op('ok', 0, 'read', null)]),
+      indexed([
+        op('invoke', 0, 'write', 3),
+        op('ok', 0, 'write', null),
+        op('invoke', 0, 'read', null),
+        op('ok', 0, 'read', null),
+      ]),
     );
     expect(paired.map((p) => p.value)).toEqual([3, null]);
   });
@@ -56,7 +66,14 @@ describe('pairHistory', () => {
   });
 
   it('lets a process invoke again after an info completion', () => {
-    const paired = pairHistory(indexed([op('invoke', 0, 'write', 1), op('info', 0, 'write', 1), op('invoke', 0, 'write', 2), op('ok', 0, 'write', 2)]));
+    const paired = pairHistory(
+      indexed([
+        op('invoke', 0, 'write', 1),
+        op('info', 0, 'write', 1),
+        op('invoke', 0, 'write', 2),
+        op('ok', 0, 'write', 2),
+      ]),
+    );
     expect(paired.map((p) => p.outcome)).toEqual(['info', 'ok']);
   });
 
@@ -64,7 +81,12 @@ describe('pairHistory', () => {
     ['a completion with no invocation', [op('ok', 0, 'read', 1)], 0, /no pending invocation/],
     ['a double invocation', [op('invoke', 0, 'read', null), op('invoke', 0, 'write', 1)], 1, /still pending/],
     ['a completion with another f', [op('invoke', 0, 'read', null), op('ok', 0, 'write', 1)], 1, /invoked "read"/],
-    ['an unknown type', [op('invoke', 0, 'read', null), { ...op('ok', 0, 'read', 1), type: 'okk' } as unknown as Op], 1, /unknown op type "okk"/],
+    [
+      'an unknown type',
+      [op('invoke', 0, 'read', null), { ...op('ok', 0, 'read', 1), type: 'okk' } as unknown as Op],
+      1,
+      /unknown op type "okk"/,
+    ],
   ];
   for (const [name, ops, at, message] of malformed) {
     it(`throws MalformedHistoryError with the op index for ${name}`, () => {

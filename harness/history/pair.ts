@@ -17,7 +17,7 @@
  * `time` field: Jepsen histories do not always have monotonic times.
  */
 import { MalformedHistoryError } from '../errors.js';
-import { OP_TYPES, type History, type Json, type Op, type ProcessId } from './op.js';
+import { type History, type Json, OP_TYPES, type Op, type ProcessId } from './op.js';
 
 export interface PairedOp {
   /** Position in the paired list (ordered by invocation). */

@@ -8,7 +8,10 @@ import type { Json, Op } from './op.js';
 import { parseHistory } from './read.js';
 
 const keyword = fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/);
-const number = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => !Object.is(x, -0)));
+const number = fc.oneof(
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => !Object.is(x, -0)),
+);
 const json: fc.Arbitrary<Json> = fc.letrec<{ value: Json }>((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -46,11 +49,18 @@ function edn(value: Json): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value !== 'object') return String(value);
   if (Array.isArray(value)) return `[${value.map(edn).join(' ')}]`;
-  return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)} ${edn(v)}`).join(', ')}}`;
+  return `{${Object.entries(value)
+    .map(([k, v]) => `${JSON.stringify(k)} ${edn(v)}`)
+    .join(', ')}}`;
 }
 
 function ednOp(o: Omit<Op, 'index'>, multiline: boolean): string {
-  const parts = [`:type :${o.type}`, `:process ${o.process === 'nemesis' ? ':nemesis' : o.process}`, `:f :${o.f}`, `:time ${o.time}`];
+  const parts = [
+    `:type :${o.type}`,
+    `:process ${o.process === 'nemesis' ? ':nemesis' : o.process}`,
+    `:f :${o.f}`,
+    `:time ${o.time}`,
+  ];
   if (o.value !== undefined) parts.push(`:value ${edn(o.value)}`);
   if (o.key !== undefined) parts.push(`:key ${edn(o.key)}`);
   if (o.error !== undefined) parts.push(`:error ${edn(o.error)}`);
@@ -90,9 +100,18 @@ describe('reading what was written', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 30 }), (ops) => {
         const text = ops
-          .map((o) => `${o.process === 'nemesis' ? ':nemesis' : o.process}\t:${o.type}\t:${o.f}\t${edn(o.value ?? null)}`)
+          .map(
+            (o) => `${o.process === 'nemesis' ? ':nemesis' : o.process}\t:${o.type}\t:${o.f}\t${edn(o.value ?? null)}`,
+          )
           .join('\n');
-        const expected = ops.map((o, index) => ({ index, time: index, type: o.type, process: o.process, f: o.f, value: o.value ?? null }));
+        const expected = ops.map((o, index) => ({
+          index,
+          time: index,
+          type: o.type,
+          process: o.process,
+          f: o.f,
+          value: o.value ?? null,
+        }));
         expect(parseHistory(text, { path: 'history.txt' }).history).toEqual(expected);
       }),
     );

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
 import { missing } from '../testing/requirements.js';
-import { parseHistory, readHistoryFile, type HistoryFormat } from './read.js';
 import { KNOSSOS_DIR } from '../testing/shared-data.js';
+import { type HistoryFormat, parseHistory, readHistoryFile } from './read.js';
 
 const KNOSSOS = KNOSSOS_DIR;
 
@@ -41,18 +41,27 @@ describe('JSONL', () => {
   });
 
   it('keeps null as a value and leaves an absent value absent', () => {
-    const loaded = parseHistory('{"type":"ok","process":0,"f":"read","value":null}\n{"type":"invoke","process":1,"f":"read"}', {
-      path: 'h.jsonl',
-    });
+    const loaded = parseHistory(
+      '{"type":"ok","process":0,"f":"read","value":null}\n{"type":"invoke","process":1,"f":"read"}',
+      {
+        path: 'h.jsonl',
+      },
+    );
     expect(loaded.history[0]).toEqual({ index: 0, time: 0, type: 'ok', process: 0, f: 'read', value: null });
     expect(loaded.history[1]).not.toHaveProperty('value');
   });
 
   it('numbers ops by position and uses the position as time when no op has one', () => {
-    const loaded = parseHistory('{"index":7,"type":"invoke","process":0,"f":"read"}\n{"index":9,"type":"ok","process":0,"f":"read","value":1}', {
-      path: 'h.jsonl',
-    });
-    expect(loaded.history.map((op) => [op.index, op.time])).toEqual([[0, 0], [1, 1]]);
+    const loaded = parseHistory(
+      '{"index":7,"type":"invoke","process":0,"f":"read"}\n{"index":9,"type":"ok","process":0,"f":"read","value":1}',
+      {
+        path: 'h.jsonl',
+      },
+    );
+    expect(loaded.history.map((op) => [op.index, op.time])).toEqual([
+      [0, 0],
+      [1, 1],
+    ]);
   });
 
   it('names the file and line of a bad op', () => {
@@ -69,7 +78,9 @@ describe('JSONL', () => {
       'h.jsonl:1: process must be a whole number or "nemesis", got "p1"',
     );
     expect(inputError('{"type":"ok","process":1.5,"f":"x"}', 'h.jsonl')).toMatch(/^h.jsonl:1: process must be/);
-    expect(inputError('{"type":"ok","process":1,"f":3}', 'h.jsonl')).toBe('h.jsonl:1: f must be a non-empty string, got 3');
+    expect(inputError('{"type":"ok","process":1,"f":3}', 'h.jsonl')).toBe(
+      'h.jsonl:1: f must be a non-empty string, got 3',
+    );
     expect(inputError('{"type":"ok","process":1,"f":"x","time":"now"}', 'h.jsonl')).toBe(
       'h.jsonl:1: time must be a number, got "now"',
     );
@@ -95,7 +106,9 @@ describe('JSONL', () => {
     const good = '{"type":"invoke","process":0,"f":"read"}';
     const loaded = parseHistory(`${good}\n${good.replace('0', '1')}\n{"type":"ok","pro`, { path: 'h.jsonl' });
     expect(loaded.history.map((op) => op.process)).toEqual([0, 1]);
-    expect(loaded.warnings).toEqual(['h.jsonl:3: dropped the last line: it is cut off (the writer was probably killed mid-write)']);
+    expect(loaded.warnings).toEqual([
+      'h.jsonl:3: dropped the last line: it is cut off (the writer was probably killed mid-write)',
+    ]);
     expect(parseHistory(`${good}\n`, { path: 'h.jsonl' }).warnings).toEqual([]);
     // Not the start of an op object: not torn, so still an error.
     expect(inputError(`${good}\n[{"type"`, 'h.jsonl', 'jsonl')).toMatch(/^h.jsonl:2: not valid JSON: /);
@@ -134,7 +147,8 @@ describe('Jepsen EDN', () => {
   });
 
   it('reads one op map per line, and multi-line maps start where their brace is', () => {
-    const text = '{:type :invoke, :f :txn, :value [[:read :x nil]], :process 3}\n{:type :ok,\n :f :txn,\n :value [[:read :x 0]],\n :process 3}\n';
+    const text =
+      '{:type :invoke, :f :txn, :value [[:read :x nil]], :process 3}\n{:type :ok,\n :f :txn,\n :value [[:read :x 0]],\n :process 3}\n';
     const loaded = parseHistory(text, { path: 'h.edn' });
     expect(loaded.history.map((op) => op.value)).toEqual([[['read', 'x', null]], [['read', 'x', 0]]]);
     expect([loaded.lineOf(0), loaded.lineOf(1)]).toEqual([1, 2]);
@@ -167,7 +181,9 @@ describe('Jepsen EDN', () => {
 
 describe.skipIf(missing({ paths: [KNOSSOS] }))('the shipped Knossos histories', () => {
   it('reads every shipped Knossos history, with the op count its source shows', async () => {
-    const manifest = JSON.parse(await readFile(join(KNOSSOS, 'MANIFEST.json'), 'utf8')) as { entries: { file: string }[] };
+    const manifest = JSON.parse(await readFile(join(KNOSSOS, 'MANIFEST.json'), 'utf8')) as {
+      entries: { file: string }[];
+    };
     expect(manifest.entries.length).toBeGreaterThan(100);
     for (const entry of manifest.entries) {
       const path = join(KNOSSOS, entry.file);
@@ -184,13 +200,21 @@ describe.skipIf(missing({ paths: [KNOSSOS] }))('the shipped Knossos histories', 
     expect(multi.history[0]).toMatchObject({ type: 'invoke', f: 'txn', process: 3, value: [['read', 'x', null]] });
     expect(multi.lineOf(0)).toBe(2); // line 1 is a comment
     const mutex = await readHistoryFile(join(KNOSSOS, 'mutex/bad/etcd.edn'));
-    expect(mutex.history[1]).toEqual({ index: 1, time: 342667129, type: 'fail', process: 1, f: 'release', error: 'not-held' });
+    expect(mutex.history[1]).toEqual({
+      index: 1,
+      time: 342667129,
+      type: 'fail',
+      process: 1,
+      f: 'release',
+      error: 'not-held',
+    });
   });
 });
 
 describe('Jepsen history.txt and logs', () => {
   it('reads history.txt lines: process, type, f, value as EDN, optional error', () => {
-    const text = '3\t:invoke\t:cas\t[3 0]\n3\t:fail\t:cas\t[3 0]\t:mismatch\n:nemesis\t:info\t:start\tnil\n4\t:info\t:read\tnil\tindeterminate: timed out\n';
+    const text =
+      '3\t:invoke\t:cas\t[3 0]\n3\t:fail\t:cas\t[3 0]\t:mismatch\n:nemesis\t:info\t:start\tnil\n4\t:info\t:read\tnil\tindeterminate: timed out\n';
     const loaded = parseHistory(text, { path: 'history.txt' });
     expect(loaded.format).toBe('jepsen-log');
     expect(loaded.history).toEqual([
@@ -226,7 +250,9 @@ describe('Jepsen history.txt and logs', () => {
     expect(inputError('3\t:invoke\t:cas\t[3 0\n', 'history.txt')).toMatch(
       /^history.txt:1: cannot read the value column "\[3 0" as EDN: /,
     );
-    expect(inputError('3\t:invoke\t:cas\t1 2\n', 'history.txt')).toBe('history.txt:1: value column "1 2" is not one EDN value');
+    expect(inputError('3\t:invoke\t:cas\t1 2\n', 'history.txt')).toBe(
+      'history.txt:1: value column "1 2" is not one EDN value',
+    );
     expect(inputError('3\t:invoke\t:cas\n', 'history.txt', 'jepsen-log')).toBe(
       'history.txt:1: expected process, type, f and value separated by tabs',
     );
@@ -277,7 +303,9 @@ describe('readHistoryFile', () => {
   });
 
   it('turns a missing file or a directory into a UserError naming it', async () => {
-    await expect(readHistoryFile(join(dir, 'nope.jsonl'))).rejects.toThrow(new UserError('no such file', { where: join(dir, 'nope.jsonl') }));
+    await expect(readHistoryFile(join(dir, 'nope.jsonl'))).rejects.toThrow(
+      new UserError('no such file', { where: join(dir, 'nope.jsonl') }),
+    );
     await expect(readHistoryFile(dir)).rejects.toThrow(`${dir}: is a directory, not a history file`);
   });
 
@@ -286,12 +314,21 @@ describe('readHistoryFile', () => {
     const lines: string[] = [];
     for (let i = 0; i < 50_000; i += 1) {
       lines.push(JSON.stringify({ index: 2 * i, time: 10 * i, type: 'invoke', process: i % 5, f: 'write', value: i }));
-      lines.push(JSON.stringify({ index: 2 * i + 1, time: 10 * i + 5, type: 'ok', process: i % 5, f: 'write', value: i }));
+      lines.push(
+        JSON.stringify({ index: 2 * i + 1, time: 10 * i + 5, type: 'ok', process: i % 5, f: 'write', value: i }),
+      );
     }
     await writeFile(path, `${lines.join('\n')}\n`);
     const loaded = await readHistoryFile(path);
     expect(loaded.history).toHaveLength(100_000);
-    expect(loaded.history[99_999]).toEqual({ index: 99_999, time: 499_995, type: 'ok', process: 4, f: 'write', value: 49_999 });
+    expect(loaded.history[99_999]).toEqual({
+      index: 99_999,
+      time: 499_995,
+      type: 'ok',
+      process: 4,
+      f: 'write',
+      value: 49_999,
+    });
     expect(loaded.lineOf(99_999)).toBe(100_000);
   });
 });

@@ -22,12 +22,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.js';
-import type { Op } from './op.js';
-import { detectFormat, type ConcreteFormat } from './formats/detect.js';
+import { type ConcreteFormat, detectFormat } from './formats/detect.js';
 import { parseEdnHistory } from './formats/edn.js';
 import { parseJepsenLog } from './formats/jepsen-log.js';
 import { parseJsonl } from './formats/jsonl.js';
 import type { ReadOps } from './formats/op-fields.js';
+import type { Op } from './op.js';
 
 export type HistoryFormat = 'auto' | ConcreteFormat;
 export const HISTORY_FORMATS: readonly HistoryFormat[] = ['auto', 'jsonl', 'edn', 'jepsen-log'];

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { openHistoryWriter } from './writer.js';
-import type { Op } from './op.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
+import type { Op } from './op.js';
+import { openHistoryWriter } from './writer.js';
 
 let dir: string;
 beforeAll(async () => {

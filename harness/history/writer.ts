@@ -25,8 +25,8 @@
  * and memory always agree.
  */
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import type { History, Op } from './op.js';
 import { UserError } from '../errors.js';
+import type { History, Op } from './op.js';
 
 export interface HistoryWriter {
   /** The file being written. */

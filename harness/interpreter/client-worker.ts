@@ -13,11 +13,12 @@
  *   error "no client: ..." (it was never sent), and opening is retried before
  *   a later op, no sooner than `reopenBackoffMs` after the failure.
  */
+
+import type { Client, ClientOp, Completion } from '../../workloads/client.js';
+import type { CompletionFields } from '../generator/events.js';
 import type { Json, Op } from '../history/op.js';
 import type { Logger } from '../log.js';
 import type { NodeInfo } from '../runtime/runtime.js';
-import type { Client, ClientOp, Completion } from '../../workloads/client.js';
-import type { CompletionFields } from '../generator/events.js';
 import { sanitizeJson } from './json.js';
 
 export interface ClientWorkerOptions {
@@ -83,7 +84,12 @@ export class ClientWorker {
   private fromCompletion(c: Completion, invokedValue: Json | undefined, node: string): CompletionFields {
     const type = (c as { type?: unknown } | null)?.type;
     if (type !== 'ok' && type !== 'fail' && type !== 'info') {
-      return { type: 'info', value: invokedValue, node, error: `client returned an invalid completion: ${describeValue(c)}` };
+      return {
+        type: 'info',
+        value: invokedValue,
+        node,
+        error: `client returned an invalid completion: ${describeValue(c)}`,
+      };
     }
     const value = c.value === undefined ? invokedValue : sanitizeJson(c.value);
     const error = c.error === undefined ? undefined : sanitizeJson(c.error);
@@ -161,7 +167,9 @@ export class ClientWorker {
     // Half-open clients are closed too, in the background.
     this.closeInBackground(client);
     const message =
-      result === 'timeout' ? `opening on ${node.name} timed out after ${opTimeoutMs} ms` : `opening on ${node.name} failed: ${describeValue(result)}`;
+      result === 'timeout'
+        ? `opening on ${node.name} timed out after ${opTimeoutMs} ms`
+        : `opening on ${node.name} failed: ${describeValue(result)}`;
     log.warn(`client thread ${thread}: ${message}`);
     return this.openFailed(message);
   }

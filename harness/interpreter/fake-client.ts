@@ -9,8 +9,9 @@
  * - "hang-hard": never answers and ignores its signal
  * - "slow": ok after `value` milliseconds (default 5)
  */
-import type { NodeInfo } from '../runtime/runtime.js';
+
 import type { Client, ClientOp, Completion } from '../../workloads/client.js';
+import type { NodeInfo } from '../runtime/runtime.js';
 
 export interface FakeClientLog {
   opened: number;
@@ -60,7 +61,10 @@ export function fakeClientFactory(log: FakeClientLog = { opened: 0, closed: 0, m
             return new Promise(() => {});
           case 'slow':
             return new Promise((resolve) =>
-              setTimeout(() => resolve({ type: 'ok', value: op.value ?? null }), typeof op.value === 'number' ? op.value : 5),
+              setTimeout(
+                () => resolve({ type: 'ok', value: op.value ?? null }),
+                typeof op.value === 'number' ? op.value : 5,
+              ),
             );
           default:
             return Promise.resolve({ type: 'fail', error: `unknown f ${op.f}` });

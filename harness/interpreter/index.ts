@@ -19,6 +19,6 @@ export {
   type NemesisInvoker,
   runInterpreter,
 } from './interpreter.js';
+export { sanitizeJson } from './json.js';
 export { type TestGeneratorOptions, testGenerator } from './test-generator.js';
 export { wellFormedProblems } from './well-formed.js';
-export { sanitizeJson } from './json.js';

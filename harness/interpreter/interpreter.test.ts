@@ -1,17 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runInterpreter, type InterpreterOptions, type NemesisInvoker } from './interpreter.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Generator } from '../generator/generator.js';
+import * as g from '../generator/index.js';
+import { seededRng } from '../generator/rng.js';
+import type { Op } from '../history/op.js';
+import { type HistoryWriter, openHistoryWriter } from '../history/writer.js';
+import { silentLogger } from '../log.js';
+import { fakeClientFactory } from './fake-client.js';
+import { type InterpreterOptions, type NemesisInvoker, runInterpreter } from './interpreter.js';
 import { testGenerator } from './test-generator.js';
 import { wellFormedProblems } from './well-formed.js';
-import { fakeClientFactory } from './fake-client.js';
-import { openHistoryWriter, type HistoryWriter } from '../history/writer.js';
-import { seededRng } from '../generator/rng.js';
-import { silentLogger } from '../log.js';
-import * as g from '../generator/index.js';
-import type { Generator } from '../generator/generator.js';
-import type { Op } from '../history/op.js';
 
 let dir: string;
 let n = 0;
@@ -91,7 +91,10 @@ describe('runInterpreter', () => {
     for (const p of processes) expect([0, 1, 2]).toContain(p % 3);
     // each info made the worker close its client, and open a new one before its thread's next op
     const reopenedAfter = infos.filter((info) =>
-      history.some((o) => o.type === 'invoke' && o.index > info.index && (o.process as number) % 3 === (info.process as number) % 3),
+      history.some(
+        (o) =>
+          o.type === 'invoke' && o.index > info.index && (o.process as number) % 3 === (info.process as number) % 3,
+      ),
     );
     expect(clients.made).toBe(3 + reopenedAfter.length);
     expect(clients.closed).toBe(clients.opened);
@@ -134,7 +137,12 @@ describe('runInterpreter', () => {
     const clients = fakeClientFactory({ opened: 0, closed: 0, made: 0, failOpens: 2 });
     const writer = await openHistoryWriter(join(dir, 'open.jsonl'));
     const result = await runInterpreter({
-      generator: g.clients(g.limit(6, g.delay(0.02, () => ({ f: 'ok' })))),
+      generator: g.clients(
+        g.limit(
+          6,
+          g.delay(0.02, () => ({ f: 'ok' })),
+        ),
+      ),
       concurrency: 1,
       makeClient: clients.make,
       nodeFor: () => ({ name: 'n1', address: '127.0.0.1' }),
@@ -148,7 +156,10 @@ describe('runInterpreter', () => {
     const completions = writer.history().filter((o) => o.type !== 'invoke');
     expect(wellFormedProblems(writer.history())).toEqual([]);
     // the initial open failed, then the first retry failed: one op failed; then it opened
-    expect(completions[0]).toMatchObject({ type: 'fail', error: 'no client: opening on n1 failed: connection refused' });
+    expect(completions[0]).toMatchObject({
+      type: 'fail',
+      error: 'no client: opening on n1 failed: connection refused',
+    });
     expect(completions.slice(1).every((o) => o.type === 'ok')).toBe(true);
     expect(result.client.fail).toBe(1);
     expect(clients.log.opened).toBe(1);
@@ -156,22 +167,39 @@ describe('runInterpreter', () => {
   });
 
   it('waits for ops scheduled in the future', async () => {
-    const { history } = await run(g.clients(g.limit(4, g.delay(0.03, () => ({ f: 'ok' })))));
+    const { history } = await run(
+      g.clients(
+        g.limit(
+          4,
+          g.delay(0.03, () => ({ f: 'ok' })),
+        ),
+      ),
+    );
     const times = history.filter((o) => o.type === 'invoke').map((o) => o.time);
     // op i is planned 30 ms * i after the first ask (which is after the run started), and never runs early
     expect(times).toHaveLength(4);
-    times.forEach((t, i) => expect(t).toBeGreaterThanOrEqual(i * 30e6));
+    times.forEach((t, i) => {
+      expect(t).toBeGreaterThanOrEqual(i * 30e6);
+    });
   });
 
   it('an abort stops new ops, lets running ones finish, and returns aborted', async () => {
     const controller = new AbortController();
     let seen = 0;
-    const { result, history, clients } = await run(g.clients(g.mix(() => ({ f: 'slow', value: 2 }), () => ({ f: 'hang' }))), {
-      signal: controller.signal,
-      onOp: () => {
-        if (++seen === 40) controller.abort();
+    const { result, history, clients } = await run(
+      g.clients(
+        g.mix(
+          () => ({ f: 'slow', value: 2 }),
+          () => ({ f: 'hang' }),
+        ),
+      ),
+      {
+        signal: controller.signal,
+        onOp: () => {
+          if (++seen === 40) controller.abort();
+        },
       },
-    });
+    );
     expect(result.aborted).toBe(true);
     expect(result.unfinished).toBe(0);
     expect(wellFormedProblems(history)).toEqual([]);
@@ -263,10 +291,13 @@ describe('testGenerator', () => {
   });
 
   it('works without a nemesis and without final generators', () => {
-    const r = g.simulate(testGenerator({ client: g.delay(0.1, () => ({ f: 'w' })), timeLimitSeconds: 1, recoverySeconds: 0 }), {
-      concurrency: 2,
-      nemesis: true,
-    });
+    const r = g.simulate(
+      testGenerator({ client: g.delay(0.1, () => ({ f: 'w' })), timeLimitSeconds: 1, recoverySeconds: 0 }),
+      {
+        concurrency: 2,
+        nemesis: true,
+      },
+    );
     expect(r.invocations).toHaveLength(10);
     expect(r.stopped).toBe('done');
   });

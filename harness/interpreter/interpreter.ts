@@ -30,13 +30,14 @@
  * the end in every case. The writer is flushed but not closed: its owner
  * closes it.
  */
-import type { Json, Op } from '../history/op.js';
-import type { Generator, Rng, Thread } from '../generator/generator.js';
-import type { Logger } from '../log.js';
-import type { NodeInfo } from '../runtime/runtime.js';
+
 import type { Client } from '../../workloads/client.js';
 import { NEMESIS, ThreadTable } from '../generator/context.js';
 import { type CompletionFields, completionOp, invocationOp } from '../generator/events.js';
+import type { Generator, Rng, Thread } from '../generator/generator.js';
+import type { Json, Op } from '../history/op.js';
+import type { Logger } from '../log.js';
+import type { NodeInfo } from '../runtime/runtime.js';
 import { ClientWorker, describeValue } from './client-worker.js';
 import { sanitizeJson } from './json.js';
 
@@ -105,7 +106,8 @@ interface Arrived {
  */
 export async function runInterpreter(options: InterpreterOptions): Promise<InterpreterResult> {
   const { concurrency, opTimeoutMs, log } = options;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
   if (!(opTimeoutMs > 0)) throw new RangeError(`opTimeoutMs must be positive, got ${opTimeoutMs}`);
   const pollNs = (options.pollMs ?? 100) * 1e6;
   const runSignal = options.signal ?? new AbortController().signal;
@@ -229,10 +231,18 @@ export async function runInterpreter(options: InterpreterOptions): Promise<Inter
           value: sanitizeJson(r?.value) ?? null,
           error: r?.error === undefined ? undefined : sanitizeJson(r.error),
         }),
-        (err: unknown): CompletionFields => ({ type: 'info', value: invocation.value, error: `nemesis threw: ${describeValue(err)}` }),
+        (err: unknown): CompletionFields => ({
+          type: 'info',
+          value: invocation.value,
+          error: `nemesis threw: ${describeValue(err)}`,
+        }),
       );
     } catch (err) {
-      answered = Promise.resolve({ type: 'info', value: invocation.value, error: `nemesis threw: ${describeValue(err)}` });
+      answered = Promise.resolve({
+        type: 'info',
+        value: invocation.value,
+        error: `nemesis threw: ${describeValue(err)}`,
+      });
     }
     // No timeout of its own (a nemesis bounds its commands), except when the run is stopping.
     const givenUp = new Promise<CompletionFields>((resolve) => {
@@ -250,7 +260,8 @@ export async function runInterpreter(options: InterpreterOptions): Promise<Inter
   // Open every client before the first op; failures are retried before the thread's first op.
   const opened = await Promise.all(workers.map((w) => w.open()));
   const failedOpens = opened.filter((ok) => !ok).length;
-  if (failedOpens > 0) log.warn(`${failedOpens} of ${concurrency} clients could not be opened; retrying before their ops`);
+  if (failedOpens > 0)
+    log.warn(`${failedOpens} of ${concurrency} clients could not be opened; retrying before their ops`);
 
   try {
     for (;;) {
@@ -271,7 +282,7 @@ export async function runInterpreter(options: InterpreterOptions): Promise<Inter
         continue;
       }
       table.time = now();
-      let step;
+      let step: ReturnType<Generator['op']>;
       try {
         step = gen.op(table);
       } catch (err) {
@@ -296,11 +307,16 @@ export async function runInterpreter(options: InterpreterOptions): Promise<Inter
       }
       const thread = table.thread(op.process);
       if (thread === undefined || !table.isFree(thread)) {
-        failure = new Error(`generator bug: op ${JSON.stringify(op)} is for process ${String(op.process)}, which is busy or unknown`);
+        failure = new Error(
+          `generator bug: op ${JSON.stringify(op)} is for process ${String(op.process)}, which is busy or unknown`,
+        );
         continue;
       }
       // Generator values are typed Json, but a template function may still slip in an undefined or a BigInt.
-      const clean = op.value === undefined && op.key === undefined ? op : { ...op, value: sanitizeJson(op.value), key: sanitizeJson(op.key) };
+      const clean =
+        op.value === undefined && op.key === undefined
+          ? op
+          : { ...op, value: sanitizeJson(op.value), key: sanitizeJson(op.key) };
       const invocation = invocationOp(clean, index, now());
       try {
         record(invocation);

@@ -10,9 +10,10 @@
  * Each phase starts only when every op of the one before has completed.
  * Each part may be a generator or anything the DSL accepts as one (GenLike).
  */
-import type { Generator } from '../generator/generator.js';
+
 import { any } from '../generator/choice.js';
 import { type GenLike, nothing } from '../generator/core.js';
+import type { Generator } from '../generator/generator.js';
 import { timeLimit } from '../generator/limits.js';
 import { phases } from '../generator/phases.js';
 import { clients, nemesis } from '../generator/threads.js';

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { checkLinearizable } from '../../checkers/linearizable/index.js';
 import type { Op } from '../history/op.js';
 import { readHistoryFile } from '../history/read.js';
-import { findAnomalies } from './anomaly.js';
 import { KNOSSOS_DIR } from '../testing/shared-data.js';
+import { findAnomalies } from './anomaly.js';
 
 const KNOSSOS = `${KNOSSOS_DIR}cas-register/bad`;
 
@@ -24,11 +24,22 @@ describe('findAnomalies', () => {
 
   it('reports an undecided search with how far it got', () => {
     const anomalies = findAnomalies(
-      { valid: 'unknown', model: 'cas-register', error: 'timed out after 10 ms', furthest: [{ key: 'k1', linearized: 5, of: 9 }] },
+      {
+        valid: 'unknown',
+        model: 'cas-register',
+        error: 'timed out after 10 ms',
+        furthest: [{ key: 'k1', linearized: 5, of: 9 }],
+      },
       [],
     );
     expect(anomalies).toEqual([
-      { kind: 'undecided', checker: 'checker', model: 'cas-register', error: 'timed out after 10 ms', furthest: [{ key: 'k1', linearized: 5, of: 9 }] },
+      {
+        kind: 'undecided',
+        checker: 'checker',
+        model: 'cas-register',
+        error: 'timed out after 10 ms',
+        furthest: [{ key: 'k1', linearized: 5, of: 9 }],
+      },
     ]);
   });
 
@@ -42,13 +53,24 @@ describe('findAnomalies', () => {
       { index: 4, type: 'invoke', process: 1, f: 'read', value: null, time: 5 * ms },
       { index: 5, type: 'ok', process: 1, f: 'read', value: [9], time: 6 * ms },
     ] as Op[];
-    const [a] = findAnomalies({ valid: false, lost: [1], unexpected: [9], lostCount: 1, unexpectedCount: 1, stale: [] }, history);
+    const [a] = findAnomalies(
+      { valid: false, lost: [1], unexpected: [9], lostCount: 1, unexpectedCount: 1, stale: [] },
+      history,
+    );
     expect(a).toEqual({
       kind: 'set',
       checker: 'checker',
       groups: [
-        { name: 'lost', total: 1, elements: [{ element: '1', addInvokedUs: 1000, addCompletedUs: 2000, addOutcome: 'ok', lastSeenUs: 4000 }] },
-        { name: 'unexpected', total: 1, elements: [{ element: '9', addInvokedUs: null, addCompletedUs: null, addOutcome: null, lastSeenUs: 6000 }] },
+        {
+          name: 'lost',
+          total: 1,
+          elements: [{ element: '1', addInvokedUs: 1000, addCompletedUs: 2000, addOutcome: 'ok', lastSeenUs: 4000 }],
+        },
+        {
+          name: 'unexpected',
+          total: 1,
+          elements: [{ element: '9', addInvokedUs: null, addCompletedUs: null, addOutcome: null, lastSeenUs: 6000 }],
+        },
       ],
     });
   });

@@ -10,14 +10,18 @@ function op(index: number, type: Op['type'], process: number, time: number, f = 
 describe('quantile', () => {
   it('is the nearest-rank quantile', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), { minLength: 1 }), fc.double({ min: 0, max: 1, noNaN: true }), (xs, q) => {
-        const sorted = [...xs].sort((a, b) => a - b);
-        const got = quantile(sorted, q)!;
-        // At least a fraction q of the values are <= it, and it is one of them.
-        expect(sorted).toContain(got);
-        expect(sorted.filter((x) => x <= got).length).toBeGreaterThanOrEqual(Math.ceil(q * sorted.length));
-        expect(sorted.filter((x) => x < got).length).toBeLessThan(Math.max(1, Math.ceil(q * sorted.length)));
-      }),
+      fc.property(
+        fc.array(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), { minLength: 1 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (xs, q) => {
+          const sorted = [...xs].sort((a, b) => a - b);
+          const got = quantile(sorted, q)!;
+          // At least a fraction q of the values are <= it, and it is one of them.
+          expect(sorted).toContain(got);
+          expect(sorted.filter((x) => x <= got).length).toBeGreaterThanOrEqual(Math.ceil(q * sorted.length));
+          expect(sorted.filter((x) => x < got).length).toBeLessThan(Math.max(1, Math.ceil(q * sorted.length)));
+        },
+      ),
     );
   });
   it('is undefined for no values', () => expect(quantile([], 0.5)).toBeUndefined());
@@ -25,9 +29,11 @@ describe('quantile', () => {
 
 describe('bucketWidthUs', () => {
   it('gives at most MAX_BUCKETS buckets', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 1e12 }), (span) => {
-      expect(span / bucketWidthUs(span)).toBeLessThanOrEqual(MAX_BUCKETS);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e12 }), (span) => {
+        expect(span / bucketWidthUs(span)).toBeLessThanOrEqual(MAX_BUCKETS);
+      }),
+    );
   });
 });
 

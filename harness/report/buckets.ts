@@ -21,7 +21,9 @@ export interface Buckets {
 /** At most this many buckets across the run. */
 export const MAX_BUCKETS = 200;
 
-const NICE_WIDTHS_US = [1, 2, 5].flatMap((m) => [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8].map((p) => m * p)).sort((a, b) => a - b);
+const NICE_WIDTHS_US = [1, 2, 5]
+  .flatMap((m) => [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8].map((p) => m * p))
+  .sort((a, b) => a - b);
 
 /** The smallest round width (1, 2 or 5 × a power of ten µs) giving at most MAX_BUCKETS buckets over `spanUs`. */
 export function bucketWidthUs(spanUs: number): number {

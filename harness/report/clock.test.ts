@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Op } from '../history/op.js';
 import { clockSamplesFromHistory } from './clock.js';
 
-const nemesis = (time: number, value: unknown): Op => ({ index: 0, type: 'info', process: 'nemesis', f: 'bump-clock', time, value }) as Op;
+const nemesis = (time: number, value: unknown): Op =>
+  ({ index: 0, type: 'info', process: 'nemesis', f: 'bump-clock', time, value }) as Op;
 
 describe('clockSamplesFromHistory', () => {
   it('prefers measured offsets, falls back to the offsets set, and reads Jepsen seconds', () => {

@@ -19,7 +19,9 @@ export function clockSamplesFromHistory(history: readonly Op[]): ClockSample[] {
     if (op.process !== 'nemesis' || !isObject(op.value)) continue;
     const measured = op.value['measured'];
     if (isObject(measured)) {
-      const asMs = Object.entries(measured).map(([node, m]) => [node, isObject(m) ? (m['offsetMs'] ?? null) : m] as const);
+      const asMs = Object.entries(measured).map(
+        ([node, m]) => [node, isObject(m) ? (m['offsetMs'] ?? null) : m] as const,
+      );
       addSamples(samples, op.time, Object.fromEntries(asMs), 1);
     } else {
       addSamples(samples, op.time, op.value['offsets'], 1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Op } from '../history/op.js';
 import { NEMESIS_NAMES, nemesisPackage } from '../../nemesis/packages.js';
+import type { Op } from '../history/op.js';
 import { FAULT_WINDOW_SPECS, faultWindowsFromHistory, pageFaults } from './faults.js';
 
 const nemesis = (index: number, f: string, time: number, value: unknown = null): Op =>
@@ -13,7 +13,7 @@ describe('faultWindowsFromHistory', () => {
     { ...nemesis(index + 1, f, time + 1, value), ...(error !== undefined && { error }) } as Op,
   ];
 
-  it('uses the nemesis packages\' windows: kill until start, pause, clock, packet, partition', () => {
+  it("uses the nemesis packages' windows: kill until start, pause, clock, packet, partition", () => {
     const windows = faultWindowsFromHistory([
       ...pair(0, 'kill', 10, ['n1']),
       ...pair(2, 'start', 20),
@@ -39,7 +39,10 @@ describe('faultWindowsFromHistory', () => {
 
   it('opens no window on the restart op start, nor on a fault op that failed', () => {
     expect(faultWindowsFromHistory([...pair(0, 'start', 10), ...pair(2, 'resume', 20)])).toEqual([]);
-    const failed = [...pair(0, 'kill', 10, null, 'no such process'), ...pair(2, 'start-partition', 20, null, 'iptables: permission denied')];
+    const failed = [
+      ...pair(0, 'kill', 10, null, 'no such process'),
+      ...pair(2, 'start-partition', 20, null, 'iptables: permission denied'),
+    ];
     expect(faultWindowsFromHistory(failed)).toEqual([]);
   });
 
@@ -54,7 +57,12 @@ describe('faultWindowsFromHistory', () => {
   });
 
   it('ignores client ops and nemesis ops that open no window', () => {
-    expect(faultWindowsFromHistory([{ index: 0, type: 'invoke', process: 1, f: 'start-partition', time: 0 } as Op, ...pair(1, 'reset-clock', 3)])).toEqual([]);
+    expect(
+      faultWindowsFromHistory([
+        { index: 0, type: 'invoke', process: 1, f: 'start-partition', time: 0 } as Op,
+        ...pair(1, 'reset-clock', 3),
+      ]),
+    ).toEqual([]);
   });
 
   it('has every window the nemesis packages draw', () => {
@@ -68,7 +76,16 @@ describe('faultWindowsFromHistory', () => {
 
 describe('pageFaults', () => {
   it('names the nodes a fault touched and converts times to µs', () => {
-    const [f] = pageFaults([{ fault: 'partition', start: 2000, end: 9000, detail: { n1: ['n2', 'n3'] } }], ['n1', 'n2', 'n3', 'n4']);
-    expect(f).toEqual({ fault: 'partition', startUs: 2, endUs: 9, nodes: ['n1', 'n2', 'n3'], detail: '{"n1":["n2","n3"]}' });
+    const [f] = pageFaults(
+      [{ fault: 'partition', start: 2000, end: 9000, detail: { n1: ['n2', 'n3'] } }],
+      ['n1', 'n2', 'n3', 'n4'],
+    );
+    expect(f).toEqual({
+      fault: 'partition',
+      startUs: 2,
+      endUs: 9,
+      nodes: ['n1', 'n2', 'n3'],
+      detail: '{"n1":["n2","n3"]}',
+    });
   });
 });

@@ -70,8 +70,9 @@ function nodesNamed(detail: unknown, nodes: readonly string[]): string[] {
     if (depth > 6) return;
     if (typeof v === 'string') {
       if (known.size === 0 ? /^n\d+$/.test(v) : known.has(v)) found.add(v);
-    } else if (Array.isArray(v)) v.forEach((x) => walk(x, depth + 1));
-    else if (typeof v === 'object' && v !== null) {
+    } else if (Array.isArray(v)) {
+      for (const x of v) walk(x, depth + 1);
+    } else if (typeof v === 'object' && v !== null) {
       for (const [k, x] of Object.entries(v)) {
         walk(k, depth + 1);
         walk(x, depth + 1);

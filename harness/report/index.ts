@@ -9,7 +9,8 @@
  * render.ts wraps it with uPlot and page/report.js + report.css into one file;
  * anomaly.ts, buckets.ts, ops.ts, faults.ts, clock.ts are its parts.
  */
-export { renderReport, REPORT_SIZE_CAP_BYTES } from './render.js';
-export { writeCheckReport, writeRunReport } from './write.js';
+
 export { clockSamplesFromHistory } from './clock.js';
 export type { ClockSample, NodeLogs, ReportInput } from './input.js';
+export { REPORT_SIZE_CAP_BYTES, renderReport } from './render.js';
+export { writeCheckReport, writeRunReport } from './write.js';

@@ -39,5 +39,11 @@ export interface ReportInput {
 /** True when `results` is a run's results.json rather than a bare checker result. */
 export function isRunResults(results: RunResults | CheckResult): results is RunResults {
   const r = results as Partial<RunResults>;
-  return typeof r.checker === 'object' && r.checker !== null && typeof r.stats === 'object' && r.stats !== null && Array.isArray(r.faults);
+  return (
+    typeof r.checker === 'object' &&
+    r.checker !== null &&
+    typeof r.stats === 'object' &&
+    r.stats !== null &&
+    Array.isArray(r.faults)
+  );
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../history/op.js';
-import { opColumns, OUTCOME } from './ops.js';
+import { OUTCOME, opColumns } from './ops.js';
 import { syntheticRun } from './synthetic.js';
 
 describe('opColumns', () => {
@@ -22,20 +22,25 @@ describe('opColumns', () => {
 
   it('never puts overlapping ops in the same lane', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 50, max: 400 }), fc.integer({ min: 1, max: 8 }), (seed, ops, concurrency) => {
-        const { columns } = opColumns(syntheticRun({ ops, concurrency, seed }).history);
-        const byLane = new Map<number, [number, number][]>();
-        columns.invoke.forEach((start, i) => {
-          const lane = columns.processLane[columns.proc[i]!]!;
-          const end = columns.complete[i]! < 0 ? Infinity : columns.complete[i]!;
-          byLane.set(lane, [...(byLane.get(lane) ?? []), [start, end]]);
-        });
-        for (const spans of byLane.values()) {
-          spans.sort((a, b) => a[0] - b[0]);
-          for (let k = 1; k < spans.length; k++) expect(spans[k]![0]).toBeGreaterThanOrEqual(spans[k - 1]![1]);
-        }
-        expect(columns.lanes).toBeLessThanOrEqual(columns.processes.length);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.integer({ min: 50, max: 400 }),
+        fc.integer({ min: 1, max: 8 }),
+        (seed, ops, concurrency) => {
+          const { columns } = opColumns(syntheticRun({ ops, concurrency, seed }).history);
+          const byLane = new Map<number, [number, number][]>();
+          columns.invoke.forEach((start, i) => {
+            const lane = columns.processLane[columns.proc[i]!]!;
+            const end = columns.complete[i]! < 0 ? Infinity : columns.complete[i]!;
+            byLane.set(lane, [...(byLane.get(lane) ?? []), [start, end]]);
+          });
+          for (const spans of byLane.values()) {
+            spans.sort((a, b) => a[0] - b[0]);
+            for (let k = 1; k < spans.length; k++) expect(spans[k]![0]).toBeGreaterThanOrEqual(spans[k - 1]![1]);
+          }
+          expect(columns.lanes).toBeLessThanOrEqual(columns.processes.length);
+        },
+      ),
       { numRuns: 30 },
     );
   });

@@ -44,7 +44,10 @@ export const DEFAULT_OP_LIMITS: OpColumnLimits = { maxOps: 250_000, textBudget: 
  * skipped, never thrown, since a report must render even a malformed history).
  * Returns the columns and notes on what was elided (empty when nothing was).
  */
-export function opColumns(history: readonly Op[], limits: OpColumnLimits = DEFAULT_OP_LIMITS): {
+export function opColumns(
+  history: readonly Op[],
+  limits: OpColumnLimits = DEFAULT_OP_LIMITS,
+): {
   columns: OpColumns;
   elided: string[];
 } {
@@ -92,7 +95,8 @@ export function opColumns(history: readonly Op[], limits: OpColumnLimits = DEFAU
 
   const textCap = Math.min(100, Math.floor(limits.textBudget / Math.max(1, kept.length)));
   const withText = textCap >= 16;
-  if (!withText) elided.push(`Op values are left out of the timeline's details (${kept.length} ops would make the file too big).`);
+  if (!withText)
+    elided.push(`Op values are left out of the timeline's details (${kept.length} ops would make the file too big).`);
 
   const procIndex = new Map<ProcessId, number>();
   const fIndex = new Map<string, number>();

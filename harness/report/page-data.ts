@@ -4,12 +4,12 @@
  */
 import type { CheckResult, Validity } from '../../checkers/checker.js';
 import type { Op } from '../history/op.js';
-import { findAnomalies, type Anomaly } from './anomaly.js';
-import { computeBuckets, type Buckets } from './buckets.js';
+import { type Anomaly, findAnomalies } from './anomaly.js';
+import { type Buckets, computeBuckets } from './buckets.js';
 import { clockSamplesFromHistory } from './clock.js';
-import { faultWindowsFromHistory, pageFaults, type PageFault } from './faults.js';
-import { isRunResults, type ClockSample, type NodeLogs, type ReportInput } from './input.js';
-import { DEFAULT_OP_LIMITS, opColumns, type OpColumnLimits, type OpColumns } from './ops.js';
+import { faultWindowsFromHistory, type PageFault, pageFaults } from './faults.js';
+import { type ClockSample, isRunResults, type NodeLogs, type ReportInput } from './input.js';
+import { DEFAULT_OP_LIMITS, type OpColumnLimits, type OpColumns, opColumns } from './ops.js';
 import { truncate } from './text.js';
 
 export type Verdict = 'valid' | 'invalid' | 'unknown';
@@ -65,10 +65,13 @@ export function pageData(input: ReportInput, limits: PageDataLimits = DEFAULT_LI
 
   const endNs = history.reduce((m, op) => Math.max(m, Number.isFinite(op.time) ? op.time : 0), 0);
   const { columns, elided } = opColumns(history, limits);
-  const faultWindows = run ? run.faults.filter((w) => typeof w === 'object' && w !== null && Number.isFinite(w.start)) : faultWindowsFromHistory(history);
+  const faultWindows = run
+    ? run.faults.filter((w) => typeof w === 'object' && w !== null && Number.isFinite(w.start))
+    : faultWindowsFromHistory(history);
   const faults = pageFaults(faultWindows, test?.nodes ?? []);
   const faultNames = test?.nemesis.length ? test.nemesis : [...new Set(faults.map((f) => f.fault))];
-  const durationSeconds = run && typeof run.stats.durationSeconds === 'number' ? run.stats.durationSeconds : endNs / 1e9;
+  const durationSeconds =
+    run && typeof run.stats.durationSeconds === 'number' ? run.stats.durationSeconds : endNs / 1e9;
 
   const rows: [string, string][] = [];
   const add = (label: string, value: unknown): void => {
@@ -117,16 +120,30 @@ export function pageData(input: ReportInput, limits: PageDataLimits = DEFAULT_LI
 
 /** The fields of test.json the page shows, each checked (a field of the wrong type is left out). */
 function recordFields(test: unknown): {
-  name?: string; target?: string; workload?: string; runtime?: string; startedAt?: string;
-  seed?: number; concurrency?: number; nemesis: string[]; nodes: string[];
+  name?: string;
+  target?: string;
+  workload?: string;
+  runtime?: string;
+  startedAt?: string;
+  seed?: number;
+  concurrency?: number;
+  nemesis: string[];
+  nodes: string[];
 } {
   const t = (typeof test === 'object' && test !== null ? test : {}) as Record<string, unknown>;
   const text = (k: string): string | undefined => (typeof t[k] === 'string' ? t[k] : undefined);
   const num = (k: string): number | undefined => (typeof t[k] === 'number' ? t[k] : undefined);
   const list = (k: string): string[] => (Array.isArray(t[k]) ? t[k].map(String) : []);
   return {
-    name: text('name'), target: text('target'), workload: text('workload'), runtime: text('runtime'), startedAt: text('startedAt'),
-    seed: num('seed'), concurrency: num('concurrency'), nemesis: list('nemesis'), nodes: list('nodes'),
+    name: text('name'),
+    target: text('target'),
+    workload: text('workload'),
+    runtime: text('runtime'),
+    startedAt: text('startedAt'),
+    seed: num('seed'),
+    concurrency: num('concurrency'),
+    nemesis: list('nemesis'),
+    nodes: list('nodes'),
   };
 }
 
@@ -147,7 +164,8 @@ export function isSafeRelativeLink(path: string): boolean {
 
 function headline(verdict: Verdict, checker: CheckResult, run: unknown): string {
   if (typeof checker.error === 'string' && checker.error) return truncate(checker.error, 500);
-  if (verdict === 'valid') return run ? 'The checker found no anomaly in this run.' : 'The checker found no anomaly in this history.';
+  if (verdict === 'valid')
+    return run ? 'The checker found no anomaly in this run.' : 'The checker found no anomaly in this history.';
   if (verdict === 'invalid') return 'The checker found an anomaly: see below.';
   return 'The checker could not decide.';
 }
@@ -193,4 +211,3 @@ function safeJson(value: unknown): string {
     return `(the checker result cannot be shown as JSON: ${(err as Error).message})`;
   }
 }
-

@@ -24,7 +24,15 @@ async function hostileRun(): Promise<{ html: string; results: RunResults }> {
     faults: run.faults,
     warnings: [HOSTILE],
   };
-  return { html: renderReport({ test: run.test, history: run.history, results, nodeLogs: [{ node: HOSTILE, files: [`nodes/n1/${HOSTILE}.log`] }] }), results };
+  return {
+    html: renderReport({
+      test: run.test,
+      history: run.history,
+      results,
+      nodeLogs: [{ node: HOSTILE, files: [`nodes/n1/${HOSTILE}.log`] }],
+    }),
+    results,
+  };
 }
 
 describe('scriptSafeJson', () => {
@@ -56,7 +64,7 @@ describe('renderReport', () => {
     const { html } = await hostileRun();
     const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)![1]!.replace(/&#39;/g, "'");
     expect(csp).toContain("default-src 'none'");
-    expect(csp).not.toContain('unsafe-inline\' ; script');
+    expect(csp).not.toContain("unsafe-inline' ; script");
     const hashes = [...csp.matchAll(/'sha256-([^']+)'/g)].map((m) => m[1]);
     const executable = scripts(html).filter((s) => !s.attrs.includes('application/json'));
     expect(hashes).toEqual(executable.map((s) => createHash('sha256').update(s.body).digest('base64')));
@@ -70,7 +78,11 @@ describe('renderReport', () => {
 
   it('shows the verdict of a bare checker result, with the file and model of an offline check', () => {
     const { history } = syntheticRun({ ops: 50, seed: 1 });
-    const data = pageData({ history, results: { valid: 'unknown', error: 'timed out' }, source: { file: 'h.jsonl', model: 'cas-register' } });
+    const data = pageData({
+      history,
+      results: { valid: 'unknown', error: 'timed out' },
+      source: { file: 'h.jsonl', model: 'cas-register' },
+    });
     expect(data.meta.verdict).toBe('unknown');
     expect(data.meta.headline).toBe('timed out');
     expect(data.meta.rows).toContainEqual(['checked file', 'h.jsonl']);
@@ -92,14 +104,35 @@ describe('pageData on malformed test.json and results.json', () => {
   it('never throws, whatever shape the files have', () => {
     const { history } = syntheticRun({ ops: 40, seed: 9 });
     const results = fc.oneof(
-      fc.record({ valid: fc.jsonValue(), checker: fc.oneof(fc.object(), fc.record({ valid: fc.jsonValue(), failure: fc.jsonValue(), lost: fc.jsonValue(), results: fc.object() })), stats: fc.object(), faults: fc.array(fc.oneof(fc.jsonValue(), fc.record({ fault: fc.jsonValue(), start: fc.jsonValue(), end: fc.jsonValue(), detail: fc.jsonValue() }))), warnings: fc.jsonValue() }),
+      fc.record({
+        valid: fc.jsonValue(),
+        checker: fc.oneof(
+          fc.object(),
+          fc.record({ valid: fc.jsonValue(), failure: fc.jsonValue(), lost: fc.jsonValue(), results: fc.object() }),
+        ),
+        stats: fc.object(),
+        faults: fc.array(
+          fc.oneof(
+            fc.jsonValue(),
+            fc.record({ fault: fc.jsonValue(), start: fc.jsonValue(), end: fc.jsonValue(), detail: fc.jsonValue() }),
+          ),
+        ),
+        warnings: fc.jsonValue(),
+      }),
       fc.object(),
     );
     fc.assert(
-      fc.property(fc.oneof(fc.object(), fc.record({ name: fc.jsonValue(), nodes: fc.jsonValue(), nemesis: fc.jsonValue(), seed: fc.jsonValue() })), results, (test, res) => {
-        const data = pageData({ test: test as never, history, results: res as never });
-        expect(['valid', 'invalid', 'unknown']).toContain(data.meta.verdict);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.object(),
+          fc.record({ name: fc.jsonValue(), nodes: fc.jsonValue(), nemesis: fc.jsonValue(), seed: fc.jsonValue() }),
+        ),
+        results,
+        (test, res) => {
+          const data = pageData({ test: test as never, history, results: res as never });
+          expect(['valid', 'invalid', 'unknown']).toContain(data.meta.verdict);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -108,7 +141,17 @@ describe('pageData on malformed test.json and results.json', () => {
 describe('isSafeRelativeLink', () => {
   it('accepts links inside the run folder only', () => {
     expect(isSafeRelativeLink('nodes/n1/etcd.log')).toBe(true);
-    for (const bad of ['', '/etc/passwd', '../x', 'nodes/../../x', 'javascript:alert(1)', 'http://x/y', 'nodes//x', 'a\\b', './x']) {
+    for (const bad of [
+      '',
+      '/etc/passwd',
+      '../x',
+      'nodes/../../x',
+      'javascript:alert(1)',
+      'http://x/y',
+      'nodes//x',
+      'a\\b',
+      './x',
+    ]) {
       expect(isSafeRelativeLink(bad), bad).toBe(false);
     }
   });

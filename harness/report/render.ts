@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ReportInput } from './input.js';
-import { DEFAULT_LIMITS, pageData, type PageData, type PageDataLimits } from './page-data.js';
+import { DEFAULT_LIMITS, type PageData, type PageDataLimits, pageData } from './page-data.js';
 
 /** The report is kept under this size; past it, ops are sampled and op text dropped (the page says so). */
 export const REPORT_SIZE_CAP_BYTES = 20 * 1024 * 1024;
@@ -40,7 +40,8 @@ function loadAssets(): Assets {
   };
   for (const [name, text] of Object.entries(loaded)) {
     // Inline code must not close its own element early.
-    if (/<\/(script|style)/i.test(text)) throw new Error(`report asset ${name} contains a closing </script> or </style> tag`);
+    if (/<\/(script|style)/i.test(text))
+      throw new Error(`report asset ${name} contains a closing </script> or </style> tag`);
   }
   return (assets = loaded);
 }
@@ -57,7 +58,12 @@ export function renderReport(input: ReportInput): string {
     const data = pageData(input, limits);
     const html = renderPage(data);
     if (Buffer.byteLength(html) <= REPORT_SIZE_CAP_BYTES || limits.maxOps < 1000) return html;
-    limits = { ...limits, maxOps: Math.floor(limits.maxOps / 2), textBudget: Math.floor(limits.textBudget / 4), checkerJsonChars: 50_000 };
+    limits = {
+      ...limits,
+      maxOps: Math.floor(limits.maxOps / 2),
+      textBudget: Math.floor(limits.textBudget / 4),
+      checkerJsonChars: 50_000,
+    };
   }
 }
 

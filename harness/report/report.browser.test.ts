@@ -16,10 +16,10 @@ import type { Op } from '../history/op.js';
 import { readHistoryFile } from '../history/read.js';
 import type { RunResults } from '../results/results.js';
 import { missing } from '../testing/requirements.js';
-import { syntheticRun } from './synthetic.js';
-import { launchChromium, type Chromium } from './testing/browser.js';
-import { writeCheckReport, writeRunReport } from './write.js';
 import { KNOSSOS_DIR } from '../testing/shared-data.js';
+import { syntheticRun } from './synthetic.js';
+import { type Chromium, launchChromium } from './testing/browser.js';
+import { writeCheckReport, writeRunReport } from './write.js';
 
 const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>';
 const SCREENSHOTS = path.resolve('results/screenshots');
@@ -47,7 +47,7 @@ describe.skipIf(missing({ commands: ['chromium'] }))('report.html in chromium', 
     await mkdir(path.join(runDir, 'nodes', 'n1'), { recursive: true });
     await writeFile(path.join(runDir, 'nodes', 'n1', 'etcd.log'), 'etcd log\n');
     await writeFile(path.join(runDir, 'test.json'), JSON.stringify(run.test));
-    await writeFile(path.join(runDir, 'history.jsonl'), run.history.map((op) => JSON.stringify(op)).join('\n') + '\n');
+    await writeFile(path.join(runDir, 'history.jsonl'), `${run.history.map((op) => JSON.stringify(op)).join('\n')}\n`);
     await writeFile(path.join(runDir, 'results.json'), JSON.stringify(results));
     runReport = await writeRunReport(runDir);
     browser = await launchChromium();
@@ -82,7 +82,11 @@ describe.skipIf(missing({ commands: ['chromium'] }))('report.html in chromium', 
   /** How many non-blank pixels a canvas has. */
   async function inkedPixels(page: Page, selector: string): Promise<number> {
     return page.$eval(selector, (canvas) => {
-      const c = canvas as unknown as { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+      const c = canvas as unknown as {
+        width: number;
+        height: number;
+        getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+      };
       const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
       let n = 0;
       for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) n++;
@@ -181,7 +185,10 @@ describe.skipIf(missing({ commands: ['chromium'] }))('report.html in chromium', 
     expect(errors).toEqual([]);
     expect(await page.getAttribute('#verdict', 'data-verdict')).toBe('invalid');
     const rows = await page.locator('.anomaly[data-kind="set"] tbody tr').allTextContents();
-    expect(rows).toEqual(['1' + '0.001 s' + '0.002 s' + 'ok' + '0.006 s', '<i>x</i>' + '—' + '—' + 'never added' + '1.008 s']);
+    expect(rows).toEqual([
+      '1' + '0.001 s' + '0.002 s' + 'ok' + '0.006 s',
+      '<i>x</i>' + '—' + '—' + 'never added' + '1.008 s',
+    ]);
     await page.close();
   });
 
@@ -189,7 +196,12 @@ describe.skipIf(missing({ commands: ['chromium'] }))('report.html in chromium', 
     const { history } = syntheticRun({ ops: 300, seed: 4 });
     const result = await checkLinearizable(history, { model: 'cas-register', initial: 0 });
     expect(result.valid).toBe(true);
-    const out = await writeCheckReport(path.join(dir, 'valid.html'), { file: 'valid.jsonl', model: 'cas-register', history, result });
+    const out = await writeCheckReport(path.join(dir, 'valid.html'), {
+      file: 'valid.jsonl',
+      model: 'cas-register',
+      history,
+      result,
+    });
     const { page, errors } = await open(out);
     expect(errors).toEqual([]);
     expect(await page.getAttribute('#verdict', 'data-verdict')).toBe('valid');
@@ -201,7 +213,12 @@ describe.skipIf(missing({ commands: ['chromium'] }))('report.html in chromium', 
     const { history } = syntheticRun({ ops: 20_000, seed: 3, concurrency: 10 });
     const result = await checkLinearizable(history, { model: 'cas-register', initial: 0, timeoutMs: 1 });
     expect(result.valid).toBe('unknown');
-    const out = await writeCheckReport(path.join(dir, 'unknown.html'), { file: 'big.jsonl', model: 'cas-register', history, result });
+    const out = await writeCheckReport(path.join(dir, 'unknown.html'), {
+      file: 'big.jsonl',
+      model: 'cas-register',
+      history,
+      result,
+    });
     const { page, errors } = await open(out);
     expect(errors).toEqual([]);
     expect(await page.getAttribute('#verdict', 'data-verdict')).toBe('unknown');

@@ -9,9 +9,10 @@
  * Deterministic for a given seed. Not a fake checker result: the caller runs
  * the real checker on the history.
  */
+
+import { seededRng } from '../generator/rng.js';
 import type { Json, Op } from '../history/op.js';
 import type { FaultWindow, TestRecord } from '../results/results.js';
-import { seededRng } from '../generator/rng.js';
 
 export interface SyntheticOptions {
   ops: number;
@@ -122,7 +123,14 @@ export function syntheticRun(options: SyntheticOptions): SyntheticRun {
     if (p.f === 'read') {
       // In the first partition, or the first chance after it when none came up during it.
       const inPartition = partition !== undefined && p.invoke >= partition.start;
-      if (!staleDone && inPartition && previous !== register && setAt < p.invoke && previousSetAt < setInvokedAt && p.outcome === 'ok') {
+      if (
+        !staleDone &&
+        inPartition &&
+        previous !== register &&
+        setAt < p.invoke &&
+        previousSetAt < setInvokedAt &&
+        p.outcome === 'ok'
+      ) {
         p.result = previous; // the anomaly: a read from a lagging replica
         staleDone = true;
         staleReadAt = p.invoke;
@@ -150,17 +158,38 @@ export function syntheticRun(options: SyntheticOptions): SyntheticRun {
 
   const events: { time: number; order: number; op: Omit<Op, 'index'> }[] = [];
   planned.forEach((p, i) => {
-    events.push({ time: p.invoke, order: i * 2, op: { type: 'invoke', time: p.invoke, process: p.process, f: p.f, value: p.arg } });
+    events.push({
+      time: p.invoke,
+      order: i * 2,
+      op: { type: 'invoke', time: p.invoke, process: p.process, f: p.f, value: p.arg },
+    });
     const value = p.f === 'read' ? (p.outcome === 'ok' ? (p.result ?? null) : null) : p.arg;
-    const done = { type: p.outcome, time: p.complete, process: p.process, f: p.f, value, node: `n${(p.process % 3) + 1}` };
+    const done = {
+      type: p.outcome,
+      time: p.complete,
+      process: p.process,
+      f: p.f,
+      value,
+      node: `n${(p.process % 3) + 1}`,
+    };
     events.push({ time: p.complete, order: i * 2 + 1, op: p.error === undefined ? done : { ...done, error: p.error } });
   });
   for (const w of faults) {
     const f = w.fault;
-    events.push({ time: w.start, order: -1, op: { type: 'info', time: w.start, process: 'nemesis', f: `start-${f}`, value: w.detail } });
+    events.push({
+      time: w.start,
+      order: -1,
+      op: { type: 'info', time: w.start, process: 'nemesis', f: `start-${f}`, value: w.detail },
+    });
     // The clock nemesis measures the offsets again after resetting them.
-    const healed: Json = f === 'clock' ? { measured: { n1: { offsetMs: 0 }, n2: { offsetMs: 1 }, n3: { offsetMs: 0 } } } : null;
-    if (w.end !== undefined) events.push({ time: w.end, order: -1, op: { type: 'info', time: w.end, process: 'nemesis', f: `stop-${f}`, value: healed } });
+    const healed: Json =
+      f === 'clock' ? { measured: { n1: { offsetMs: 0 }, n2: { offsetMs: 1 }, n3: { offsetMs: 0 } } } : null;
+    if (w.end !== undefined)
+      events.push({
+        time: w.end,
+        order: -1,
+        op: { type: 'info', time: w.end, process: 'nemesis', f: `stop-${f}`, value: healed },
+      });
   }
   events.sort((a, b) => a.time - b.time || a.order - b.order);
   const history = events.map((e, index) => ({ ...e.op, index }) as Op);
@@ -190,7 +219,12 @@ function faultSchedule(spanNs: number, hostile: string | undefined): FaultWindow
     const len = cycle * 0.25;
     const kind = i % 3;
     if (kind === 0) {
-      windows.push({ fault: 'partition', start, end: start + len, detail: { n1: ['n2', 'n3'], ...(hostile ? { note: hostile } : {}) } });
+      windows.push({
+        fault: 'partition',
+        start,
+        end: start + len,
+        detail: { n1: ['n2', 'n3'], ...(hostile ? { note: hostile } : {}) },
+      });
     } else if (kind === 1) {
       windows.push({ fault: 'kill', start, end: start + len, detail: { killed: ['n2'] } });
     } else {
@@ -198,9 +232,16 @@ function faultSchedule(spanNs: number, hostile: string | undefined): FaultWindow
         fault: 'clock',
         start,
         end: start + len,
-        detail: { offsets: { n1: 0, n2: 250, n3: -120 }, measured: { n1: { offsetMs: 1 }, n2: { offsetMs: 251 }, n3: { offsetMs: -119 } } },
+        detail: {
+          offsets: { n1: 0, n2: 250, n3: -120 },
+          measured: { n1: { offsetMs: 1 }, n2: { offsetMs: 251 }, n3: { offsetMs: -119 } },
+        },
       });
     }
   }
-  return windows.map((w) => ({ ...w, start: Math.round(w.start), end: w.end === undefined ? undefined : Math.round(w.end) }));
+  return windows.map((w) => ({
+    ...w,
+    start: Math.round(w.start),
+    end: w.end === undefined ? undefined : Math.round(w.end),
+  }));
 }

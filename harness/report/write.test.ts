@@ -21,9 +21,15 @@ async function writeRun(runDir: string, withResults = true): Promise<void> {
   await writeFile(path.join(runDir, 'nodes', 'n1', 'sub', 'more.log'), 'more\n');
   await symlink('/etc/passwd', path.join(runDir, 'nodes', 'n1', 'escape.log'));
   await writeFile(path.join(runDir, 'test.json'), JSON.stringify(run.test));
-  await writeFile(path.join(runDir, 'history.jsonl'), run.history.map((op) => JSON.stringify(op)).join('\n') + '\n');
+  await writeFile(path.join(runDir, 'history.jsonl'), `${run.history.map((op) => JSON.stringify(op)).join('\n')}\n`);
   if (withResults) {
-    const results = { valid: true, checker: { valid: true }, stats: { ops: 200, counts: {}, durationSeconds: 1 }, faults: run.faults, warnings: [] };
+    const results = {
+      valid: true,
+      checker: { valid: true },
+      stats: { ops: 200, counts: {}, durationSeconds: 1 },
+      faults: run.faults,
+      warnings: [],
+    };
     await writeFile(path.join(runDir, 'results.json'), JSON.stringify(results));
   }
 }
@@ -48,7 +54,10 @@ describe('writeRunReport', () => {
 
   it('names the file and line of a malformed history', async () => {
     await writeRun(dir);
-    await writeFile(path.join(dir, 'history.jsonl'), '{"index":0,"time":0,"type":"invoke","process":0,"f":"read"}\nnot json\n');
+    await writeFile(
+      path.join(dir, 'history.jsonl'),
+      '{"index":0,"time":0,"type":"invoke","process":0,"f":"read"}\nnot json\n',
+    );
     await expect(writeRunReport(dir)).rejects.toThrow(`${path.join(dir, 'history.jsonl')}:2`);
   });
 });
@@ -63,6 +72,8 @@ describe('writeCheckReport', () => {
     expect(html).toContain('"verdict":"invalid"');
   });
   it('throws UserError naming the path when it cannot write', async () => {
-    await expect(writeCheckReport(path.join(dir, 'missing', 'x.html'), { file: 'h', history: [], result: { valid: true } })).rejects.toThrow(UserError);
+    await expect(
+      writeCheckReport(path.join(dir, 'missing', 'x.html'), { file: 'h', history: [], result: { valid: true } }),
+    ).rejects.toThrow(UserError);
   });
 });

@@ -41,7 +41,11 @@ export async function writeCheckReport(
   outPath: string,
   check: { file: string; model?: string | undefined; history: readonly Op[]; result: CheckResult },
 ): Promise<string> {
-  const html = renderReport({ history: check.history, results: check.result, source: { file: check.file, model: check.model } });
+  const html = renderReport({
+    history: check.history,
+    results: check.result,
+    source: { file: check.file, model: check.model },
+  });
   try {
     await writeAtomically(outPath, html);
   } catch (err) {
@@ -63,7 +67,8 @@ async function readJsonFile<T>(file: string, { optional }: { optional: boolean }
     text = await readFile(file, 'utf8');
   } catch (err) {
     if (optional && (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing (has the run been checked?)' : (err as Error).message;
+    const why =
+      (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing (has the run been checked?)' : (err as Error).message;
     throw new UserError(why, { where: file, cause: err });
   }
   try {

@@ -10,8 +10,9 @@
  *     nodes/<node>/   the SUT's logs
  *   results/latest -> <test-name>/<timestamp>
  */
-import type { Json } from '../history/op.js';
+
 import type { CheckResult, Validity } from '../../checkers/checker.js';
+import type { Json } from '../history/op.js';
 
 export interface TestRecord {
   name: string;

@@ -6,10 +6,22 @@ export function teeLogger(path: string, next: Logger): Logger & { close(): Promi
   const file = createWriteStream(path, { flags: 'a' });
   const line = (level: string, message: string) => file.write(`${new Date().toISOString()} ${level} ${message}\n`);
   return {
-    debug: (m) => (line('DEBUG', m), next.debug(m)),
-    info: (m) => (line('INFO', m), next.info(m)),
-    warn: (m) => (line('WARN', m), next.warn(m)),
-    error: (m) => (line('ERROR', m), next.error(m)),
+    debug: (m) => {
+      line('DEBUG', m);
+      next.debug(m);
+    },
+    info: (m) => {
+      line('INFO', m);
+      next.info(m);
+    },
+    warn: (m) => {
+      line('WARN', m);
+      next.warn(m);
+    },
+    error: (m) => {
+      line('ERROR', m);
+      next.error(m);
+    },
     close: () => new Promise((resolve) => file.end(resolve)),
   };
 }

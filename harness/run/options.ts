@@ -4,8 +4,8 @@
  * were validated by the config loader; this fills in what is missing.
  */
 import { randomInt } from 'node:crypto';
-import type { Json } from '../history/op.js';
 import type { FaultlineConfig } from '../config/schema.js';
+import type { Json } from '../history/op.js';
 
 export interface TestOptions {
   name: string;

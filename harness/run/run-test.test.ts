@@ -9,14 +9,14 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_HEAL_ROOT } from '../../nemesis/heal-from-state.js';
-import { defaultConfig, loadConfig, mergeFlags, type ConfigFlags } from '../config/load.js';
+import { type ConfigFlags, defaultConfig, loadConfig, mergeFlags } from '../config/load.js';
 import type { FaultlineConfig } from '../config/schema.js';
 import type { Op } from '../history/op.js';
 import { silentLogger } from '../log.js';
@@ -25,11 +25,11 @@ import { ensureImage, removeDockerCluster } from '../runtime/docker/index.js';
 import { dockerLeftovers } from '../runtime/docker/leftovers.js';
 import { resolveDockerOptions } from '../runtime/docker/options.js';
 import { hostRulesMentioning, netnsLeftovers, processesWith } from '../runtime/netns/leftovers.js';
-import { startSshdCluster, type SshdCluster } from '../runtime/ssh/testing/sshd-cluster.js';
-import { dockerdMissing, startDockerd, type DockerdHandle } from '../testing/dockerd.js';
+import { type SshdCluster, startSshdCluster } from '../runtime/ssh/testing/sshd-cluster.js';
+import { type DockerdHandle, dockerdMissing, startDockerd } from '../testing/dockerd.js';
 import { missing } from '../testing/requirements.js';
-import { resolveTestOptions, type RunFlags } from './options.js';
-import { runTest, type RunOutcome } from './run-test.js';
+import { type RunFlags, resolveTestOptions } from './options.js';
+import { type RunOutcome, runTest } from './run-test.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = path.join(ROOT, 'bin', 'faultline.js');
@@ -54,16 +54,26 @@ interface CliResult {
 }
 
 /** Spawns `node bin/faultline.js ...args`; `during` may act on the child while it runs. */
-function runCli(args: string[], options: { cwd?: string; timeoutMs?: number; during?: (child: ReturnType<typeof spawn>) => Promise<void> } = {}): Promise<CliResult> {
+function runCli(
+  args: string[],
+  options: { cwd?: string; timeoutMs?: number; during?: (child: ReturnType<typeof spawn>) => Promise<void> } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`faultline ${args.join(' ')} did not exit within ${options.timeoutMs ?? 120_000} ms\n${stdout}\n${stderr}`));
+      reject(
+        new Error(
+          `faultline ${args.join(' ')} did not exit within ${options.timeoutMs ?? 120_000} ms\n${stdout}\n${stderr}`,
+        ),
+      );
     }, options.timeoutMs ?? 120_000);
     child.once('error', reject);
     child.once('close', (code, signal) => {
@@ -92,7 +102,11 @@ async function readResults(runDir: string): Promise<RunResults> {
 /** The run's own log, for failure messages. */
 async function logTail(runDir: string): Promise<string> {
   const text = await readFile(path.join(runDir, 'faultline.log'), 'utf8').catch(() => '(no faultline.log)');
-  return text.split('\n').filter((l) => !l.includes(' status ')).slice(-40).join('\n');
+  return text
+    .split('\n')
+    .filter((l) => !l.includes(' status '))
+    .slice(-40)
+    .join('\n');
 }
 
 /** Asserts a valid verdict; otherwise fails with the checker's result and the run's log. */
@@ -136,7 +150,8 @@ async function stoppedWith(text: string): Promise<string[]> {
     try {
       const cmdline = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).replaceAll('\0', ' ');
       const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      if (cmdline.includes(text) && /^[Tt]/.test(stat.slice(stat.lastIndexOf(')') + 2))) found.push(`stopped ${entry} ${cmdline}`);
+      if (cmdline.includes(text) && /^[Tt]/.test(stat.slice(stat.lastIndexOf(')') + 2)))
+        found.push(`stopped ${entry} ${cmdline}`);
     } catch {
       // Gone meanwhile.
     }
@@ -147,12 +162,14 @@ async function stoppedWith(text: string): Promise<string[]> {
 /** What a netns run of `cluster` left: namespaces, links, etcd and stopped processes, host rules, heal state. */
 async function netnsRunLeftovers(cluster: string, subnet: string): Promise<string[]> {
   const nodeDirs = `${NETNS_BASE}/${cluster}/`;
-  const prefix = subnet.split('.').slice(0, 3).join('.') + '.';
+  const prefix = `${subnet.split('.').slice(0, 3).join('.')}.`;
   return [
     ...(await netnsLeftovers(cluster, nodeDirs)),
     ...(await stoppedWith(nodeDirs)),
     ...(await hostRulesMentioning([cluster, prefix])).map((r) => `iptables rule ${r}`),
-    ...(existsSync(path.join(DEFAULT_HEAL_ROOT, cluster)) ? [`heal state ${path.join(DEFAULT_HEAL_ROOT, cluster)}`] : []),
+    ...(existsSync(path.join(DEFAULT_HEAL_ROOT, cluster))
+      ? [`heal state ${path.join(DEFAULT_HEAL_ROOT, cluster)}`]
+      : []),
   ];
 }
 
@@ -184,9 +201,31 @@ describe.skipIf(needs)('faultline test on netns', () => {
   it('register under partition and kill: valid, a complete results folder, nothing left (CLI)', async () => {
     const dir = path.join(resultsRoot, 'cli');
     const r = await runCli([
-      'test', '--target', 'etcd', '--workload', 'register', '--nemesis', 'partition,kill', '--time-limit', '15',
-      '--nemesis-interval', '3', '--seed', '9', '--nodes', '3', '--concurrency', '5', '--cluster', cluster,
-      '--subnet', subnet, '--results-dir', dir, '--recovery-time', '3',
+      'test',
+      '--target',
+      'etcd',
+      '--workload',
+      'register',
+      '--nemesis',
+      'partition,kill',
+      '--time-limit',
+      '15',
+      '--nemesis-interval',
+      '3',
+      '--seed',
+      '9',
+      '--nodes',
+      '3',
+      '--concurrency',
+      '5',
+      '--cluster',
+      cluster,
+      '--subnet',
+      subnet,
+      '--results-dir',
+      dir,
+      '--recovery-time',
+      '3',
     ]);
     const runDir = r.stdout.match(/^\s*results: (.+)$/m)?.[1];
     expect(runDir, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`).toBeDefined();
@@ -196,7 +235,11 @@ describe.skipIf(needs)('faultline test on netns', () => {
     expect(path.dirname(path.dirname(runDir!))).toBe(dir);
 
     await expectRunFolder(runDir!, ['n1', 'n2', 'n3']);
-    const testJson = JSON.parse(await readFile(path.join(runDir!, 'test.json'), 'utf8')) as { seed: number; nodes: string[]; nemesis: string[] };
+    const testJson = JSON.parse(await readFile(path.join(runDir!, 'test.json'), 'utf8')) as {
+      seed: number;
+      nodes: string[];
+      nemesis: string[];
+    };
     expect([testJson.seed, testJson.nodes, testJson.nemesis]).toEqual([9, ['n1', 'n2', 'n3'], ['partition', 'kill']]);
 
     const history = await readHistory(runDir!);
@@ -211,13 +254,19 @@ describe.skipIf(needs)('faultline test on netns', () => {
       expect(faults.map((op) => op.time)).toContain(w.start);
       expect(w.end, `${w.fault} window ends`).toBeGreaterThan(w.start);
     }
-    for (const op of faults) expect(windows.some((w) => w.start <= op.time && op.time <= (w.end ?? Infinity)), `${op.f} at ${op.time}`).toBe(true);
+    for (const op of faults)
+      expect(
+        windows.some((w) => w.start <= op.time && op.time <= (w.end ?? Infinity)),
+        `${op.f} at ${op.time}`,
+      ).toBe(true);
 
     expect(await netnsRunLeftovers(cluster, subnet)).toEqual([]);
   }, 120_000);
 
   it('cas-register under pause: valid, nothing left', async () => {
-    const outcome = await run(configFor({ cluster, subnet, workload: 'cas-register', nemesis: 'pause', timeLimit: 8, seed: 21 }));
+    const outcome = await run(
+      configFor({ cluster, subnet, workload: 'cas-register', nemesis: 'pause', timeLimit: 8, seed: 21 }),
+    );
     await expectValid(outcome.runDir, outcome.results);
     const paused = nemesisCompletions(await readHistory(outcome.runDir)).filter((op) => op.f === 'pause');
     expect(paused.length).toBeGreaterThan(0);
@@ -226,7 +275,9 @@ describe.skipIf(needs)('faultline test on netns', () => {
   }, 90_000);
 
   it('set under clock skew: valid, and warns that etcd ignores libfaketime', async () => {
-    const outcome = await run(configFor({ cluster, subnet, workload: 'set', nemesis: 'clock', timeLimit: 8, seed: 33 }));
+    const outcome = await run(
+      configFor({ cluster, subnet, workload: 'set', nemesis: 'clock', timeLimit: 8, seed: 33 }),
+    );
     await expectValid(outcome.runDir, outcome.results);
     expect(outcome.results.warnings.join('\n')).toMatch(/etcd.*libfaketime/);
     const stored = await readResults(outcome.runDir);
@@ -256,7 +307,15 @@ describe.skipIf(needs ?? dockerdMissing())('faultline test on docker', () => {
 
   it('register under partition: valid, no containers or networks left', async () => {
     const outcome = await run(
-      configFor({ runtime: 'docker', cluster, subnet: '10.231.10.0/24', workload: 'register', nemesis: 'partition', timeLimit: 10, seed: 41 }),
+      configFor({
+        runtime: 'docker',
+        cluster,
+        subnet: '10.231.10.0/24',
+        workload: 'register',
+        nemesis: 'partition',
+        timeLimit: 10,
+        seed: 41,
+      }),
     );
     await expectValid(outcome.runDir, outcome.results);
     await expectRunFolder(outcome.runDir, ['n1', 'n2', 'n3']);
@@ -328,8 +387,27 @@ describe.skipIf(needs)('Ctrl-C during faultline test', () => {
     let sentAt = 0;
     const r = await runCli(
       [
-        'test', '--workload', 'register', '--nemesis', 'partition', '--nemesis-interval', '2', '--time-limit', '60',
-        '--seed', '61', '--nodes', '3', '--concurrency', '5', '--cluster', cluster, '--subnet', subnet, '--results-dir', dir,
+        'test',
+        '--workload',
+        'register',
+        '--nemesis',
+        'partition',
+        '--nemesis-interval',
+        '2',
+        '--time-limit',
+        '60',
+        '--seed',
+        '61',
+        '--nodes',
+        '3',
+        '--concurrency',
+        '5',
+        '--cluster',
+        cluster,
+        '--subnet',
+        subnet,
+        '--results-dir',
+        dir,
       ],
       {
         timeoutMs: 90_000,
@@ -337,7 +415,10 @@ describe.skipIf(needs)('Ctrl-C during faultline test', () => {
           const deadline = Date.now() + 45_000;
           for (;;) {
             const text = await readFile(historyFile, 'utf8').catch(() => '');
-            const ops = text.split('\n').filter((l) => l.endsWith('}')).map((l) => JSON.parse(l) as Op);
+            const ops = text
+              .split('\n')
+              .filter((l) => l.endsWith('}'))
+              .map((l) => JSON.parse(l) as Op);
             if (nemesisCompletions(ops).some((op) => op.f === 'start-partition')) break;
             if (Date.now() > deadline) throw new Error(`no start-partition completion in ${historyFile} after 45 s`);
             await new Promise((resolve) => setTimeout(resolve, 200));
@@ -356,7 +437,9 @@ describe.skipIf(needs)('Ctrl-C during faultline test', () => {
     expect(runDir).toBeDefined();
     const history = await readHistory(runDir!);
     expect(nemesisCompletions(history).some((op) => op.f === 'start-partition')).toBe(true);
-    expect(await readFile(path.join(runDir!, 'faultline.log'), 'utf8')).toMatch(/SIGINT[\s\S]*cleanup: heal every fault[\s\S]*cleanup: tear down the nodes/);
+    expect(await readFile(path.join(runDir!, 'faultline.log'), 'utf8')).toMatch(
+      /SIGINT[\s\S]*cleanup: heal every fault[\s\S]*cleanup: tear down the nodes/,
+    );
     expect(history.at(-1)!.time).toBeLessThan(40e9);
     expect(existsSync(path.join(runDir!, 'test.json'))).toBe(true);
     expect(await netnsRunLeftovers(cluster, subnet)).toEqual([]);
@@ -367,7 +450,21 @@ describe.skipIf(needs)('Ctrl-C during faultline test', () => {
     const logFile = path.join(dir, 'latest', 'faultline.log');
     let sent = false;
     const r = await runCli(
-      ['test', '--time-limit', '60', '--nodes', '3', '--concurrency', '3', '--cluster', cluster, '--subnet', subnet, '--results-dir', dir],
+      [
+        'test',
+        '--time-limit',
+        '60',
+        '--nodes',
+        '3',
+        '--concurrency',
+        '3',
+        '--cluster',
+        cluster,
+        '--subnet',
+        subnet,
+        '--results-dir',
+        dir,
+      ],
       {
         timeoutMs: 90_000,
         during: async (child) => {
@@ -403,18 +500,27 @@ describe('faultline test with bad input', () => {
   };
 
   it('an unknown workload: 254 naming --workload and the known ones', async () => {
-    expectBadInput(await runCli(['test', '--workload', 'nope', '--results-dir', resultsRoot]), /--workload: .*"nope".*register/);
+    expectBadInput(
+      await runCli(['test', '--workload', 'nope', '--results-dir', resultsRoot]),
+      /--workload: .*"nope".*register/,
+    );
   });
 
   it('a concurrency that is not a number: 254 naming --concurrency', async () => {
-    expectBadInput(await runCli(['test', '--concurrency', 'abc', '--results-dir', resultsRoot]), /--concurrency: expected a whole number, got "abc"/);
+    expectBadInput(
+      await runCli(['test', '--concurrency', 'abc', '--results-dir', resultsRoot]),
+      /--concurrency: expected a whole number, got "abc"/,
+    );
   });
 
   it('a config file with a wrong key: 254 naming the file, line and key', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'faultline-bad-config-'));
     try {
       await writeFile(path.join(dir, 'bad.yaml'), 'test:\n  workload: register\n  tiemLimit: 5\n');
-      expectBadInput(await runCli(['test', '--config', 'bad.yaml'], { cwd: dir }), /bad\.yaml:3: test\.tiemLimit: unknown key/);
+      expectBadInput(
+        await runCli(['test', '--config', 'bad.yaml'], { cwd: dir }),
+        /bad\.yaml:3: test\.tiemLimit: unknown key/,
+      );
       expect(existsSync(path.join(dir, 'results'))).toBe(false);
     } finally {
       await rm(dir, { recursive: true, force: true });

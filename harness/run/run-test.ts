@@ -13,8 +13,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { safeCheck } from '../../checkers/checker.js';
-import { clockEnv, healStateDir, nemesisPackage, noopPackage, parseNemesisNames } from '../../nemesis/index.js';
 import { HealState } from '../../nemesis/heal-state.js';
+import { clockEnv, healStateDir, nemesisPackage, noopPackage, parseNemesisNames } from '../../nemesis/index.js';
 import type { NemesisContext, NemesisPackage } from '../../nemesis/nemesis.js';
 import { getTarget } from '../../targets/index.js';
 import { hasReadConsistency, type Target, type TargetContext } from '../../targets/target.js';
@@ -22,9 +22,9 @@ import { getWorkload } from '../../workloads/index.js';
 import type { Workload, WorkloadOptions } from '../../workloads/workload.js';
 import type { FaultlineConfig } from '../config/schema.js';
 import { InterruptedError, UserError } from '../errors.js';
+import type { Generator } from '../generator/generator.js';
 import { seededRng } from '../generator/rng.js';
 import type { History, Json } from '../history/op.js';
-import type { Generator } from '../generator/generator.js';
 import { openHistoryWriter } from '../history/writer.js';
 import { runInterpreter, testGenerator } from '../interpreter/index.js';
 import type { Logger } from '../log.js';
@@ -182,7 +182,9 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
       // the logs are collected even when stopping failed on some node.
       const stopped = await Promise.allSettled(nodes.map((n) => p.target.teardown(targetCtx, n.name)));
       await collectLogs(runtime, p.target, targetCtx, runDir, runLog);
-      const failed = stopped.flatMap((r, i) => (r.status === 'rejected' ? [`${nodes[i]!.name}: ${String(r.reason)}`] : []));
+      const failed = stopped.flatMap((r, i) =>
+        r.status === 'rejected' ? [`${nodes[i]!.name}: ${String(r.reason)}`] : [],
+      );
       if (failed.length > 0) throw new Error(`stopping ${p.target.name} failed on ${failed.join('; ')}`);
     });
     await Promise.all(nodes.map((n) => p.target.setup(targetCtx, n.name)));
@@ -256,12 +258,15 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
 
 /** Ctrl-C during setup: stop setting up; the cleanup stack undoes what was done. */
 function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw new InterruptedError('interrupted while setting up the cluster; everything set up so far was torn down');
+  if (signal.aborted)
+    throw new InterruptedError('interrupted while setting up the cluster; everything set up so far was torn down');
 }
 
 /** A copy of the options fit for test.json (a CI artifact): credentials are replaced. */
 function withoutSecrets(value: unknown): Json {
-  return JSON.parse(JSON.stringify(value, (key, v: unknown) => (key === 'passphrase' && v !== undefined ? '(redacted)' : v))) as Json;
+  return JSON.parse(
+    JSON.stringify(value, (key, v: unknown) => (key === 'passphrase' && v !== undefined ? '(redacted)' : v)),
+  ) as Json;
 }
 
 /**
@@ -296,7 +301,13 @@ export async function checkRun(
 }
 
 /** Copies the SUT's logs into nodes/<node>/; a missing log is noted, not fatal. */
-async function collectLogs(runtime: Runtime, target: Target, ctx: TargetContext, runDir: string, log: Logger): Promise<void> {
+async function collectLogs(
+  runtime: Runtime,
+  target: Target,
+  ctx: TargetContext,
+  runDir: string,
+  log: Logger,
+): Promise<void> {
   await Promise.all(
     runtime.nodes().map(async (node) => {
       const dir = join(runDir, RUN_FILES.nodes, node.name);

@@ -154,7 +154,9 @@ export function runtimeContract(
       const cmdline = await rt.exec(name(0), ['cat', `/proc/${pid}/cmdline`]);
       expect(cmdline.stdout).toContain(marker);
       const log = `${rt.nodeDir(name(0))}/sleeper.log`;
-      await waitUntil('the daemon log', async () => (await rt.exec(name(0), ['cat', log], { check: false })).stdout.includes('started with env-ok'));
+      await waitUntil('the daemon log', async () =>
+        (await rt.exec(name(0), ['cat', log], { check: false })).stdout.includes('started with env-ok'),
+      );
       await expect(rt.startDaemon(name(0), { name: 'sleeper', ...sleeper() })).rejects.toThrow(/already running/);
     });
 
@@ -206,7 +208,10 @@ export function runtimeContract(
 
     it('nodes reach each other and the controller reaches every node over TCP', async () => {
       for (const n of nodes) {
-        await rt.startDaemon(n.name, { name: 'listener', argv: ['perl', '-e', LISTENER, String(port), n.name, marker] });
+        await rt.startDaemon(n.name, {
+          name: 'listener',
+          argv: ['perl', '-e', LISTENER, String(port), n.name, marker],
+        });
       }
       for (const n of nodes) {
         await waitUntil(`the listener on ${n.name}`, async () => (await connect(n.name, n, 2_000)).exitCode === 0);
@@ -214,7 +219,11 @@ export function runtimeContract(
       for (const from of nodes) {
         for (const to of nodes) {
           const r = await connect(from.name, to);
-          expect({ from: from.name, to: to.name, out: r.stdout.trim() }).toEqual({ from: from.name, to: to.name, out: to.name });
+          expect({ from: from.name, to: to.name, out: r.stdout.trim() }).toEqual({
+            from: from.name,
+            to: to.name,
+            out: to.name,
+          });
         }
       }
       for (const n of nodes) expect(await readLineFrom(n.address, port)).toBe(n.name);
@@ -231,7 +240,8 @@ export function runtimeContract(
         expect((await connect(b.name, c)).stdout.trim()).toBe(c.name);
         expect((await connect(c.name, a)).stdout.trim()).toBe(a.name);
         // Only a's firewall has the rule.
-        for (const other of [b, c]) expect((await rt.exec(other.name, ['iptables', '-w', '-S', 'INPUT'])).stdout).not.toContain(b.address);
+        for (const other of [b, c])
+          expect((await rt.exec(other.name, ['iptables', '-w', '-S', 'INPUT'])).stdout).not.toContain(b.address);
       } finally {
         await rt.exec(a.name, ['iptables', '-w', '-D', ...rule], { check: false });
       }

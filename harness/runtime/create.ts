@@ -21,7 +21,10 @@ export function createRuntime(config: RuntimeConfig, log: Logger): Runtime {
     case 'docker':
       return createDockerRuntime(config.docker, log);
     case 'ssh':
-      if (!config.ssh) throw new UserError('the ssh runtime needs its nodes: set runtime.ssh.nodes in the config file, or --nodes HOST,HOST');
+      if (!config.ssh)
+        throw new UserError(
+          'the ssh runtime needs its nodes: set runtime.ssh.nodes in the config file, or --nodes HOST,HOST',
+        );
       return createSshRuntime(config.ssh, log);
   }
 }

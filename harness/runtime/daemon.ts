@@ -95,7 +95,10 @@ export class Daemons {
     const result = await this.exec(node, argv, { env: spec.env ?? {}, check: true });
     const pid = Number.parseInt(result.stdout.trim(), 10);
     if (!Number.isInteger(pid) || pid <= 0) {
-      throw new RuntimeCommandError(node, spec.argv, { exitCode: result.exitCode, stderr: `no pid printed: ${result.stdout}` });
+      throw new RuntimeCommandError(node, spec.argv, {
+        exitCode: result.exitCode,
+        stderr: `no pid printed: ${result.stdout}`,
+      });
     }
     this.known.set(key(node, spec.name), { node, name: spec.name, pidFile });
     return { pid };

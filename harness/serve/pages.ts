@@ -35,7 +35,9 @@ function page(title: string, body: string): string {
 export function indexPage(dir: string, runs: readonly RunEntry[]): string {
   const rows = runs.map((r) => {
     const links = [
-      r.hasReport ? `<a href="${escapeHtml(href(`${r.path}/report.html`))}">report</a>` : '<span class="muted">no report</span>',
+      r.hasReport
+        ? `<a href="${escapeHtml(href(`${r.path}/report.html`))}">report</a>`
+        : '<span class="muted">no report</span>',
       r.hasHistory ? `<a href="${escapeHtml(href(`${r.path}/history.jsonl`))}">history</a>` : '',
       `<a href="${escapeHtml(href(`${r.path}/results.json`))}">results.json</a>`,
       ...r.nodes.map((n) => `<a href="${escapeHtml(href(`${r.path}/nodes/${n}`, true))}">${escapeHtml(n)} logs</a>`),
@@ -51,14 +53,20 @@ export function indexPage(dir: string, runs: readonly RunEntry[]): string {
     runs.length === 0
       ? '<p class="muted">No runs here yet. Runs appear as &lt;test-name&gt;/&lt;timestamp&gt;/ folders holding test.json or history.jsonl.</p>'
       : `<table><thead><tr><th>verdict</th><th>test</th><th>started</th><th>links</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
-  return page('faultline runs', `<h1>faultline runs</h1><p class="muted">${escapeHtml(dir)} · ${runs.length} run${runs.length === 1 ? '' : 's'}, newest first</p>${table}`);
+  return page(
+    'faultline runs',
+    `<h1>faultline runs</h1><p class="muted">${escapeHtml(dir)} · ${runs.length} run${runs.length === 1 ? '' : 's'}, newest first</p>${table}`,
+  );
 }
 
 /** A folder's listing: sub-folders then files, names as links. */
 export function listingPage(rel: string, entries: readonly { name: string; dir: boolean }[]): string {
   const items = entries.map(
-    (e) => `<li><a href="${escapeHtml(href(rel ? `${rel}/${e.name}` : e.name, e.dir))}">${escapeHtml(e.name)}${e.dir ? '/' : ''}</a></li>`,
+    (e) =>
+      `<li><a href="${escapeHtml(href(rel ? `${rel}/${e.name}` : e.name, e.dir))}">${escapeHtml(e.name)}${e.dir ? '/' : ''}</a></li>`,
   );
-  const up = rel ? `<p><a href="${escapeHtml(href(rel.split('/').slice(0, -1).join('/'), true))}">..</a> · <a href="/">all runs</a></p>` : '';
+  const up = rel
+    ? `<p><a href="${escapeHtml(href(rel.split('/').slice(0, -1).join('/'), true))}">..</a> · <a href="/">all runs</a></p>`
+    : '';
   return page(`/${rel}`, `<h1>/${escapeHtml(rel)}</h1>${up}<ul>${items.join('\n')}</ul>`);
 }

@@ -52,7 +52,10 @@ async function describeRun(dir: string, rel: string, files: Set<string>): Promis
   const valid = results?.['valid'];
   const verdict: RunEntry['verdict'] =
     valid === true ? 'valid' : valid === false ? 'invalid' : valid === 'unknown' ? 'unknown' : 'not checked';
-  let startedAt = typeof test?.['startedAt'] === 'string' && !Number.isNaN(Date.parse(test['startedAt'])) ? test['startedAt'] : undefined;
+  let startedAt =
+    typeof test?.['startedAt'] === 'string' && !Number.isNaN(Date.parse(test['startedAt']))
+      ? test['startedAt']
+      : undefined;
   if (!startedAt) startedAt = (await lstat(abs)).mtime.toISOString();
   const nodes = (await readdir(path.join(abs, 'nodes'), { withFileTypes: true }).catch(() => []))
     .filter((e) => e.isDirectory())
@@ -60,7 +63,7 @@ async function describeRun(dir: string, rel: string, files: Set<string>): Promis
     .sort();
   return {
     path: rel,
-    name: typeof test?.['name'] === 'string' ? test['name'] : rel.split('/')[0] ?? rel,
+    name: typeof test?.['name'] === 'string' ? test['name'] : (rel.split('/')[0] ?? rel),
     startedAt,
     verdict,
     target: typeof test?.['target'] === 'string' ? test['target'] : undefined,
@@ -74,7 +77,9 @@ async function describeRun(dir: string, rel: string, files: Set<string>): Promis
 async function readJson(file: string): Promise<Record<string, unknown> | undefined> {
   try {
     const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

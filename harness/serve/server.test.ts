@@ -5,25 +5,43 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from './server.js';
+import { type RunningServer, startServer } from './server.js';
 
 /** A raw GET: the path goes on the wire as given (fetch would normalise `..`). */
-function get(server: RunningServer, rawPath: string): Promise<{ status: number; body: string; type: string | undefined }> {
+function get(
+  server: RunningServer,
+  rawPath: string,
+): Promise<{ status: number; body: string; type: string | undefined }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: server.host, port: server.port, path: rawPath, method: 'GET' }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), type: res.headers['content-type'] }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString('utf8'),
+          type: res.headers['content-type'],
+        }),
+      );
     });
     req.on('error', reject);
     req.end();
   });
 }
 
-async function makeRun(root: string, rel: string, startedAt: string | undefined, valid: unknown, name: string): Promise<void> {
+async function makeRun(
+  root: string,
+  rel: string,
+  startedAt: string | undefined,
+  valid: unknown,
+  name: string,
+): Promise<void> {
   const dir = path.join(root, rel);
   await mkdir(path.join(dir, 'nodes', 'n1'), { recursive: true });
-  await writeFile(path.join(dir, 'test.json'), JSON.stringify({ name, startedAt, target: 'etcd', workload: 'register' }));
+  await writeFile(
+    path.join(dir, 'test.json'),
+    JSON.stringify({ name, startedAt, target: 'etcd', workload: 'register' }),
+  );
   await writeFile(path.join(dir, 'history.jsonl'), '{"index":0}\n');
   if (valid !== undefined) await writeFile(path.join(dir, 'results.json'), JSON.stringify({ valid }));
   await writeFile(path.join(dir, 'report.html'), '<!doctype html><title>r</title>');
@@ -66,7 +84,12 @@ describe('faultline serve', () => {
     expect(status).toBe(200);
     expect(type).toContain('text/html');
     const order = [...body.matchAll(/data-run="([^"]+)"/g)].map((m) => m[1]);
-    expect(order).toEqual(['register/20260301T000000', 'set/20260201T000000', 'register/20260101T000000', 'set/nostart']);
+    expect(order).toEqual([
+      'register/20260301T000000',
+      'set/20260201T000000',
+      'register/20260101T000000',
+      'set/nostart',
+    ]);
     expect(body).toContain('newest &lt;b&gt;run&lt;/b&gt;');
     expect(body).not.toContain('<b>run</b>');
     expect(body).toMatch(/class="v invalid">invalid/);
@@ -152,10 +175,14 @@ describe('faultline serve (command line)', () => {
 
   it('exits 254 naming the option for a bad port or a missing folder', async () => {
     const run = promisify(execFile);
-    const badPort = await run(process.execPath, [bin, 'serve', '.', '--port', '70000']).catch((e: { code: number; stderr: string }) => e);
+    const badPort = await run(process.execPath, [bin, 'serve', '.', '--port', '70000']).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(badPort).toMatchObject({ code: 254 });
     expect((badPort as { stderr: string }).stderr).toContain('--port');
-    const missingDir = await run(process.execPath, [bin, 'serve', '/no/such/folder']).catch((e: { code: number; stderr: string }) => e);
+    const missingDir = await run(process.execPath, [bin, 'serve', '/no/such/folder']).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(missingDir).toMatchObject({ code: 254 });
     expect((missingDir as { stderr: string }).stderr).toContain('/no/such/folder');
   });

@@ -74,7 +74,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   };
 }
 
-async function handle(root: string, shownDir: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function handle(
+  root: string,
+  shownDir: string,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('Allow', 'GET, HEAD');
     return send(res, 405, TEXT, 'only GET and HEAD\n');

@@ -5,8 +5,27 @@ import { dockerdMissing, splitRule, startDockerd } from './dockerd.js';
 
 describe('splitRule', () => {
   it('splits iptables -S lines, keeping quoted comments whole', () => {
-    expect(splitRule('-A FORWARD -i docker0 ! -o docker0 -j ACCEPT')).toEqual(['-A', 'FORWARD', '-i', 'docker0', '!', '-o', 'docker0', '-j', 'ACCEPT']);
-    expect(splitRule('-A INPUT -m comment --comment "a \\"b\\" c" -j DROP')).toEqual(['-A', 'INPUT', '-m', 'comment', '--comment', 'a "b" c', '-j', 'DROP']);
+    expect(splitRule('-A FORWARD -i docker0 ! -o docker0 -j ACCEPT')).toEqual([
+      '-A',
+      'FORWARD',
+      '-i',
+      'docker0',
+      '!',
+      '-o',
+      'docker0',
+      '-j',
+      'ACCEPT',
+    ]);
+    expect(splitRule('-A INPUT -m comment --comment "a \\"b\\" c" -j DROP')).toEqual([
+      '-A',
+      'INPUT',
+      '-m',
+      'comment',
+      '--comment',
+      'a "b" c',
+      '-j',
+      'DROP',
+    ]);
   });
 });
 

@@ -16,16 +16,17 @@
  * fails to start with the default driver we retry once with
  * `--storage-driver=vfs` (the usual fix inside containers without overlayfs).
  */
-import { randomUUID } from 'node:crypto';
+
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
 import { execa } from 'execa';
-import { hasCommand, isRoot } from './requirements.js';
 import { pidAlive } from '../process-alive.js';
+import { hasCommand, isRoot } from './requirements.js';
 
 export const DOCKER_SOCKET = '/var/run/docker.sock';
 const STATE_DIR = '/run/faultline/dockerd';

@@ -2,14 +2,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { seededRng } from '../../harness/generator/rng.js';
 import type { Json } from '../../harness/history/op.js';
 import { silentLogger } from '../../harness/log.js';
-import { seededRng } from '../../harness/generator/rng.js';
-import type { Runtime } from '../../harness/runtime/runtime.js';
 import { createNetnsRuntime, type NetnsOptions } from '../../harness/runtime/netns/index.js';
+import type { Runtime } from '../../harness/runtime/runtime.js';
 import type { Target } from '../../targets/target.js';
-import type { NemesisContext } from '../nemesis.js';
 import { clockEnv } from '../clock.js';
+import type { NemesisContext } from '../nemesis.js';
 import { targetContext } from './echo-target.js';
 
 /** The subnet the nemesis tests own (other helpers use other subnets). */
@@ -38,7 +38,11 @@ export function removeTempStateDirs(): void {
 }
 
 /** A nemesis context over `runtime` and `target`, heal state in a fresh temporary folder. */
-export function nemesisContext(runtime: Runtime, target: Target, opts: { seed?: number; stateDir?: string; runtimeOptions?: Json } = {}): NemesisContext {
+export function nemesisContext(
+  runtime: Runtime,
+  target: Target,
+  opts: { seed?: number; stateDir?: string; runtimeOptions?: Json } = {},
+): NemesisContext {
   return {
     runtime,
     target,

@@ -3,8 +3,9 @@
  * only for runtimes sharing the host's filesystem, i.e. netns). Killable,
  * Pausable, and optionally HasPrimaries / ClockSensitivity, for the nemesis tests.
  */
-import type { Runtime } from '../../harness/runtime/runtime.js';
+
 import { silentLogger } from '../../harness/log.js';
+import type { Runtime } from '../../harness/runtime/runtime.js';
 import type { Killable, Pausable, Target, TargetContext } from '../../targets/target.js';
 
 export const ECHO_PORT = 7000;
@@ -16,7 +17,11 @@ export type EchoTarget = Target & Killable & Pausable;
 
 export function echoTarget(extra: Partial<{ primaries: string[]; ignoresFaketime: string }> = {}): EchoTarget {
   const start = async (ctx: TargetContext, node: string) => {
-    await ctx.runtime.startDaemon(node, { name: ECHO_DAEMON, argv: [process.execPath, '-e', SERVER], env: ctx.nodeEnv(node) });
+    await ctx.runtime.startDaemon(node, {
+      name: ECHO_DAEMON,
+      argv: [process.execPath, '-e', SERVER],
+      env: ctx.nodeEnv(node),
+    });
   };
   const target: EchoTarget = {
     name: 'echo',
@@ -41,6 +46,9 @@ export function echoTarget(extra: Partial<{ primaries: string[]; ignoresFaketime
   return target;
 }
 
-export function targetContext(runtime: Runtime, nodeEnv: (node: string) => Record<string, string> = () => ({})): TargetContext {
+export function targetContext(
+  runtime: Runtime,
+  nodeEnv: (node: string) => Record<string, string> = () => ({}),
+): TargetContext {
   return { runtime, nodes: runtime.nodes(), log: silentLogger, options: {}, nodeEnv };
 }

@@ -15,8 +15,8 @@ import { composeNemeses, serialized } from '../compose.js';
 import type { NemesisOp } from '../nemesis.js';
 import { partitionNemesis } from '../partition.js';
 import { pauseNemesis } from '../pause.js';
-import { echoTarget } from './echo-target.js';
 import { nemesisContext, netnsOptions, testRuntime } from './cluster.js';
+import { echoTarget } from './echo-target.js';
 
 const [cluster, stateDir, mode] = process.argv.slice(2);
 if (!cluster || !stateDir) throw new Error('usage: fault-and-hang.ts CLUSTER STATE_DIR');
@@ -33,7 +33,10 @@ const runtime = new Proxy(attached, {
   },
 }) as Runtime;
 
-const ctx = nemesisContext(runtime, echoTarget(), { stateDir, runtimeOptions: { kind: 'netns', netns: { ...netnsOptions(cluster) } } as never });
+const ctx = nemesisContext(runtime, echoTarget(), {
+  stateDir,
+  runtimeOptions: { kind: 'netns', netns: { ...netnsOptions(cluster) } } as never,
+});
 // Composed and serialized as nemesisPackage makes it: a heal waits for a fault being applied.
 const nemesis = serialized(composeNemeses([partitionNemesis(), pauseNemesis(), clockNemesis()]));
 const ops: NemesisOp[] = [
@@ -42,7 +45,10 @@ const ops: NemesisOp[] = [
   { f: 'bump-clock', value: { deltas: { n1: 10_000 } } },
 ];
 if (mode === 'heal-on-signals') {
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     process.once(signal, () => {
       nemesis.heal(ctx).then(
         () => process.exit(code),

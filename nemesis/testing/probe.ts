@@ -38,10 +38,20 @@ export async function probeFrom(
 ): Promise<Record<string, { ok: number; total: number }>> {
   const { stdout } = await runtime.exec(
     node,
-    [process.execPath, '-e', PROBE, String(opts.timeoutMs ?? 400), String(opts.repeat ?? 1), String(opts.concurrency ?? 20), ...hosts],
+    [
+      process.execPath,
+      '-e',
+      PROBE,
+      String(opts.timeoutMs ?? 400),
+      String(opts.repeat ?? 1),
+      String(opts.concurrency ?? 20),
+      ...hosts,
+    ],
     { timeoutMs: 120_000 },
   );
-  const out: Record<string, { ok: number; total: number }> = Object.fromEntries(hosts.map((h) => [h, { ok: 0, total: 0 }]));
+  const out: Record<string, { ok: number; total: number }> = Object.fromEntries(
+    hosts.map((h) => [h, { ok: 0, total: 0 }]),
+  );
   for (const line of stdout.trim().split('\n')) {
     const [host, result] = line.split(' ');
     const entry = out[host!];
@@ -58,7 +68,11 @@ export async function reachablePairs(runtime: Runtime): Promise<Set<string>> {
   const results = await Promise.all(
     nodes.map(async (a) => {
       const others = nodes.filter((b) => b.name !== a.name);
-      const r = await probeFrom(runtime, a.name, others.map((b) => b.address));
+      const r = await probeFrom(
+        runtime,
+        a.name,
+        others.map((b) => b.address),
+      );
       return others.filter((b) => r[b.address]!.ok === 1).map((b) => `${a.name}>${b.name}`);
     }),
   );
@@ -83,7 +97,10 @@ export async function controllerReaches(runtime: Runtime, timeoutMs = 1000): Pro
         }),
     ),
   );
-  return runtime.nodes().filter((_, i) => ok[i]).map((n) => n.name);
+  return runtime
+    .nodes()
+    .filter((_, i) => ok[i])
+    .map((n) => n.name);
 }
 
 /** Every ordered pair of distinct nodes. */

@@ -6,8 +6,8 @@ import { missing } from '../../harness/testing/requirements.js';
 import type { Client } from '../../workloads/client.js';
 import { EtcdRegisterClient } from './clients/register.js';
 import { EtcdSetClient } from './clients/set.js';
-import { etcdOptions, type EtcdOptions } from './options.js';
-import { startLocalEtcd, type LocalEtcd } from './testing/local-etcd.js';
+import { type EtcdOptions, etcdOptions } from './options.js';
+import { type LocalEtcd, startLocalEtcd } from './testing/local-etcd.js';
 
 const CLIENT_PORT = 23794;
 const PEER_PORT = 23795;
@@ -55,7 +55,8 @@ describe.skipIf(missing({ commands: ['etcd'] }))('etcd clients against a local e
 
   it('cas-register: cas succeeds only from the current value, null meaning missing', async () => {
     const c = await opened(new EtcdRegisterClient('cas-register', opts()));
-    const cas = (from: number | null, to: number | null) => c.invoke({ process: 0, f: 'cas', key: 'c1', value: [from, to] }, never());
+    const cas = (from: number | null, to: number | null) =>
+      c.invoke({ process: 0, f: 'cas', key: 'c1', value: [from, to] }, never());
     expect(await cas(null, 1)).toEqual({ type: 'ok', value: [null, 1] });
     expect(await cas(null, 2)).toMatchObject({ type: 'fail', error: 'compare failed' });
     expect(await cas(2, 3)).toMatchObject({ type: 'fail', error: 'compare failed' });

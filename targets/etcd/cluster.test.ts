@@ -4,12 +4,12 @@
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { missing } from '../../harness/testing/requirements.js';
 import { runLocal } from '../../harness/runtime/netns/run-local.js';
+import { missing } from '../../harness/testing/requirements.js';
 import type { Client } from '../../workloads/client.js';
 import { hasClockSensitivity, hasPrimaries, isKillable, isPausable } from '../target.js';
 import { dataDir, etcdTarget } from './index.js';
-import { startNetnsEtcd, type NetnsEtcd } from './testing/netns-cluster.js';
+import { type NetnsEtcd, startNetnsEtcd } from './testing/netns-cluster.js';
 
 const needs = missing({ root: true, commands: ['etcd', 'ip', 'iptables', 'setsid'] });
 const never = () => new AbortController().signal;
@@ -39,7 +39,9 @@ describe.skipIf(needs)('etcd target on a 3-node netns cluster', () => {
   }
 
   it('has every capability', () => {
-    expect(isKillable(etcdTarget) && isPausable(etcdTarget) && hasPrimaries(etcdTarget) && hasClockSensitivity(etcdTarget)).toBe(true);
+    expect(
+      isKillable(etcdTarget) && isPausable(etcdTarget) && hasPrimaries(etcdTarget) && hasClockSensitivity(etcdTarget),
+    ).toBe(true);
     expect(etcdTarget.ignoresFaketime).toMatch(/vDSO/);
   });
 
@@ -56,11 +58,17 @@ describe.skipIf(needs)('etcd target on a 3-node netns cluster', () => {
       const c = await clientOn(node);
       expect(await c.invoke({ process: 1, f: 'read', key: 'a' }, never())).toEqual({ type: 'ok', value: 4 });
     }
-    expect(await n1.invoke({ process: 0, f: 'cas', key: 'a', value: [4, 1] }, never())).toEqual({ type: 'ok', value: [4, 1] });
+    expect(await n1.invoke({ process: 0, f: 'cas', key: 'a', value: [4, 1] }, never())).toEqual({
+      type: 'ok',
+      value: [4, 1],
+    });
     const set = await clientOn('n2', 'set');
     await set.invoke({ process: 2, f: 'add', value: 1 }, never());
     await set.invoke({ process: 2, f: 'add', value: 2 }, never());
-    expect(await (await clientOn('n3', 'set')).invoke({ process: 3, f: 'read' }, never())).toEqual({ type: 'ok', value: [1, 2] });
+    expect(await (await clientOn('n3', 'set')).invoke({ process: 3, f: 'read' }, never())).toEqual({
+      type: 'ok',
+      value: [1, 2],
+    });
   });
 
   it('a killed leader is replaced, and comes back with the writes it missed', async () => {
@@ -71,14 +79,25 @@ describe.skipIf(needs)('etcd target on a 3-node netns cluster', () => {
     await etcdTarget.kill(cluster.ctx, leader!);
 
     const others = ['n1', 'n2', 'n3'].filter((n) => n !== leader);
-    await expect.poll(async () => (await etcdTarget.primaries(cluster.ctx)).filter((n) => others.includes(n)).length, { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(async () => (await etcdTarget.primaries(cluster.ctx)).filter((n) => others.includes(n)).length, {
+        timeout: 10_000,
+      })
+      .toBe(1);
     const survivor = await clientOn(others[0]!);
     await expect
-      .poll(async () => (await survivor.invoke({ process: 4, f: 'write', key: 'b', value: 2 }, AbortSignal.timeout(2000))).type, { timeout: 10_000 })
+      .poll(
+        async () =>
+          (await survivor.invoke({ process: 4, f: 'write', key: 'b', value: 2 }, AbortSignal.timeout(2000))).type,
+        { timeout: 10_000 },
+      )
       .toBe('ok');
     // The dead node refuses connections: definite failure.
     const dead = await clientOn(leader!);
-    expect(await dead.invoke({ process: 5, f: 'write', key: 'b', value: 3 }, never())).toMatchObject({ type: 'fail', error: expect.stringMatching(/ECONNREFUSED/) });
+    expect(await dead.invoke({ process: 5, f: 'write', key: 'b', value: 3 }, never())).toMatchObject({
+      type: 'fail',
+      error: expect.stringMatching(/ECONNREFUSED/),
+    });
 
     await etcdTarget.start(cluster.ctx, leader!);
     await etcdTarget.start(cluster.ctx, leader!); // already running: a no-op
@@ -94,8 +113,12 @@ describe.skipIf(needs)('etcd target on a 3-node netns cluster', () => {
     try {
       const pid = await cluster.runtime.daemonPid(victim, 'etcd');
       expect((await runLocal(['sh', '-c', `sed 's/.*) //' /proc/${pid}/stat | cut -c1`])).stdout.trim()).toBe('T');
-      expect(await client.invoke({ process: 7, f: 'write', key: 'c', value: 1 }, AbortSignal.timeout(500))).toMatchObject({ type: 'info' });
-      expect(await client.invoke({ process: 8, f: 'read', key: 'c' }, AbortSignal.timeout(500))).toMatchObject({ type: 'fail' });
+      expect(
+        await client.invoke({ process: 7, f: 'write', key: 'c', value: 1 }, AbortSignal.timeout(500)),
+      ).toMatchObject({ type: 'info' });
+      expect(await client.invoke({ process: 8, f: 'read', key: 'c' }, AbortSignal.timeout(500))).toMatchObject({
+        type: 'fail',
+      });
     } finally {
       await etcdTarget.resume(cluster.ctx, victim);
     }
@@ -110,11 +133,15 @@ describe.skipIf(needs)('etcd target on a 3-node netns cluster', () => {
     const rule = ['INPUT', '-p', 'tcp', '--dport', '2379', '-j', 'DROP'];
     await cluster.runtime.exec('n2', ['iptables', '-w', '-A', ...rule]);
     try {
-      expect(await fresh.invoke({ process: 12, f: 'write', key: 'd', value: 1 }, AbortSignal.timeout(300))).toMatchObject({
+      expect(
+        await fresh.invoke({ process: 12, f: 'write', key: 'd', value: 1 }, AbortSignal.timeout(300)),
+      ).toMatchObject({
         type: 'fail',
         error: expect.stringMatching(/timed out while connecting/),
       });
-      expect(await connected.invoke({ process: 13, f: 'write', key: 'd', value: 1 }, AbortSignal.timeout(300))).toEqual({ type: 'info', error: 'timed out' });
+      expect(await connected.invoke({ process: 13, f: 'write', key: 'd', value: 1 }, AbortSignal.timeout(300))).toEqual(
+        { type: 'info', error: 'timed out' },
+      );
     } finally {
       await cluster.runtime.exec('n2', ['iptables', '-w', '-D', ...rule]);
     }

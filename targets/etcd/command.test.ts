@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../harness/errors.js';
 import { etcdArgv } from './command.js';
-import { etcdOptions } from './options.js';
 import { prefixEnd } from './gateway.js';
+import { etcdOptions } from './options.js';
 
 const members = [
   { name: 'n1', address: '10.0.0.2' },
@@ -29,7 +29,13 @@ describe('etcdArgv', () => {
   });
 
   it('brackets IPv6 addresses', () => {
-    const v6 = etcdArgv({ node: { name: 'a', address: 'fd00::2' }, members: [{ name: 'a', address: 'fd00::2' }], dataDir: '/d', clientPort: 1, peerPort: 2 });
+    const v6 = etcdArgv({
+      node: { name: 'a', address: 'fd00::2' },
+      members: [{ name: 'a', address: 'fd00::2' }],
+      dataDir: '/d',
+      clientPort: 1,
+      peerPort: 2,
+    });
     expect(v6[v6.indexOf('--listen-client-urls') + 1]).toBe('http://[fd00::2]:1');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { completionForError, isDefinite } from './errors.js';
-import { EtcdRequestError, type EtcdErrorKind } from './gateway.js';
+import { type EtcdErrorKind, EtcdRequestError } from './gateway.js';
 
 const err = (kind: EtcdErrorKind, extra: { grpcCode?: number; etcdMessage?: string; code?: string } = {}) =>
   new EtcdRequestError('x', { kind, endpoint: 'http://n1:2379/v3/kv/put', ...extra });
@@ -34,7 +34,10 @@ describe('completionForError: definite vs indefinite', () => {
       'etcdserver: request timed out, possibly due to previous leader failure',
       'etcdserver: leader changed',
     ]) {
-      expect(completionForError(err('http', { grpcCode: 14, etcdMessage }), 'write')).toEqual({ type: 'info', error: etcdMessage });
+      expect(completionForError(err('http', { grpcCode: 14, etcdMessage }), 'write')).toEqual({
+        type: 'info',
+        error: etcdMessage,
+      });
     }
   });
 

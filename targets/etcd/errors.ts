@@ -38,7 +38,12 @@ const DEFINITE_GRPC_CODES = new Set([
 ]);
 
 /** etcd messages that mean the request never entered the raft log. */
-const DEFINITE_MESSAGES = ['raft proposal dropped', 'etcdserver: no leader', 'etcdserver: too many requests', 'etcdserver: unhealthy cluster'];
+const DEFINITE_MESSAGES = [
+  'raft proposal dropped',
+  'etcdserver: no leader',
+  'etcdserver: too many requests',
+  'etcdserver: unhealthy cluster',
+];
 
 /** The f names whose operations change nothing. */
 const READ_ONLY = new Set(['read']);

@@ -113,11 +113,20 @@ export class EtcdGateway {
       });
     }
     if (!isObject(parsed)) {
-      throw new EtcdRequestError(`${endpoint}: expected a JSON object, got ${text.slice(0, 200)}`, { kind: 'protocol', endpoint, status });
+      throw new EtcdRequestError(`${endpoint}: expected a JSON object, got ${text.slice(0, 200)}`, {
+        kind: 'protocol',
+        endpoint,
+        status,
+      });
     }
     // The gateway reports gRPC errors as {"error": ..., "message": ..., "code": N}, usually with HTTP 4xx/5xx.
     if (status >= 300 || typeof parsed.error === 'string') {
-      const etcdMessage = typeof parsed.message === 'string' ? parsed.message : typeof parsed.error === 'string' ? parsed.error : undefined;
+      const etcdMessage =
+        typeof parsed.message === 'string'
+          ? parsed.message
+          : typeof parsed.error === 'string'
+            ? parsed.error
+            : undefined;
       const grpcCode = typeof parsed.code === 'number' ? parsed.code : undefined;
       throw new EtcdRequestError(`${endpoint}: HTTP ${status}: ${etcdMessage ?? text.slice(0, 200)}`, {
         kind: 'http',
@@ -135,7 +144,12 @@ export class EtcdGateway {
    * request bytes are written only after that, so a failure (or our abort)
    * before it means the request was certainly not sent.
    */
-  private post(endpoint: string, path: string, payload: string, signal: AbortSignal | undefined): Promise<{ status: number; text: string }> {
+  private post(
+    endpoint: string,
+    path: string,
+    payload: string,
+    signal: AbortSignal | undefined,
+  ): Promise<{ status: number; text: string }> {
     return new Promise((resolve, reject) => {
       let connected = false;
       const fail = (err: unknown) => reject(transportError(err, endpoint, connected, signal));
@@ -193,13 +207,20 @@ export class EtcdGateway {
    * null: if it does not exist), sets it to `next` (with next null: deletes
    * it). Returns true when it did, false when the comparison failed.
    */
-  async compareAndSet(key: string, expected: string | null, next: string | null, signal?: AbortSignal): Promise<boolean> {
+  async compareAndSet(
+    key: string,
+    expected: string | null,
+    next: string | null,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
     const compare =
       expected === null
         ? { key: b64(key), target: 'CREATE', result: 'EQUAL', create_revision: '0' }
         : { key: b64(key), target: 'VALUE', result: 'EQUAL', value: b64(expected) };
     const action =
-      next === null ? { request_delete_range: { key: b64(key) } } : { request_put: { key: b64(key), value: b64(next) } };
+      next === null
+        ? { request_delete_range: { key: b64(key) } }
+        : { request_put: { key: b64(key), value: b64(next) } };
     const answer = await this.call('kv/txn', { compare: [compare], success: [action] }, signal);
     // proto3 JSON leaves out false booleans.
     return answer.succeeded === true;
@@ -229,16 +250,32 @@ export class EtcdGateway {
 }
 
 /** Network error codes that, raised before the connection was made, mean nothing was sent. */
-function transportError(err: unknown, endpoint: string, connected: boolean, signal: AbortSignal | undefined): EtcdRequestError {
+function transportError(
+  err: unknown,
+  endpoint: string,
+  connected: boolean,
+  signal: AbortSignal | undefined,
+): EtcdRequestError {
   const aborted = signal?.aborted === true || (err instanceof Error && err.name === 'AbortError');
   const code = systemCode(err);
   if (!connected) {
     const why = aborted ? 'timed out while connecting' : (code ?? (err instanceof Error ? err.message : String(err)));
-    return new EtcdRequestError(`${endpoint}: ${why}`, { kind: 'refused', endpoint, ...(code === undefined ? {} : { code }), cause: err });
+    return new EtcdRequestError(`${endpoint}: ${why}`, {
+      kind: 'refused',
+      endpoint,
+      ...(code === undefined ? {} : { code }),
+      cause: err,
+    });
   }
-  if (aborted) return new EtcdRequestError(`${endpoint}: aborted (timed out)`, { kind: 'aborted', endpoint, cause: err });
+  if (aborted)
+    return new EtcdRequestError(`${endpoint}: aborted (timed out)`, { kind: 'aborted', endpoint, cause: err });
   const why = code ?? (err instanceof Error ? err.message : String(err));
-  return new EtcdRequestError(`${endpoint}: ${why}`, { kind: 'network', endpoint, ...(code === undefined ? {} : { code }), cause: err });
+  return new EtcdRequestError(`${endpoint}: ${why}`, {
+    kind: 'network',
+    endpoint,
+    ...(code === undefined ? {} : { code }),
+    cause: err,
+  });
 }
 
 /** The system error code (ECONNREFUSED, ECONNRESET, ...) of an error or its causes. */
@@ -254,7 +291,8 @@ function systemCode(err: unknown): string | undefined {
 
 function decodeKvs(kvs: unknown, where: string): KeyValue[] {
   if (kvs === undefined) return [];
-  if (!Array.isArray(kvs)) throw new EtcdRequestError(`${where}: kvs is not an array`, { kind: 'protocol', endpoint: where });
+  if (!Array.isArray(kvs))
+    throw new EtcdRequestError(`${where}: kvs is not an array`, { kind: 'protocol', endpoint: where });
   return kvs.filter(isObject).map((kv) => ({
     key: unb64(kv.key),
     value: unb64(kv.value),

@@ -12,7 +12,15 @@
 import { UserError } from '../../harness/errors.js';
 import type { Json } from '../../harness/history/op.js';
 import type { Client } from '../../workloads/client.js';
-import type { ClockSensitivity, HasPrimaries, Killable, Pausable, ReadConsistency, Target, TargetContext } from '../target.js';
+import type {
+  ClockSensitivity,
+  HasPrimaries,
+  Killable,
+  Pausable,
+  ReadConsistency,
+  Target,
+  TargetContext,
+} from '../target.js';
 import { EtcdRegisterClient } from './clients/register.js';
 import { EtcdSetClient } from './clients/set.js';
 import { etcdArgv, httpUrl } from './command.js';
@@ -71,7 +79,9 @@ async function waitFor(what: string, timeoutMs: number, check: () => Promise<boo
 async function processState(ctx: TargetContext, node: string): Promise<string | undefined> {
   const pid = await ctx.runtime.daemonPid(node, DAEMON);
   if (pid === undefined) return undefined;
-  const result = await ctx.runtime.exec(node, ['sh', '-c', `sed 's/.*) //' /proc/${pid}/stat | cut -c1`], { check: false });
+  const result = await ctx.runtime.exec(node, ['sh', '-c', `sed 's/.*) //' /proc/${pid}/stat | cut -c1`], {
+    check: false,
+  });
   return result.exitCode === 0 ? result.stdout.trim() || undefined : undefined;
 }
 
@@ -99,7 +109,9 @@ class EtcdTarget implements Target, Killable, Pausable, HasPrimaries, ClockSensi
     const installed = await ctx.runtime.exec(node, ['sh', '-c', script], { check: false, timeoutMs: 300_000 });
     const after = await ctx.runtime.exec(node, ['sh', '-c', 'command -v etcd'], { check: false });
     if (after.exitCode !== 0) {
-      throw new Error(`${node}: cannot install etcd (apt-get install etcd-server exited ${installed.exitCode}): ${installed.stderr.trim().slice(-500)}`);
+      throw new Error(
+        `${node}: cannot install etcd (apt-get install etcd-server exited ${installed.exitCode}): ${installed.stderr.trim().slice(-500)}`,
+      );
     }
   }
 
@@ -107,7 +119,14 @@ class EtcdTarget implements Target, Killable, Pausable, HasPrimaries, ClockSensi
   async setup(ctx: TargetContext, node: string): Promise<void> {
     etcdOptions(ctx.options); // fail on bad options before touching the node
     await ctx.runtime.stopDaemon(node, DAEMON, STOP_GRACE_MS);
-    await ctx.runtime.exec(node, ['sh', '-c', 'mkdir -p "$(dirname "$2")" && rm -rf "$1" && : > "$2"', 'sh', dataDir(ctx, node), logFile(ctx, node)]);
+    await ctx.runtime.exec(node, [
+      'sh',
+      '-c',
+      'mkdir -p "$(dirname "$2")" && rm -rf "$1" && : > "$2"',
+      'sh',
+      dataDir(ctx, node),
+      logFile(ctx, node),
+    ]);
     await startMember(ctx, node);
   }
 
@@ -127,7 +146,11 @@ class EtcdTarget implements Target, Killable, Pausable, HasPrimaries, ClockSensi
   async kill(ctx: TargetContext, node: string): Promise<void> {
     if (!(await ctx.runtime.daemonRunning(node, DAEMON))) return;
     await ctx.runtime.signalDaemon(node, DAEMON, 'SIGKILL');
-    await waitFor(`${node}: etcd to exit after SIGKILL`, 10_000, async () => !(await ctx.runtime.daemonRunning(node, DAEMON)));
+    await waitFor(
+      `${node}: etcd to exit after SIGKILL`,
+      10_000,
+      async () => !(await ctx.runtime.daemonRunning(node, DAEMON)),
+    );
   }
 
   /** SIGSTOPs the member and waits until the kernel reports it stopped. Throws when it is not running. */
@@ -216,11 +239,15 @@ class EtcdTarget implements Target, Killable, Pausable, HasPrimaries, ClockSensi
       case 'set':
         return new EtcdSetClient(options);
       default:
-        throw new UserError(`etcd has no client for workload ${JSON.stringify(workload)} (it has: ${WORKLOADS.join(', ')})`, {
-          where: '--workload',
-        });
+        throw new UserError(
+          `etcd has no client for workload ${JSON.stringify(workload)} (it has: ${WORKLOADS.join(', ')})`,
+          {
+            where: '--workload',
+          },
+        );
     }
   }
 }
 
-export const etcdTarget: Target & Killable & Pausable & HasPrimaries & ClockSensitivity & ReadConsistency = new EtcdTarget();
+export const etcdTarget: Target & Killable & Pausable & HasPrimaries & ClockSensitivity & ReadConsistency =
+  new EtcdTarget();

@@ -2,8 +2,9 @@
  * The etcd target's options (from `--read-mode` and the config file), checked
  * up front so a typo fails the run before any node is touched.
  */
-import type { Json } from '../../harness/history/op.js';
+
 import { UserError } from '../../harness/errors.js';
+import type { Json } from '../../harness/history/op.js';
 
 export type ReadMode = 'linearizable' | 'serializable';
 
@@ -28,7 +29,9 @@ export interface EtcdOptions {
 export function etcdOptions(options: Record<string, Json>): EtcdOptions {
   const readMode = options.readMode ?? 'linearizable';
   if (readMode !== 'linearizable' && readMode !== 'serializable') {
-    throw new UserError(`must be linearizable or serializable, got ${JSON.stringify(readMode)}`, { where: '--read-mode' });
+    throw new UserError(`must be linearizable or serializable, got ${JSON.stringify(readMode)}`, {
+      where: '--read-mode',
+    });
   }
   return {
     readMode,
@@ -40,7 +43,9 @@ export function etcdOptions(options: Record<string, Json>): EtcdOptions {
 function port(value: Json | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65535) {
-    throw new UserError(`must be a port number (1-65535), got ${JSON.stringify(value)}`, { where: `target option ${name}` });
+    throw new UserError(`must be a port number (1-65535), got ${JSON.stringify(value)}`, {
+      where: `target option ${name}`,
+    });
   }
   return value;
 }

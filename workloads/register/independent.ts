@@ -4,8 +4,8 @@
  * a fresh key after opsPerKey ops, optionally paced to a rate.
  */
 import { UserError } from '../../harness/errors.js';
-import * as gen from '../../harness/generator/index.js';
 import type { Generator } from '../../harness/generator/index.js';
+import * as gen from '../../harness/generator/index.js';
 import type { WorkloadOptions } from '../workload.js';
 
 /** Default ops per key: enough for interesting interleavings, small enough to check fast. */
@@ -26,9 +26,12 @@ export function threadsPerKey(options: WorkloadOptions): number {
   }
   if (keys !== undefined) {
     if (!Number.isInteger(keys) || keys < 1 || concurrency % keys !== 0) {
-      throw new UserError(`must be a positive integer that divides --concurrency ${concurrency} (threads are split evenly over the keys), got ${keys}`, {
-        where: 'test.workloadOptions.keys',
-      });
+      throw new UserError(
+        `must be a positive integer that divides --concurrency ${concurrency} (threads are split evenly over the keys), got ${keys}`,
+        {
+          where: 'test.workloadOptions.keys',
+        },
+      );
     }
     return concurrency / keys;
   }
@@ -38,7 +41,8 @@ export function threadsPerKey(options: WorkloadOptions): number {
 
 function opsPerKey(options: WorkloadOptions): number {
   const n = options.opsPerKey ?? DEFAULT_OPS_PER_KEY;
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`must be a positive integer, got ${n}`, { where: 'test.workloadOptions.opsPerKey' });
+  if (!Number.isInteger(n) || n < 1)
+    throw new UserError(`must be a positive integer, got ${n}`, { where: 'test.workloadOptions.opsPerKey' });
   return n;
 }
 
@@ -54,7 +58,8 @@ function* naturals(): Iterable<number> {
  */
 export function paced(options: WorkloadOptions, g: gen.GenLike): Generator {
   const rate = options.rate ?? 0;
-  if (!Number.isFinite(rate) || rate < 0) throw new UserError(`must be a number >= 0 (ops per second, 0 for unlimited), got ${rate}`, { where: '--rate' });
+  if (!Number.isFinite(rate) || rate < 0)
+    throw new UserError(`must be a number >= 0 (ops per second, 0 for unlimited), got ${rate}`, { where: '--rate' });
   return rate > 0 ? gen.stagger(1 / rate, g) : gen.toGen(g);
 }
 

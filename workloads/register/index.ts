@@ -22,8 +22,9 @@ export const registerWorkload: Workload = {
     write: 'invoke and ok: the integer written',
   },
   generator(options) {
-    return independentKeys(options, () =>
-      (_ctx, rng) => (rng.int(2) === 0 ? { f: 'read', value: null } : { f: 'write', value: rng.int(VALUES) }),
+    return independentKeys(
+      options,
+      () => (_ctx, rng) => (rng.int(2) === 0 ? { f: 'read', value: null } : { f: 'write', value: rng.int(VALUES) }),
     );
   },
   finalGenerator() {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { simulate, type SimResponse } from '../../harness/generator/index.js';
-import type { Json, Op } from '../../harness/history/op.js';
 import { UserError } from '../../harness/errors.js';
+import { type SimResponse, simulate } from '../../harness/generator/index.js';
+import type { Json, Op } from '../../harness/history/op.js';
 import { casRegisterWorkload } from '../cas-register/index.js';
-import { registerWorkload } from './index.js';
 import { threadsPerKey } from './independent.js';
+import { registerWorkload } from './index.js';
 
 /**
  * Responds like a correct register per key: each op takes effect at its
@@ -104,7 +104,9 @@ describe('threads per key', () => {
   });
 
   it('rejects bad opsPerKey and --rate when the generator is built', () => {
-    expect(() => registerWorkload.generator({ concurrency: 5, opsPerKey: 0 })).toThrow(/test.workloadOptions.opsPerKey/);
+    expect(() => registerWorkload.generator({ concurrency: 5, opsPerKey: 0 })).toThrow(
+      /test.workloadOptions.opsPerKey/,
+    );
     expect(() => registerWorkload.generator({ concurrency: 5, rate: -1 })).toThrow(/--rate/);
   });
 });

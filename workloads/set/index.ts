@@ -8,8 +8,8 @@
  * - read: invoke value null; ok value = the elements, an array.
  */
 import { setChecker } from '../../checkers/set/index.js';
-import * as gen from '../../harness/generator/index.js';
 import type { Generator } from '../../harness/generator/index.js';
+import * as gen from '../../harness/generator/index.js';
 import { paced } from '../register/independent.js';
 import type { Workload } from '../workload.js';
 

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { checkSet } from '../../checkers/set/index.js';
-import { simulate, type SimResponse } from '../../harness/generator/index.js';
+import { type SimResponse, simulate } from '../../harness/generator/index.js';
 import type { Json, Op } from '../../harness/history/op.js';
 import { setWorkload } from './index.js';
 
@@ -41,7 +41,12 @@ describe('set workload generator (simulated)', () => {
   it('a correct history passes the set checker; dropping an element from the final reads fails it', async () => {
     // The final phase's history follows the main phase's, re-indexed and with processes that do not clash.
     const offset = main.history.length;
-    const tail = final.history.map((op) => ({ ...op, index: op.index + offset, time: op.time + main.endTime, process: (op.process as number) + 100 }));
+    const tail = final.history.map((op) => ({
+      ...op,
+      index: op.index + offset,
+      time: op.time + main.endTime,
+      process: (op.process as number) + 100,
+    }));
     const history = [...main.history, ...tail];
     const checker = setWorkload.checker({ concurrency: 5 });
     const good = await checker.check(history);

@@ -34,6 +34,12 @@ export class HistoryBuilder {
     if (!invoked) throw new Error(`process ${String(process)} has nothing pending`);
     this.pending.delete(process);
     const v = value === undefined ? invoked.value : value;
-    return this.push({ type, process, f: invoked.f, value: v ?? null, ...(invoked.key !== undefined ? { key: invoked.key } : {}) });
+    return this.push({
+      type,
+      process,
+      f: invoked.f,
+      value: v ?? null,
+      ...(invoked.key !== undefined ? { key: invoked.key } : {}),
+    });
   }
 }

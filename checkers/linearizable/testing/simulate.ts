@@ -58,7 +58,13 @@ export function simulateHistory(options: SimOptions): Op[] {
       client.op = op;
       client.stage = 'invoked';
       invoked++;
-      emit({ type: 'invoke', process: client.process, f: op.f, value: op.f === 'read' || op.f === 'get' || op.f === 'dequeue' ? null : op.value, ...keyField(op) });
+      emit({
+        type: 'invoke',
+        process: client.process,
+        f: op.f,
+        value: op.f === 'read' || op.f === 'get' || op.f === 'dequeue' ? null : op.value,
+        ...keyField(op),
+      });
     } else if (client.stage === 'invoked') {
       const op = client.op!;
       const crashes = random() < options.crashRate;

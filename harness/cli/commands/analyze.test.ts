@@ -24,7 +24,16 @@ const record = (workload: string): TestRecord => ({
   timeLimitSeconds: 1,
   seed: 7,
   startedAt: '2026-11-22T10:00:00.000Z',
-  options: { target: 'etcd', workload, concurrency: 2, rate: 0, checkTimeoutSeconds: 10, targetOptions: {}, workloadOptions: {}, nemesisOptions: {} },
+  options: {
+    target: 'etcd',
+    workload,
+    concurrency: 2,
+    rate: 0,
+    checkTimeoutSeconds: 10,
+    targetOptions: {},
+    workloadOptions: {},
+    nemesisOptions: {},
+  },
 });
 
 /** Two processes on key 1: write 1 completes, then a read returns 2, which nobody wrote. */
@@ -41,7 +50,7 @@ async function storeRun(dir: string, workload: string, history: Op[]): Promise<s
   const run = join(dir, workload);
   await mkdir(run, { recursive: true });
   await writeFile(join(run, 'test.json'), JSON.stringify(record(workload)));
-  await writeFile(join(run, 'history.jsonl'), history.map((op) => JSON.stringify(op)).join('\n') + '\n');
+  await writeFile(join(run, 'history.jsonl'), `${history.map((op) => JSON.stringify(op)).join('\n')}\n`);
   return run;
 }
 
@@ -60,7 +69,10 @@ describe('faultline analyze', () => {
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/^INVALID {2}stored/);
     expect(r.stdout).toContain('not linearizable: key 1');
-    const results = JSON.parse(await readFile(join(run, 'results.json'), 'utf8')) as { valid: unknown; faults: unknown[] };
+    const results = JSON.parse(await readFile(join(run, 'results.json'), 'utf8')) as {
+      valid: unknown;
+      faults: unknown[];
+    };
     expect(results.valid).toBe(false);
     expect(results.faults).toEqual([{ fault: 'partition', start: 30, detail: { grudge: { n1: ['n2'] } } }]);
     expect(await readFile(join(run, 'report.html'), 'utf8')).toContain('<!doctype html>');

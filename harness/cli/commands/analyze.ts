@@ -4,11 +4,11 @@
  * results.json and report.html. Exit codes as for `faultline check`.
  */
 import { join } from 'node:path';
+import { defaultConfig } from '../../config/load.js';
 import { EXIT, UserError } from '../../errors.js';
 import { readHistoryFile } from '../../history/read.js';
 import { consoleLogger } from '../../log.js';
 import { RUN_FILES, readStoredWarnings, readTestRecord, writeResults } from '../../results/store.js';
-import { defaultConfig } from '../../config/load.js';
 import { resolveTestOptions, type TestOptions } from '../../run/options.js';
 import { describeAnomaly, verdictWord } from '../../run/summary.js';
 import type { FaultlineCommand } from '../command.js';

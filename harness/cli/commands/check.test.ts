@@ -5,8 +5,8 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../errors.js';
 import { missing } from '../../testing/requirements.js';
-import { runCheck, type CheckArgs, type FileOutcome } from './check.js';
 import { KNOSSOS_DIR } from '../../testing/shared-data.js';
+import { type CheckArgs, type FileOutcome, runCheck } from './check.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const KNOSSOS = KNOSSOS_DIR;
@@ -20,7 +20,9 @@ async function cli(...args: string[]): Promise<{ exitCode: number; stdout: strin
 }
 
 /** Runs the command in this process, capturing what it prints. */
-async function check(args: Partial<CheckArgs> & { files: string[] }): Promise<{ code: number; stdout: string; stderr: string }> {
+async function check(
+  args: Partial<CheckArgs> & { files: string[] },
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const code = await runCheck(
@@ -45,7 +47,11 @@ describe('faultline check (the real CLI)', () => {
   });
 
   it.skipIf(missing({ paths: [KNOSSOS] }))('agrees with Knossos on shipped Jepsen histories', async () => {
-    const good = ['cas-register/good/cas-register-bug.edn', 'cas-register/good/memstress3-0.edn', 'cas-register/good/mongodb-v0-ack-rollback-4.edn'];
+    const good = [
+      'cas-register/good/cas-register-bug.edn',
+      'cas-register/good/memstress3-0.edn',
+      'cas-register/good/mongodb-v0-ack-rollback-4.edn',
+    ];
     const valid = await cli(...good.map((f) => join(KNOSSOS, f)), '--model', 'cas-register', '--initial', '0');
     expect(valid.exitCode).toBe(0);
     expect(valid.stdout.split('\n')).toEqual(good.map((f) => `${join(KNOSSOS, f)}\ttrue`));
@@ -79,7 +85,10 @@ describe('faultline check (the real CLI)', () => {
 
     it('a history the checker finds malformed names file:line of the op', async () => {
       const path = join(dir, 'orphan.jsonl');
-      await writeFile(path, '{"type":"invoke","process":0,"f":"write","value":1}\n{"type":"ok","process":0,"f":"write","value":1}\n{"type":"ok","process":5,"f":"read","value":1}\n');
+      await writeFile(
+        path,
+        '{"type":"invoke","process":0,"f":"write","value":1}\n{"type":"ok","process":0,"f":"write","value":1}\n{"type":"ok","process":5,"f":"read","value":1}\n',
+      );
       const run = await cli(path, '--model', 'cas-register');
       expect(run.exitCode).toBe(254);
       expect(run.stderr).toMatch(new RegExp(`^faultline: ${path}:3: `));
@@ -100,9 +109,15 @@ describe('faultline check (the real CLI)', () => {
         stdout: `${join(dir, 'missing.jsonl')}\terror`,
         stderr: `faultline: ${join(dir, 'missing.jsonl')}: no such file`,
       });
-      for (const [option, value] of [['--timeout', '0'], ['--memory-limit', 'lots']]) {
+      for (const [option, value] of [
+        ['--timeout', '0'],
+        ['--memory-limit', 'lots'],
+      ]) {
         const run = await cli(GOOD, '--model', 'cas-register', option!, value!);
-        expect(run).toMatchObject({ exitCode: 254, stderr: `faultline: ${option}: must be a positive number of ${option === '--timeout' ? 'seconds' : 'MB'}, got "${value}"` });
+        expect(run).toMatchObject({
+          exitCode: 254,
+          stderr: `faultline: ${option}: must be a positive number of ${option === '--timeout' ? 'seconds' : 'MB'}, got "${value}"`,
+        });
       }
     });
   });
@@ -134,7 +149,12 @@ describe('runCheck', () => {
     const outcomes = JSON.parse(run.stdout) as FileOutcome[];
     expect(outcomes.map((o) => o.file)).toEqual([good, bad]);
     const [first, second] = outcomes;
-    expect(first).toMatchObject({ format: 'jsonl', ops: 18, nilReadsAnyValue: false, result: { valid: true, model: 'cas-register' } });
+    expect(first).toMatchObject({
+      format: 'jsonl',
+      ops: 18,
+      nilReadsAnyValue: false,
+      result: { valid: true, model: 'cas-register' },
+    });
     expect(second).toMatchObject({
       result: { valid: false, failure: { failedOp: { invokeIndex: 7, completeIndex: 8 } } },
       lines: { failedOp: { invoke: 8, complete: 9 }, lastOkOp: { invoke: 4, complete: 7 } },
@@ -150,7 +170,9 @@ describe('runCheck', () => {
     expect(run.stdout.split('\n').slice(0, 3)).toEqual([`${good}\ttrue`, `${broken}\terror`, `${bad}\tfalse`]);
     expect(run.stderr).toBe(`faultline: ${broken}:2: expected "}" to close the map opened on line 2, found "]"\n`);
     const json = JSON.parse((await check({ files: [broken], json: true })).stdout) as FileOutcome[];
-    expect(json).toEqual([{ file: broken, error: `${broken}:2: expected "}" to close the map opened on line 2, found "]"` }]);
+    expect(json).toEqual([
+      { file: broken, error: `${broken}:2: expected "}" to close the map opened on line 2, found "]"` },
+    ]);
   });
 
   it('checks a history whose torn last line it dropped, and warns on stderr', async () => {
@@ -168,7 +190,9 @@ describe('runCheck', () => {
   it('rejects bad options before reading any file', async () => {
     await expect(check({ files: ['/nonexistent'], model: 'nope' })).rejects.toThrow(UserError);
     await expect(check({ files: ['/nonexistent'], initial: 'nul' })).rejects.toThrow(/^--initial: not valid JSON/);
-    await expect(check({ files: ['/nonexistent'], timeout: '' })).rejects.toThrow(/^--timeout: must be a positive number/);
+    await expect(check({ files: ['/nonexistent'], timeout: '' })).rejects.toThrow(
+      /^--timeout: must be a positive number/,
+    );
   });
 
   it('--report writes the HTML report of the one checked file', async () => {
@@ -179,15 +203,23 @@ describe('runCheck', () => {
     const html = await readFile(report, 'utf8');
     expect(html).toMatch(/^<!doctype html>/i);
     expect(html).toContain('cas-register');
-    await expect(check({ files: [good, bad], report })).rejects.toThrow('--report: makes the report of one history file, but 2 were given');
+    await expect(check({ files: [good, bad], report })).rejects.toThrow(
+      '--report: makes the report of one history file, but 2 were given',
+    );
   });
 
   it('nil reads match any value in Jepsen formats by default, and are real values in JSONL', async () => {
     // A write of 1, then a read that returned nil: invalid if nil is a value, fine under Knossos rules.
     const edn = join(dir, 'nil.edn');
-    await writeFile(edn, '{:process 0 :type :invoke :f :write :value 1}\n{:process 0 :type :ok :f :write :value 1}\n{:process 1 :type :invoke :f :read :value nil}\n{:process 1 :type :ok :f :read :value nil}\n');
+    await writeFile(
+      edn,
+      '{:process 0 :type :invoke :f :write :value 1}\n{:process 0 :type :ok :f :write :value 1}\n{:process 1 :type :invoke :f :read :value nil}\n{:process 1 :type :ok :f :read :value nil}\n',
+    );
     const jsonl = join(dir, 'nil.jsonl');
-    await writeFile(jsonl, '{"process":0,"type":"invoke","f":"write","value":1}\n{"process":0,"type":"ok","f":"write","value":1}\n{"process":1,"type":"invoke","f":"read","value":null}\n{"process":1,"type":"ok","f":"read","value":null}\n');
+    await writeFile(
+      jsonl,
+      '{"process":0,"type":"invoke","f":"write","value":1}\n{"process":0,"type":"ok","f":"write","value":1}\n{"process":1,"type":"invoke","f":"read","value":null}\n{"process":1,"type":"ok","f":"read","value":null}\n',
+    );
     expect((await check({ files: [edn] })).code).toBe(0);
     expect((await check({ files: [edn], nilReadsAnyValue: false })).code).toBe(1);
     expect((await check({ files: [jsonl] })).code).toBe(1);

@@ -14,10 +14,15 @@
  * any value, as in Knossos; in JSONL null is a real value. --nil-reads-any-value
  * or --no-nil-reads-any-value overrides this for every file.
  */
-import { checkLinearizable, explainLinearizable, getModel, type LinearizableResult } from '../../../checkers/linearizable/index.js';
+import {
+  checkLinearizable,
+  explainLinearizable,
+  getModel,
+  type LinearizableResult,
+} from '../../../checkers/linearizable/index.js';
 import { EXIT, MalformedHistoryError, UserError } from '../../errors.js';
 import type { Json } from '../../history/op.js';
-import { HISTORY_FORMATS, readHistoryFile, type HistoryFormat, type LoadedHistory } from '../../history/read.js';
+import { HISTORY_FORMATS, type HistoryFormat, type LoadedHistory, readHistoryFile } from '../../history/read.js';
 import { writeCheckReport } from '../../report/write.js';
 import type { FaultlineCommand } from '../command.js';
 import { positiveOption } from '../options.js';
@@ -115,7 +120,9 @@ export async function runCheck(args: CheckArgs, out: CheckOutput): Promise<numbe
   getModel(args.model, { initial }); // unknown model or bad initial: fail before reading files
   if (args.files.length === 0) throw new UserError('name at least one history file');
   if (args.report !== undefined && args.files.length !== 1) {
-    throw new UserError(`makes the report of one history file, but ${args.files.length} were given`, { where: '--report' });
+    throw new UserError(`makes the report of one history file, but ${args.files.length} were given`, {
+      where: '--report',
+    });
   }
 
   const outcomes: FileOutcome[] = [];
@@ -159,12 +166,20 @@ async function checkFile(
       nilReadsAnyValue,
     });
   } catch (err) {
-    if (err instanceof MalformedHistoryError) return { outcome: badInput(file, `${placeOf(loaded, err.opIndex)}: ${err.message}`, out) };
+    if (err instanceof MalformedHistoryError)
+      return { outcome: badInput(file, `${placeOf(loaded, err.opIndex)}: ${err.message}`, out) };
     if (err instanceof UserError) return { outcome: badInput(file, err.message, out) };
     throw err;
   }
   const lines = evidenceLines(loaded, result);
-  const outcome: FileOutcome = { file, format: loaded.format, ops: loaded.history.length, nilReadsAnyValue, result, ...(lines && { lines }) };
+  const outcome: FileOutcome = {
+    file,
+    format: loaded.format,
+    ops: loaded.history.length,
+    nilReadsAnyValue,
+    result,
+    ...(lines && { lines }),
+  };
   return { outcome, history: loaded.history };
 }
 
@@ -183,7 +198,10 @@ function placeOf(loaded: LoadedHistory, opIndex: number): string {
 }
 
 /** For an invalid result: the lines of the failed op and the last ok op; undefined otherwise. */
-function evidenceLines(loaded: LoadedHistory, result: LinearizableResult): { failedOp: OpLines; lastOkOp: OpLines | undefined } | undefined {
+function evidenceLines(
+  loaded: LoadedHistory,
+  result: LinearizableResult,
+): { failedOp: OpLines; lastOkOp: OpLines | undefined } | undefined {
   if (result.valid !== false) return undefined;
   const linesOf = (op: { invokeIndex: number; completeIndex: number | undefined }): OpLines => ({
     invoke: loaded.lineOf(op.invokeIndex),
@@ -195,7 +213,9 @@ function evidenceLines(loaded: LoadedHistory, result: LinearizableResult): { fai
 
 /** "history.jsonl:8 to line 9", or "history.jsonl:8 (never completed)". */
 function placeText(file: string, op: OpLines): string {
-  return op.complete === undefined ? `${file}:${op.invoke} (never completed)` : `${file}:${op.invoke} to line ${op.complete}`;
+  return op.complete === undefined
+    ? `${file}:${op.invoke} (never completed)`
+    : `${file}:${op.invoke} to line ${op.complete}`;
 }
 
 function printText(outcomes: FileOutcome[], out: CheckOutput): void {
@@ -229,9 +249,12 @@ function parseInitial(text: string | undefined): Json | undefined {
   try {
     return JSON.parse(text) as Json;
   } catch (err) {
-    throw new UserError(`not valid JSON: ${JSON.stringify(text)} (${(err as Error).message}); write e.g. --initial 0 or --initial '{"x":0}'`, {
-      where: '--initial',
-      cause: err,
-    });
+    throw new UserError(
+      `not valid JSON: ${JSON.stringify(text)} (${(err as Error).message}); write e.g. --initial 0 or --initial '{"x":0}'`,
+      {
+        where: '--initial',
+        cause: err,
+      },
+    );
   }
 }

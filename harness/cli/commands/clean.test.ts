@@ -8,12 +8,12 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../errors.js';
 import { silentLogger } from '../../log.js';
+import { pidAlive } from '../../process-alive.js';
 import { waitUntil } from '../../runtime/contract.js';
 import { planLayout } from '../../runtime/netns/layout.js';
 import { netnsLeftovers } from '../../runtime/netns/leftovers.js';
 import { stateFile } from '../../runtime/netns/state.js';
 import { missing } from '../../testing/requirements.js';
-import { pidAlive } from '../../process-alive.js';
 import { runClean } from './clean.js';
 
 const STATE_DIR = '/tmp/faultline-test-state-clean';
@@ -42,8 +42,12 @@ describe.skipIf(needs)('faultline clean', () => {
     await expect(runClean({}, silentLogger)).rejects.toThrow(UserError);
     await expect(runClean({}, silentLogger)).rejects.toThrow('--name NAME');
     await expect(runClean({ name: '../etc' }, silentLogger)).rejects.toThrow(/^--name: not a cluster name/);
-    await expect(runClean({ all: true, stateDir: '' }, silentLogger)).rejects.toThrow(/^--state-dir: expected a directory/);
-    await expect(runClean({ all: true, dockerSocket: '' }, silentLogger)).rejects.toThrow(/^--docker-socket: expected a socket path/);
+    await expect(runClean({ all: true, stateDir: '' }, silentLogger)).rejects.toThrow(
+      /^--state-dir: expected a directory/,
+    );
+    await expect(runClean({ all: true, dockerSocket: '' }, silentLogger)).rejects.toThrow(
+      /^--docker-socket: expected a socket path/,
+    );
   });
 
   it('the CLI takes the state directory and docker socket from --state-dir and --docker-socket', async () => {
@@ -61,10 +65,17 @@ describe.skipIf(needs)('faultline clean', () => {
       const layout = planLayout({ name: 't3q', nodes: 1, stateDir: join(dir, 'state') });
       const deadPid = spawnSync('true').pid;
       await mkdir(layout.stateDir);
-      await writeFile(stateFile(layout.stateDir, 't3q'), JSON.stringify({ kind: 'netns', layout, ownerPid: deadPid, createdAt: '' }));
-      const run = await execa('node', ['bin/faultline.js', 'clean', '--name', 't3q', '--state-dir', layout.stateDir, '--docker-socket', socket], {
-        reject: false,
-      });
+      await writeFile(
+        stateFile(layout.stateDir, 't3q'),
+        JSON.stringify({ kind: 'netns', layout, ownerPid: deadPid, createdAt: '' }),
+      );
+      const run = await execa(
+        'node',
+        ['bin/faultline.js', 'clean', '--name', 't3q', '--state-dir', layout.stateDir, '--docker-socket', socket],
+        {
+          reject: false,
+        },
+      );
       expect(run).toMatchObject({ exitCode: 0, stdout: 'removed netns cluster t3q: namespaces t3q-hub t3q-n1' });
       expect(existsSync(stateFile(layout.stateDir, 't3q'))).toBe(false);
       expect(connections).toBeGreaterThan(0);

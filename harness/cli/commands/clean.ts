@@ -17,9 +17,9 @@ import { hostname } from 'node:os';
 import Docker from 'dockerode';
 import { EXIT, UserError } from '../../errors.js';
 import { consoleLogger, type Logger } from '../../log.js';
-import { CLUSTER_LABEL, OWNER_LABEL, removeDockerCluster } from '../../runtime/docker/index.js';
-import { cleanNetns, type CleanReport } from '../../runtime/netns/clean.js';
 import { pidAlive } from '../../process-alive.js';
+import { CLUSTER_LABEL, OWNER_LABEL, removeDockerCluster } from '../../runtime/docker/index.js';
+import { type CleanReport, cleanNetns } from '../../runtime/netns/clean.js';
 import type { FaultlineCommand } from '../command.js';
 
 export interface CleanArgs {
@@ -38,7 +38,8 @@ export interface CleanArgs {
  * --state-dir or --docker-socket, or when not root.
  */
 export async function runClean(args: CleanArgs, log: Logger): Promise<CleanReport> {
-  if (args.name === undefined && !args.all) throw new UserError('say what to clean: --name NAME (a cluster name) or --all');
+  if (args.name === undefined && !args.all)
+    throw new UserError('say what to clean: --name NAME (a cluster name) or --all');
   if (args.name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(args.name)) {
     throw new UserError(`not a cluster name: ${JSON.stringify(args.name)}`, { where: '--name' });
   }
@@ -99,11 +100,20 @@ export const cleanCommand: FaultlineCommand = (setExit) => ({
   describe: 'Remove namespaces, links and containers a killed run left behind',
   builder: (yargs) =>
     yargs
-      .option('name', { type: 'string', describe: 'Cluster name to clean (netns namespaces NAME-hub and NAME-n<k>, docker cluster NAME)' })
+      .option('name', {
+        type: 'string',
+        describe: 'Cluster name to clean (netns namespaces NAME-hub and NAME-n<k>, docker cluster NAME)',
+      })
       .option('all', { type: 'boolean', describe: 'Clean every cluster faultline recorded' })
       .option('force', { type: 'boolean', describe: 'Also clean clusters whose faultline process still runs' })
-      .option('state-dir', { type: 'string', describe: 'netns state directory, as runtime.netns.stateDir (default /run/faultline)' })
-      .option('docker-socket', { type: 'string', describe: 'docker socket, as runtime.docker.socketPath (default /var/run/docker.sock)' })
+      .option('state-dir', {
+        type: 'string',
+        describe: 'netns state directory, as runtime.netns.stateDir (default /run/faultline)',
+      })
+      .option('docker-socket', {
+        type: 'string',
+        describe: 'docker socket, as runtime.docker.socketPath (default /var/run/docker.sock)',
+      })
       .example('$0 clean --name faultline', 'remove what a killed run of the default cluster left'),
   handler: async (argv) => {
     const args: CleanArgs = {

@@ -16,9 +16,9 @@
  * unreadable state (every failure was of that kind), 255 when undoing a fault failed.
  */
 import { existsSync } from 'node:fs';
+import { healFromState, healRoot, healStateDir, healStateDirs, liveOwner } from '../../../nemesis/index.js';
 import { EXIT, UserError } from '../../errors.js';
 import { consoleLogger } from '../../log.js';
-import { healFromState, healRoot, healStateDir, healStateDirs, liveOwner } from '../../../nemesis/index.js';
 import type { FaultlineCommand } from '../command.js';
 
 export const healCommand: FaultlineCommand = (setExit) => ({
@@ -31,9 +31,14 @@ export const healCommand: FaultlineCommand = (setExit) => ({
       .option('root', {
         type: 'string',
         default: healRoot(),
-        describe: 'Where the heal state folders of all clusters are (default: $FAULTLINE_HEAL_ROOT, else /var/lib/faultline/heal)',
+        describe:
+          'Where the heal state folders of all clusters are (default: $FAULTLINE_HEAL_ROOT, else /var/lib/faultline/heal)',
       })
-      .option('force', { type: 'boolean', default: false, describe: 'Also heal folders whose controller is still running' })
+      .option('force', {
+        type: 'boolean',
+        default: false,
+        describe: 'Also heal folders whose controller is still running',
+      })
       .conflicts('state-dir', 'cluster'),
   handler: async (raw) => {
     const argv = {
@@ -62,7 +67,9 @@ export const healCommand: FaultlineCommand = (setExit) => ({
       try {
         const owner = argv.force ? undefined : await liveOwner(dir);
         if (owner !== undefined) {
-          process.stdout.write(`${dir}: skipped, its controller (pid ${owner}) is still running; stop it, or use --force\n`);
+          process.stdout.write(
+            `${dir}: skipped, its controller (pid ${owner}) is still running; stop it, or use --force\n`,
+          );
           continue;
         }
         const report = await healFromState(dir, log);
@@ -76,11 +83,16 @@ export const healCommand: FaultlineCommand = (setExit) => ({
       }
     }
     if (failed.length > 0) {
-      process.stderr.write(`heal failed for ${failed.length} of ${dirs.length} folder(s): ${failed.map((f) => f.dir).join(', ')} (their state is kept: run heal again)\n`);
+      process.stderr.write(
+        `heal failed for ${failed.length} of ${dirs.length} folder(s): ${failed.map((f) => f.dir).join(', ')} (their state is kept: run heal again)\n`,
+      );
       setExit(failed.every((f) => f.err instanceof UserError) ? EXIT.badInput : EXIT.crash);
       return;
     }
-    if (!healedAny) process.stdout.write(`nothing to heal (${dirs.length === 0 ? `no heal state under ${argv.root}` : dirs.join(', ')})\n`);
+    if (!healedAny)
+      process.stdout.write(
+        `nothing to heal (${dirs.length === 0 ? `no heal state under ${argv.root}` : dirs.join(', ')})\n`,
+      );
     setExit(EXIT.valid);
   },
 });

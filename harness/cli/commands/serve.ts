@@ -19,7 +19,11 @@ export const serveCommand: FaultlineCommand = (setExit) => ({
   builder: (yargs) =>
     yargs
       .positional('dir', { type: 'string', default: 'results', describe: 'The results folder to serve' })
-      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to bind (other than loopback exposes your results)' })
+      .option('host', {
+        type: 'string',
+        default: '127.0.0.1',
+        describe: 'Address to bind (other than loopback exposes your results)',
+      })
       .option('port', { type: 'number', default: 0, describe: 'Port to bind; 0 picks a free one' }),
   handler: async (args) => {
     const argv = args as unknown as ServeArgs;
@@ -27,19 +31,27 @@ export const serveCommand: FaultlineCommand = (setExit) => ({
       throw new UserError(`expected a port number from 0 to 65535, got ${String(argv.port)}`, { where: '--port' });
     }
     const info = await stat(argv.dir).catch((err: unknown) => {
-      throw new UserError('no such folder (run `faultline test` first, or name the results folder)', { where: argv.dir, cause: err });
+      throw new UserError('no such folder (run `faultline test` first, or name the results folder)', {
+        where: argv.dir,
+        cause: err,
+      });
     });
     if (!info.isDirectory()) throw new UserError('not a folder', { where: argv.dir });
 
     const server = await startServer({ dir: argv.dir, host: argv.host, port: argv.port }).catch((err: unknown) => {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES' || code === 'ENOTFOUND') {
-        throw new UserError(`cannot listen on ${argv.host}:${argv.port} (${code})`, { where: '--host/--port', cause: err });
+        throw new UserError(`cannot listen on ${argv.host}:${argv.port} (${code})`, {
+          where: '--host/--port',
+          cause: err,
+        });
       }
       throw err;
     });
     if (!/^(127\.|::1$|localhost$)/.test(argv.host)) {
-      process.stderr.write(`faultline: warning: serving on ${argv.host}: anyone who can reach it can read these results\n`);
+      process.stderr.write(
+        `faultline: warning: serving on ${argv.host}: anyone who can reach it can read these results\n`,
+      );
     }
     process.stdout.write(`faultline: serving ${argv.dir} at ${server.url} (Ctrl-C to stop)\n`);
     await new Promise<void>((resolve) => {

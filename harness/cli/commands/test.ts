@@ -4,13 +4,14 @@
  * Exit code: 0 valid, 1 invalid, 2 unknown, 254 bad flags or config, 255 crash;
  * 130 when interrupted with Ctrl-C (after healing and tearing down).
  */
+
+import { type ConfigFlags, loadConfig, mergeFlags } from '../../config/load.js';
 import { EXIT } from '../../errors.js';
 import { consoleLogger } from '../../log.js';
-import { loadConfig, mergeFlags, type ConfigFlags } from '../../config/load.js';
 import { resolveTestOptions } from '../../run/options.js';
 import { describeAnomaly, verdictWord } from '../../run/summary.js';
-import { positiveOption } from '../options.js';
 import type { FaultlineCommand } from '../command.js';
+import { positiveOption } from '../options.js';
 
 /**
  * Numeric flags arrive as text so that a bad value is reported as typed
@@ -45,7 +46,10 @@ export const testCommand: FaultlineCommand = (setExit) => ({
       .option('config', { describe: 'config file (default: faultline.config.yaml or .json here)', type: 'string' })
       .option('target', { describe: 'system under test', type: 'string' })
       .option('workload', { describe: 'register, cas-register or set', type: 'string' })
-      .option('nemesis', { describe: 'faults, comma-separated: partition,packet,kill,pause,clock (or none)', type: 'string' })
+      .option('nemesis', {
+        describe: 'faults, comma-separated: partition,packet,kill,pause,clock (or none)',
+        type: 'string',
+      })
       .option('nemesis-interval', { describe: 'mean seconds between fault operations', type: 'string' })
       .option('time-limit', { describe: 'seconds of workload', type: 'string' })
       .option('concurrency', { describe: 'client workers', type: 'string' })
@@ -59,9 +63,18 @@ export const testCommand: FaultlineCommand = (setExit) => ({
       .option('ssh-key', { describe: 'ssh private key file (ssh runtime)', type: 'string' })
       .option('name', { describe: 'test name (results/<name>/...)', type: 'string' })
       .option('results-dir', { describe: 'where runs are stored', type: 'string' })
-      .option('read-mode', { describe: 'etcd reads: linearizable or serializable', choices: ['linearizable', 'serializable'] })
-      .option('op-timeout', { describe: 'seconds before a client op is recorded as info (indeterminate)', type: 'string' })
-      .option('recovery-time', { describe: 'seconds to let the cluster recover after healing, before final reads', type: 'string' })
+      .option('read-mode', {
+        describe: 'etcd reads: linearizable or serializable',
+        choices: ['linearizable', 'serializable'],
+      })
+      .option('op-timeout', {
+        describe: 'seconds before a client op is recorded as info (indeterminate)',
+        type: 'string',
+      })
+      .option('recovery-time', {
+        describe: 'seconds to let the cluster recover after healing, before final reads',
+        type: 'string',
+      })
       .option('check-timeout', { describe: 'seconds the checker may search before answering unknown', type: 'string' })
       .option('verbose', { describe: 'debug log lines', type: 'boolean', default: false }),
   handler: async (args) => {

@@ -17,11 +17,16 @@ export type ConcreteFormat = 'jsonl' | 'edn' | 'jepsen-log';
  * content fits none (then the user can pass --format).
  */
 export function detectFormat(text: string, path: string): ConcreteFormat {
-  const firstLine = text.split('\n', 50).map((line) => line.trim()).find((line) => line !== '');
+  const firstLine = text
+    .split('\n', 50)
+    .map((line) => line.trim())
+    .find((line) => line !== '');
   if (firstLine === undefined) return 'jsonl';
   if (/^\{\s*"/.test(firstLine)) return 'jsonl';
   if (/^\[\s*\{\s*"/.test(firstLine)) {
-    throw new UserError('looks like a JSON array; faultline reads JSON Lines (one op object per line)', { where: path });
+    throw new UserError('looks like a JSON array; faultline reads JSON Lines (one op object per line)', {
+      where: path,
+    });
   }
   if (hasOpLine(text)) return 'jepsen-log';
   const firstCode = skipBlankAndComments(text);

@@ -57,8 +57,22 @@ const CLOSERS: Record<string, string> = { '[': ']', '(': ')', '{': '}' };
 const KIND_OF: Record<string, OpenCollection['kind']> = { '[': 'vector', '(': 'list', '{': 'map' };
 
 function isDelimiter(c: string): boolean {
-  return c === ' ' || c === ',' || c === '\n' || c === '\r' || c === '\t' || c === '\f'
-    || c === '[' || c === ']' || c === '(' || c === ')' || c === '{' || c === '}' || c === '"' || c === ';';
+  return (
+    c === ' ' ||
+    c === ',' ||
+    c === '\n' ||
+    c === '\r' ||
+    c === '\t' ||
+    c === '\f' ||
+    c === '[' ||
+    c === ']' ||
+    c === '(' ||
+    c === ')' ||
+    c === '{' ||
+    c === '}' ||
+    c === '"' ||
+    c === ';'
+  );
 }
 
 /**
@@ -125,7 +139,10 @@ export function scanEdn(text: string): FormScan {
       const open = stack.pop();
       if (!open) throw new EdnSyntaxError(`unexpected "${c}" with nothing open`, line);
       if (open.close !== c) {
-        throw new EdnSyntaxError(`expected "${open.close}" to close the ${open.kind} opened on line ${open.line}, found "${c}"`, line);
+        throw new EdnSyntaxError(
+          `expected "${open.close}" to close the ${open.kind} opened on line ${open.line}, found "${c}"`,
+          line,
+        );
       }
       if (prefixes[stack.length + 1]?.length) throw new EdnSyntaxError(`a tag or #_ has no form before "${c}"`, line);
       if (open.kind === 'map' && open.count % 2 !== 0) {

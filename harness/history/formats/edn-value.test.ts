@@ -4,7 +4,18 @@ import { ednFormToJson, ednMapToFields, simpleAtom } from './edn-value.js';
 
 describe('ednFormToJson', () => {
   it('turns EDN values into JSON values', () => {
-    expect(ednFormToJson('[:cas nil true 1 -2.5 "s" x \\a #{1} (1 2)]')).toEqual(['cas', null, true, 1, -2.5, 's', 'x', 'a', [1], [1, 2]]);
+    expect(ednFormToJson('[:cas nil true 1 -2.5 "s" x \\a #{1} (1 2)]')).toEqual([
+      'cas',
+      null,
+      true,
+      1,
+      -2.5,
+      's',
+      'x',
+      'a',
+      [1],
+      [1, 2],
+    ]);
     expect(ednFormToJson('{:a {1 :b, [1 2] "c"}}')).toEqual({ a: { 1: 'b', '[1,2]': 'c' } });
     expect(ednFormToJson('#inst "2020-01-02T03:04:05Z"')).toBe('2020-01-02T03:04:05Z');
     expect(ednFormToJson('#my/tag [1]')).toEqual({ tag: 'my/tag', value: [1] });
@@ -19,7 +30,12 @@ describe('ednFormToJson', () => {
   });
 
   it('reads an op map into fields, or returns undefined for other forms', () => {
-    expect(ednMapToFields('{:process 1, :type :ok}')).toEqual(new Map<string, unknown>([['process', 1], ['type', 'ok']]));
+    expect(ednMapToFields('{:process 1, :type :ok}')).toEqual(
+      new Map<string, unknown>([
+        ['process', 1],
+        ['type', 'ok'],
+      ]),
+    );
     expect(ednMapToFields('[1 2]')).toBeUndefined();
   });
 });

@@ -12,7 +12,7 @@
  * same as a cas value [old new], so it is not unwrapped into key and value.
  */
 import { UserError } from '../../errors.js';
-import { EdnSyntaxError, scanEdn, type FormSpan } from './edn-forms.js';
+import { EdnSyntaxError, type FormSpan, scanEdn } from './edn-forms.js';
 import { ednMapToFields } from './edn-value.js';
 import { OpFieldError, opFromFields, type ReadOps } from './op-fields.js';
 
@@ -28,13 +28,14 @@ export function parseEdnHistory(text: string, path: string): ReadOps {
   for (const span of spans) {
     const where = `${path}:${span.line}`;
     const formText = text.slice(span.start, span.end);
-    let fields;
+    let fields: ReturnType<typeof ednMapToFields> | undefined;
     try {
       fields = span.kind === 'map' ? ednMapToFields(formText) : undefined;
     } catch (err) {
       throw new UserError(`cannot read this EDN: ${(err as Error).message}`, { where, cause: err });
     }
-    if (!fields) throw new UserError(`expected an op map {:process .. :type .. :f ..}, found a ${span.kind}`, { where });
+    if (!fields)
+      throw new UserError(`expected an op map {:process .. :type .. :f ..}, found a ${span.kind}`, { where });
     try {
       result.ops.push(opFromFields(fields));
     } catch (err) {
@@ -48,7 +49,7 @@ export function parseEdnHistory(text: string, path: string): ReadOps {
 
 /** The op forms: the elements of a single top-level vector or list, or else every top-level form. */
 function opSpans(text: string, path: string): FormSpan[] {
-  let scan;
+  let scan: ReturnType<typeof scanEdn>;
   try {
     scan = scanEdn(text);
   } catch (err) {

@@ -14,7 +14,7 @@ import { UserError } from '../../errors.js';
 import type { Json } from '../op.js';
 import { EdnSyntaxError, scanEdn } from './edn-forms.js';
 import { ednFormToJson, simpleAtom } from './edn-value.js';
-import { OpFieldError, opFromFields, show, type ReadOps } from './op-fields.js';
+import { OpFieldError, opFromFields, type ReadOps, show } from './op-fields.js';
 
 /** Matches an op line: the process, the type (without its colon), and the rest (f, value, error). */
 export const OP_LINE = /(?:^|\s)(\d+|:nemesis)\t:([^\s]+)\t(.*)$/;
@@ -66,7 +66,8 @@ function readColumn(text: string, name: string): Json {
   const simple = simpleAtom(trimmed);
   if (simple !== undefined) return simple;
   try {
-    if (scanEdn(trimmed).top.length !== 1) throw new OpFieldError(`${name} column ${show(trimmed)} is not one EDN value`);
+    if (scanEdn(trimmed).top.length !== 1)
+      throw new OpFieldError(`${name} column ${show(trimmed)} is not one EDN value`);
     return ednFormToJson(trimmed);
   } catch (err) {
     if (err instanceof OpFieldError) throw err;

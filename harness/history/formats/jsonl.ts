@@ -37,7 +37,9 @@ export function parseJsonl(text: string, path: string): ReadOps {
       parsed = JSON.parse(line);
     } catch (err) {
       if (lastLine && line.startsWith('{')) {
-        result.warnings.push(`${where}: dropped the last line: it is cut off (the writer was probably killed mid-write)`);
+        result.warnings.push(
+          `${where}: dropped the last line: it is cut off (the writer was probably killed mid-write)`,
+        );
         break;
       }
       throw new UserError(`not valid JSON: ${(err as Error).message}`, { where, cause: err });

@@ -4,7 +4,7 @@
  * field. `index` and `time` are settled later by read.ts, once the whole
  * history is known.
  */
-import { OP_TYPES, type Json, type OpType, type ProcessId } from '../op.js';
+import { type Json, OP_TYPES, type OpType, type ProcessId } from '../op.js';
 
 /** An op before read.ts gives it its position (index) and, if absent, its time. */
 export interface RawOp {

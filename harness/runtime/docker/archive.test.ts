@@ -1,7 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, mkdtemp, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import * as tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractTo, packPath, packTar } from './archive.js';
@@ -41,7 +41,7 @@ describe('tar archives for copyTo / copyFrom', () => {
 
   it('refuses entries that would escape the destination', async () => {
     const pack = tar.pack();
-    pack.entry({ name: 'x' , type: 'directory' });
+    pack.entry({ name: 'x', type: 'directory' });
     pack.entry({ name: 'x/../../escaped.txt' }, 'nope');
     pack.finalize();
     await expect(extractTo(pack, join(dir, 'safe', 'x'))).rejects.toThrow(/unsafe archive entry/);
@@ -49,7 +49,10 @@ describe('tar archives for copyTo / copyFrom', () => {
   });
 
   it('packs in-memory files (a build context)', async () => {
-    await extractTo(packTar([{ name: 'Dockerfile', data: Buffer.from('FROM x\n'), mode: 0o644 }]), join(dir, 'ctx', 'Dockerfile'));
+    await extractTo(
+      packTar([{ name: 'Dockerfile', data: Buffer.from('FROM x\n'), mode: 0o644 }]),
+      join(dir, 'ctx', 'Dockerfile'),
+    );
     expect(await readFile(join(dir, 'ctx', 'Dockerfile'), 'utf8')).toBe('FROM x\n');
   });
 

@@ -3,7 +3,7 @@
  * build contexts, using tar-stream (already installed with dockerode).
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { lstat, mkdir, readdir, readlink, symlink, rm } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readlink, rm, symlink } from 'node:fs/promises';
 import { dirname, join, posix, resolve, sep } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -49,7 +49,9 @@ async function addPath(pack: tar.Pack, path: string, name: string): Promise<void
     for (const child of (await readdir(path)).sort()) await addPath(pack, join(path, child), posix.join(name, child));
   } else if (st.isFile()) {
     await new Promise<void>((resolvePromise, reject) => {
-      const sink = pack.entry({ ...base, type: 'file', size: st.size }, (error) => (error ? reject(error) : resolvePromise()));
+      const sink = pack.entry({ ...base, type: 'file', size: st.size }, (error) =>
+        error ? reject(error) : resolvePromise(),
+      );
       pipeline(createReadStream(path), sink).catch(reject);
     });
   }
@@ -57,7 +59,9 @@ async function addPath(pack: tar.Pack, path: string, name: string): Promise<void
 }
 
 function entry(pack: tar.Pack, headers: tar.Headers): Promise<void> {
-  return new Promise((resolvePromise, reject) => pack.entry(headers, (error) => (error ? reject(error) : resolvePromise())));
+  return new Promise((resolvePromise, reject) =>
+    pack.entry(headers, (error) => (error ? reject(error) : resolvePromise())),
+  );
 }
 
 /**
@@ -74,7 +78,8 @@ export async function extractTo(stream: NodeJS.ReadableStream, localPath: string
     extract.on('entry', (headers, body, next) => {
       void (async () => {
         const parts = headers.name.split('/').filter((p) => p !== '' && p !== '.');
-        if (parts.includes('..') || headers.name.startsWith('/')) throw new Error(`unsafe archive entry ${headers.name}`);
+        if (parts.includes('..') || headers.name.startsWith('/'))
+          throw new Error(`unsafe archive entry ${headers.name}`);
         const target = parts.length <= 1 ? root : join(root, ...parts.slice(1));
         if (target !== root && !target.startsWith(root + sep)) throw new Error(`unsafe archive entry ${headers.name}`);
         if (first) {

@@ -6,7 +6,7 @@
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { silentLogger } from '../../log.js';
-import { dockerdMissing, startDockerd, type DockerdHandle } from '../../testing/dockerd.js';
+import { type DockerdHandle, dockerdMissing, startDockerd } from '../../testing/dockerd.js';
 import { runtimeContract } from '../contract.js';
 import { createDockerRuntime } from './index.js';
 import { dockerLeftovers } from './leftovers.js';

@@ -3,14 +3,21 @@
  * holds, stale clusters, ownership, subnet conflicts. Needs root and docker.io;
  * starts dockerd if none runs and stops it afterwards.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../errors.js';
-import { silentLogger, type Logger } from '../../log.js';
-import { dockerdMissing, startDockerd, type DockerdHandle } from '../../testing/dockerd.js';
-import { CLUSTER_LABEL, OWNER_LABEL, attachDockerRuntime, createDockerRuntime, ensureImage, removeDockerCluster } from './index.js';
+import { type Logger, silentLogger } from '../../log.js';
+import { type DockerdHandle, dockerdMissing, startDockerd } from '../../testing/dockerd.js';
+import {
+  attachDockerRuntime,
+  CLUSTER_LABEL,
+  createDockerRuntime,
+  ensureImage,
+  OWNER_LABEL,
+  removeDockerCluster,
+} from './index.js';
 import { dockerLeftovers, listDockerClusters } from './leftovers.js';
 import { resolveDockerOptions } from './options.js';
 

@@ -74,7 +74,12 @@ export async function dockerExec(
   try {
     await ended;
   } catch (error) {
-    throw new RuntimeCommandError(node, argv, { stderr: `docker exec stream failed: ${(error as Error).message}` }, error);
+    throw new RuntimeCommandError(
+      node,
+      argv,
+      { stderr: `docker exec stream failed: ${(error as Error).message}` },
+      error,
+    );
   } finally {
     clearTimeout(timer);
   }

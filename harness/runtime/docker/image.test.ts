@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveDockerOptions } from './options.js';
 import { BASE_PACKAGES, dockerfile, hostDebianMirror, imagePackages, imageTag } from './image.js';
+import { resolveDockerOptions } from './options.js';
 
 const image = (extra: string[] = []) => resolveDockerOptions({ image: { extraPackages: extra } }).image;
 

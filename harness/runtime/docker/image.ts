@@ -9,7 +9,7 @@
  *    mirror into a cached tarball, which is imported with the image-create API.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,7 +63,14 @@ export function imagePackages(image: ResolvedDockerOptions['image']): string[] {
 export function imageTag(image: ResolvedDockerOptions['image']): string {
   const packages = imagePackages(image);
   const hash = createHash('sha256')
-    .update(JSON.stringify({ suite: image.suite, packages, script: readFileSync(SCRIPT, 'utf8'), dockerfile: dockerfile(image.suite, packages) }))
+    .update(
+      JSON.stringify({
+        suite: image.suite,
+        packages,
+        script: readFileSync(SCRIPT, 'utf8'),
+        dockerfile: dockerfile(image.suite, packages),
+      }),
+    )
     .digest('hex')
     .slice(0, 16);
   return `${IMAGE_REPO}:${hash}`;
@@ -75,7 +82,9 @@ export function hostDebianMirror(): string {
   const candidates: string[] = [];
   const dir = '/etc/apt/sources.list.d';
   if (existsSync(dir)) {
-    for (const f of readdirSync(dir).filter((f) => f.endsWith('.sources') || f.endsWith('.list')).sort()) {
+    for (const f of readdirSync(dir)
+      .filter((f) => f.endsWith('.sources') || f.endsWith('.list'))
+      .sort()) {
       candidates.push(readFileSync(join(dir, f), 'utf8'));
     }
   }
@@ -103,7 +112,12 @@ export async function ensureImage(docker: Docker, image: ResolvedDockerOptions['
     log.debug(`docker: reusing cached image ${tag}`);
     return tag;
   }
-  const source = image.source === 'auto' ? ((await registryReachable(docker, image.suite, log)) ? 'registry' : 'debootstrap') : image.source;
+  const source =
+    image.source === 'auto'
+      ? (await registryReachable(docker, image.suite, log))
+        ? 'registry'
+        : 'debootstrap'
+      : image.source;
   const started = Date.now();
   log.info(`docker: building node image ${tag} via ${source}`);
   if (source === 'registry') await buildFromDockerfile(docker, image, tag);
@@ -126,7 +140,12 @@ export async function imageExists(docker: Docker, tag: string): Promise<boolean>
  * seconds (or already has it); false on any error or timeout. A pull is the
  * honest test: it goes through the daemon's own registry, mirror and proxy settings.
  */
-export async function registryReachable(docker: Docker, suite: string, log: Logger, timeoutMs = 8000): Promise<boolean> {
+export async function registryReachable(
+  docker: Docker,
+  suite: string,
+  log: Logger,
+  timeoutMs = 8000,
+): Promise<boolean> {
   const base = `debian:${suite}-slim`;
   if (await imageExists(docker, base)) return true;
   const abort = new AbortController();
@@ -138,10 +157,15 @@ export async function registryReachable(docker: Docker, suite: string, log: Logg
     }, timeoutMs);
   });
   try {
-    await Promise.race([docker.pull(base, { abortSignal: abort.signal }).then((stream) => follow(docker, stream)), timeout]);
+    await Promise.race([
+      docker.pull(base, { abortSignal: abort.signal }).then((stream) => follow(docker, stream)),
+      timeout,
+    ]);
     return true;
   } catch (error) {
-    log.info(`docker: registry not reachable (pull ${base}: ${(error as Error).message.split('\n')[0]}); using debootstrap`);
+    log.info(
+      `docker: registry not reachable (pull ${base}: ${(error as Error).message.split('\n')[0]}); using debootstrap`,
+    );
     return false;
   } finally {
     clearTimeout(timer);
@@ -149,12 +173,19 @@ export async function registryReachable(docker: Docker, suite: string, log: Logg
 }
 
 async function buildFromDockerfile(docker: Docker, image: ResolvedDockerOptions['image'], tag: string): Promise<void> {
-  const context = packTar([{ name: 'Dockerfile', data: Buffer.from(dockerfile(image.suite, imagePackages(image))), mode: 0o644 }]);
+  const context = packTar([
+    { name: 'Dockerfile', data: Buffer.from(dockerfile(image.suite, imagePackages(image))), mode: 0o644 },
+  ]);
   const stream = await docker.buildImage(context, { t: tag, rm: true, forcerm: true });
   await follow(docker, stream);
 }
 
-async function buildFromDebootstrap(docker: Docker, image: ResolvedDockerOptions['image'], tag: string, log: Logger): Promise<void> {
+async function buildFromDebootstrap(
+  docker: Docker,
+  image: ResolvedDockerOptions['image'],
+  tag: string,
+  log: Logger,
+): Promise<void> {
   const hash = tag.split(':')[1] ?? 'unknown';
   const tarball = join(image.cacheDir, `rootfs-${image.suite}-${hash}.tar`);
   await mkdir(dirname(tarball), { recursive: true });
@@ -164,12 +195,15 @@ async function buildFromDebootstrap(docker: Docker, image: ResolvedDockerOptions
     log.debug(result.all ?? '');
   } catch (error) {
     const all = (error as { all?: string }).all ?? '';
-    throw new Error(`debootstrap build of the node image failed:\n${all.trim().split('\n').slice(-15).join('\n')}`, { cause: error });
+    throw new Error(`debootstrap build of the node image failed:\n${all.trim().split('\n').slice(-15).join('\n')}`, {
+      cause: error,
+    });
   }
   const [repo, version] = tag.split(':');
   const stream = await docker.importImage(tarball, { repo, tag: version, changes: 'CMD ["sleep", "infinity"]' });
   await follow(docker, stream);
-  if (!(await imageExists(docker, tag))) throw new Error(`docker import of ${tarball} finished but ${tag} does not exist`);
+  if (!(await imageExists(docker, tag)))
+    throw new Error(`docker import of ${tarball} finished but ${tag} does not exist`);
 }
 
 /** Waits for a progress stream to end; rejects on a stream error or an `error` event in it. */

@@ -13,23 +13,24 @@
  * Everything carries the label faultline.cluster=<name>, which is how `up`
  * clears stale leftovers and `down` finds what to remove.
  */
-import { hostname } from 'node:os';
+
 import { lstat, mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname, posix } from 'node:path';
 import Docker from 'dockerode';
 import { UserError } from '../../errors.js';
 import type { Logger } from '../../log.js';
+import { pidAlive } from '../../process-alive.js';
 import { DaemonRuntime } from '../daemon-runtime.js';
 import type { ExecOptions, ExecResult, NodeInfo, Runtime } from '../runtime.js';
 import { RuntimeCommandError } from '../runtime.js';
 import { extractTo, packPath } from './archive.js';
 import { dockerExec } from './exec.js';
 import { ensureImage } from './image.js';
-import { hostAddress, resolveDockerOptions, type DockerRuntimeOptions, type ResolvedDockerOptions } from './options.js';
-import { pidAlive } from '../../process-alive.js';
+import { type DockerRuntimeOptions, hostAddress, type ResolvedDockerOptions, resolveDockerOptions } from './options.js';
 
-export type { DockerRuntimeOptions, DockerImageOptions, ImageSource } from './options.js';
 export { ensureImage, imageTag } from './image.js';
+export type { DockerImageOptions, DockerRuntimeOptions, ImageSource } from './options.js';
 
 export const CLUSTER_LABEL = 'faultline.cluster';
 /** `<host>:<pid>` of the faultline process that brought the cluster up. */
@@ -70,7 +71,11 @@ export function containerName(cluster: string, node: string): string {
  * Removes every container labelled with the cluster name, the containers and
  * network named after it, and nothing else. Idempotent.
  */
-export async function removeDockerCluster(docker: Docker, cluster: string, nodeNames: readonly string[] = []): Promise<void> {
+export async function removeDockerCluster(
+  docker: Docker,
+  cluster: string,
+  nodeNames: readonly string[] = [],
+): Promise<void> {
   const labelled = await docker.listContainers({ all: true, filters: { label: [`${CLUSTER_LABEL}=${cluster}`] } });
   // By name, so that a labelled container and an expected name are one removal, not two racing ones.
   const names = new Set([
@@ -90,7 +95,13 @@ async function removeContainer(docker: Docker, name: string): Promise<void> {
     if ((error as { statusCode?: number }).statusCode !== 409) throw error;
     // "removal already in progress": wait for it to finish (bounded).
     for (let i = 0; i < 300; i++) {
-      if (!(await container.inspect().then(() => true, () => false))) return;
+      if (
+        !(await container.inspect().then(
+          () => true,
+          () => false,
+        ))
+      )
+        return;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`docker: container ${name} is still being removed after 30 s`, { cause: error });
@@ -158,7 +169,9 @@ class DockerRuntime extends DaemonRuntime implements Runtime {
       this.infos = infos;
       await Promise.all(infos.map((n) => this.exec(n.name, ['mkdir', '-p', this.nodeDir(n.name)])));
     } catch (error) {
-      await this.down().catch((cleanup: unknown) => this.log.warn(`docker: cleanup after failed up: ${String(cleanup)}`));
+      await this.down().catch((cleanup: unknown) =>
+        this.log.warn(`docker: cleanup after failed up: ${String(cleanup)}`),
+      );
       throw error;
     }
     this.log.info(`docker: ${infos.length} node(s) up on ${network} (${subnet.cidr}) from ${image}`);
@@ -178,9 +191,13 @@ class DockerRuntime extends DaemonRuntime implements Runtime {
         running = (await container.inspect()).State.Running;
       } catch (error) {
         if ((error as { statusCode?: number }).statusCode !== 404) throw error;
-        throw new UserError(`container ${name} of node ${info.name} does not exist (the cluster was torn down?)`, { where: 'runtime.docker.name', cause: error });
+        throw new UserError(`container ${name} of node ${info.name} does not exist (the cluster was torn down?)`, {
+          where: 'runtime.docker.name',
+          cause: error,
+        });
       }
-      if (!running) throw new UserError(`container ${name} of node ${info.name} is not running`, { where: 'runtime.docker.name' });
+      if (!running)
+        throw new UserError(`container ${name} of node ${info.name} is not running`, { where: 'runtime.docker.name' });
       this.containers.set(info.name, container);
     }
     this.infos = infos;
@@ -224,7 +241,6 @@ class DockerRuntime extends DaemonRuntime implements Runtime {
     return dockerExec(this.docker, this.container(node), node, argv, options);
   }
 
-
   /**
    * Copies a local file or directory (recursively) to `remotePath` on the node,
    * creating its parent directories. A relative remote path is under nodeDir.
@@ -246,7 +262,12 @@ class DockerRuntime extends DaemonRuntime implements Runtime {
     try {
       await container.putArchive(packPath(localPath, posix.basename(target)), { path: parent });
     } catch (error) {
-      throw new RuntimeCommandError(node, ['putArchive', localPath, target], { stderr: (error as Error).message }, error);
+      throw new RuntimeCommandError(
+        node,
+        ['putArchive', localPath, target],
+        { stderr: (error as Error).message },
+        error,
+      );
     }
   }
 
@@ -270,7 +291,8 @@ class DockerRuntime extends DaemonRuntime implements Runtime {
 
   private container(node: string): Docker.Container {
     const container = this.containers.get(node);
-    if (!container) throw new Error(`docker: no node ${node} (up: ${[...this.containers.keys()].join(', ') || 'none'})`);
+    if (!container)
+      throw new Error(`docker: no node ${node} (up: ${[...this.containers.keys()].join(', ') || 'none'})`);
     return container;
   }
 

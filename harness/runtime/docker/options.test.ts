@@ -44,21 +44,29 @@ describe('resolveDockerOptions', () => {
 
   it('gives every node of a subnet a distinct address inside it, never the base or the gateway', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 16, max: 24 }), fc.integer({ min: 1, max: 60 }), (b, c, prefix, count) => {
-        const o = resolveDockerOptions({ subnet: `10.${b}.${c}.0/${prefix}`, nodes: count });
-        const addresses = o.nodeNames.map((_, i) => hostAddress(o.subnet, i + 2));
-        expect(new Set(addresses).size).toBe(count);
-        const base = o.subnet.octets.join('.');
-        const gateway = hostAddress(o.subnet, 1);
-        for (const a of addresses) {
-          expect(a).not.toBe(base);
-          expect(a).not.toBe(gateway);
-          // Same network part: the first `prefix` bits agree with the base.
-          const toInt = (s: string) => s.split('.').reduce((n, o) => n * 256 + Number(o), 0);
-          const mask = 2 ** 32 - 2 ** (32 - prefix);
-          expect(Math.floor(toInt(a) / 2 ** (32 - prefix))).toBe(Math.floor((toInt(base) & mask) / 2 ** (32 - prefix)));
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 16, max: 24 }),
+        fc.integer({ min: 1, max: 60 }),
+        (b, c, prefix, count) => {
+          const o = resolveDockerOptions({ subnet: `10.${b}.${c}.0/${prefix}`, nodes: count });
+          const addresses = o.nodeNames.map((_, i) => hostAddress(o.subnet, i + 2));
+          expect(new Set(addresses).size).toBe(count);
+          const base = o.subnet.octets.join('.');
+          const gateway = hostAddress(o.subnet, 1);
+          for (const a of addresses) {
+            expect(a).not.toBe(base);
+            expect(a).not.toBe(gateway);
+            // Same network part: the first `prefix` bits agree with the base.
+            const toInt = (s: string) => s.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+            const mask = 2 ** 32 - 2 ** (32 - prefix);
+            expect(Math.floor(toInt(a) / 2 ** (32 - prefix))).toBe(
+              Math.floor((toInt(base) & mask) / 2 ** (32 - prefix)),
+            );
+          }
+        },
+      ),
     );
   });
 });

@@ -58,9 +58,12 @@ export function resolveDockerOptions(options: DockerRuntimeOptions = {}): Resolv
 
   const cluster = options.name ?? 'faultline';
   if (!NAME.test(cluster)) {
-    throw new UserError(`must be 1-40 of a-z 0-9 _ . - starting with a letter or digit, got ${JSON.stringify(cluster)}`, {
-      where: where('name'),
-    });
+    throw new UserError(
+      `must be 1-40 of a-z 0-9 _ . - starting with a letter or digit, got ${JSON.stringify(cluster)}`,
+      {
+        where: where('name'),
+      },
+    );
   }
 
   const nodes = options.nodes ?? 5;
@@ -85,11 +88,14 @@ export function resolveDockerOptions(options: DockerRuntimeOptions = {}): Resolv
   // .1 is the host's side of the bridge (the gateway); nodes start at .2.
   const capacity = 2 ** (32 - subnet.prefix) - 3;
   if (nodeNames.length > capacity) {
-    throw new UserError(`${subnet.cidr} has room for ${capacity} nodes, not ${nodeNames.length}`, { where: where('subnet') });
+    throw new UserError(`${subnet.cidr} has room for ${capacity} nodes, not ${nodeNames.length}`, {
+      where: where('subnet'),
+    });
   }
 
   const nodeDir = options.nodeDir ?? '/var/lib/faultline';
-  if (!nodeDir.startsWith('/')) throw new UserError(`must be an absolute path, got ${nodeDir}`, { where: where('nodeDir') });
+  if (!nodeDir.startsWith('/'))
+    throw new UserError(`must be an absolute path, got ${nodeDir}`, { where: where('nodeDir') });
 
   const image = options.image ?? {};
   const source = image.source ?? 'auto';
@@ -127,10 +133,18 @@ function parseSubnet(cidr: string, where: string): ResolvedDockerOptions['subnet
   const nums = m ? m.slice(1).map(Number) : [];
   const [a, b, c, d, prefix] = nums;
   if (
-    a === undefined || b === undefined || c === undefined || d === undefined || prefix === undefined ||
-    [a, b, c, d].some((o) => o > 255) || prefix < 8 || prefix > 24
+    a === undefined ||
+    b === undefined ||
+    c === undefined ||
+    d === undefined ||
+    prefix === undefined ||
+    [a, b, c, d].some((o) => o > 255) ||
+    prefix < 8 ||
+    prefix > 24
   ) {
-    throw new UserError(`must be an IPv4 CIDR from /8 to /24 like 10.231.4.0/24, got ${JSON.stringify(cidr)}`, { where });
+    throw new UserError(`must be an IPv4 CIDR from /8 to /24 like 10.231.4.0/24, got ${JSON.stringify(cidr)}`, {
+      where,
+    });
   }
   const base = (((a << 24) | (b << 16) | (c << 8) | d) >>> 0) & ((~0 << (32 - prefix)) >>> 0);
   return { octets: toOctets(base), prefix, cidr: `${toOctets(base).join('.')}/${prefix}` };

@@ -10,7 +10,16 @@ declare module 'tar-stream' {
     size?: number;
     mode?: number;
     mtime?: Date;
-    type?: 'file' | 'link' | 'symlink' | 'directory' | 'block-device' | 'character-device' | 'fifo' | 'contiguous-file' | null;
+    type?:
+      | 'file'
+      | 'link'
+      | 'symlink'
+      | 'directory'
+      | 'block-device'
+      | 'character-device'
+      | 'fifo'
+      | 'contiguous-file'
+      | null;
     linkname?: string | null;
     uid?: number;
     gid?: number;
@@ -26,6 +35,7 @@ declare module 'tar-stream' {
     on(event: 'entry', listener: (headers: Headers, stream: Readable, next: (error?: unknown) => void) => void): this;
     on(event: 'finish', listener: () => void): this;
     on(event: 'error', listener: (error: Error) => void): this;
+    // biome-ignore lint/suspicious/noExplicitAny: the stream's other events carry anything
     on(event: string, listener: (...args: any[]) => void): this;
   }
 

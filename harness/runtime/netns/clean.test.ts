@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { cleanNetns } from './clean.js';
 import { planLayout } from './layout.js';
 import { listNamespaces } from './network.js';
 import { runLocal } from './run-local.js';
-import { stateFile, type NetnsState } from './state.js';
+import { type NetnsState, stateFile } from './state.js';
 
 // Its own state dir: the other netns suites may run `clean --all` meanwhile.
 const STATE_DIR = '/tmp/faultline-test-state-t3x';
@@ -56,7 +56,7 @@ describe.skipIf(needs)('cleanNetns --name', () => {
     expect(existsSync(stateFile(STATE_DIR, 't3x-y'))).toBe(true);
   });
 
-  it('leaves alone a namespace that another cluster\'s state file records', async () => {
+  it("leaves alone a namespace that another cluster's state file records", async () => {
     // Cluster t3x has a node named "y-hub": its namespace is also t3x-y's hub name.
     await recordLiveCluster('t3x', ['n1', 'y-hub'], owner);
     await addNamespaces('t3x-hub', 't3x-n1', 't3x-y-hub', 't3x-y-n1');

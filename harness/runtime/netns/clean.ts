@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises';
 import type { Logger } from '../../log.js';
 import { hostLinkName, hubNamespaceName, NETNS_DEFAULTS, type NetnsLayout } from './layout.js';
 import { destroyNetwork, linkExists, listNamespaces } from './network.js';
-import { listStates, ownerAlive, readState, removeState, type NetnsState } from './state.js';
+import { listStates, type NetnsState, ownerAlive, readState, removeState } from './state.js';
 
 export interface CleanNetnsOptions {
   /**
@@ -65,12 +65,16 @@ export async function cleanNetns(options: CleanNetnsOptions, log: Logger): Promi
   if (options.name !== undefined && !nameSkipped) {
     const name = options.name;
     const others = new Set(recorded.filter((s) => s.layout.cluster !== name).flatMap((s) => namespacesOf(s.layout)));
-    const namespaces = (await listNamespaces()).filter((ns) => isDefaultNamespaceOf(name, ns) && !others.has(ns)).sort();
+    const namespaces = (await listNamespaces())
+      .filter((ns) => isDefaultNamespaceOf(name, ns) && !others.has(ns))
+      .sort();
     const hostLink = hostLinkName(name);
     const hasLink = await linkExists(hostLink);
     if (namespaces.length > 0 || hasLink) {
       const hub = hubNamespaceName(name);
-      const nodes = namespaces.filter((ns) => ns !== hub).map((namespace) => ({ name: namespace, namespace, address: '', hubPort: '', dir: '' }));
+      const nodes = namespaces
+        .filter((ns) => ns !== hub)
+        .map((namespace) => ({ name: namespace, namespace, address: '', hubPort: '', dir: '' }));
       // '' names no namespace: used when the hub's name is another cluster's.
       await destroyNetwork({ hubNamespace: namespaces.includes(hub) ? hub : '', hostLink, nodes }, log);
       report.removed.push(`netns leftovers of ${name}: ${[...namespaces, ...(hasLink ? [hostLink] : [])].join(' ')}`);

@@ -8,17 +8,17 @@ import { cp, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../../errors.js';
 import type { Logger } from '../../log.js';
+import { BASE_ENV } from '../base-env.js';
 import { DaemonRuntime } from '../daemon-runtime.js';
 import type { ExecOptions, ExecResult, NodeInfo, Runtime } from '../runtime.js';
 import { RuntimeCommandError } from '../runtime.js';
-import { planLayout, type NetnsLayout, type NetnsOptions } from './layout.js';
-import { BASE_ENV } from '../base-env.js';
+import { type NetnsLayout, type NetnsOptions, planLayout } from './layout.js';
 import { createNetwork, destroyNetwork, subnetInUse } from './network.js';
 import { runLocal } from './run-local.js';
 import { ownerAlive, readState, removeState, writeState } from './state.js';
 
-export type { NetnsOptions } from './layout.js';
 export { cleanNetns } from './clean.js';
+export type { NetnsOptions } from './layout.js';
 
 /**
  * Validates the options (UserError naming the option) and returns a runtime;
@@ -63,7 +63,9 @@ class NetnsRuntime extends DaemonRuntime implements Runtime {
 
     const conflict = await subnetInUse(layout.subnet, layout.hostLink);
     if (conflict) {
-      throw new UserError(`subnet ${layout.subnet} overlaps ${conflict} on this host; choose another with runtime.netns.subnet (or --subnet)`);
+      throw new UserError(
+        `subnet ${layout.subnet} overlaps ${conflict} on this host; choose another with runtime.netns.subnet (or --subnet)`,
+      );
     }
 
     await writeState(layout);
@@ -74,7 +76,9 @@ class NetnsRuntime extends DaemonRuntime implements Runtime {
         await mkdir(n.dir, { recursive: true });
       }
     } catch (err) {
-      await this.down().catch((downErr: unknown) => this.log.error(`netns: cleanup after a failed up failed too: ${String(downErr)}`));
+      await this.down().catch((downErr: unknown) =>
+        this.log.error(`netns: cleanup after a failed up failed too: ${String(downErr)}`),
+      );
       throw new Error(`netns: could not bring up cluster ${layout.cluster}: ${(err as Error).message}`, { cause: err });
     }
     this.isUp = true;
@@ -137,7 +141,6 @@ class NetnsRuntime extends DaemonRuntime implements Runtime {
     return result;
   }
 
-
   /** Nodes share the host's filesystem: a plain copy (files or directories), creating parent directories. */
   async copyTo(node: string, localPath: string, remotePath: string): Promise<void> {
     this.layoutNode(node);
@@ -151,7 +154,10 @@ class NetnsRuntime extends DaemonRuntime implements Runtime {
 
   private layoutNode(name: string) {
     const node = this.layout.nodes.find((n) => n.name === name);
-    if (!node) throw new Error(`netns: no node named ${JSON.stringify(name)} (nodes: ${this.layout.nodes.map((n) => n.name).join(', ')})`);
+    if (!node)
+      throw new Error(
+        `netns: no node named ${JSON.stringify(name)} (nodes: ${this.layout.nodes.map((n) => n.name).join(', ')})`,
+      );
     return node;
   }
 }

@@ -89,21 +89,29 @@ export function hubNamespaceName(cluster: string): string {
 export function planLayout(options: NetnsOptions = {}): NetnsLayout {
   const cluster = options.name ?? NETNS_DEFAULTS.name;
   if (!CLUSTER_NAME.test(cluster)) {
-    throw new UserError(`expected 1-32 letters, digits, "-" or "_" starting with a letter or digit, got ${JSON.stringify(cluster)}`, {
-      where: 'runtime.netns.name',
-    });
+    throw new UserError(
+      `expected 1-32 letters, digits, "-" or "_" starting with a letter or digit, got ${JSON.stringify(cluster)}`,
+      {
+        where: 'runtime.netns.name',
+      },
+    );
   }
   const names = nodeNames(options.nodes ?? NETNS_DEFAULTS.nodes);
   const { network, prefixLength } = parseSubnet(options.subnet ?? NETNS_DEFAULTS.subnet);
   const hostCount = 2 ** (32 - prefixLength) - 2;
   if (names.length + 1 > hostCount) {
-    throw new UserError(`/${prefixLength} has room for ${hostCount} addresses, but ${names.length} nodes and the controller need ${names.length + 1}`, {
-      where: 'runtime.netns.subnet',
-    });
+    throw new UserError(
+      `/${prefixLength} has room for ${hostCount} addresses, but ${names.length} nodes and the controller need ${names.length + 1}`,
+      {
+        where: 'runtime.netns.subnet',
+      },
+    );
   }
   const baseDir = options.baseDir ?? NETNS_DEFAULTS.baseDir;
   if (!path.isAbsolute(baseDir) || path.resolve(baseDir) === '/') {
-    throw new UserError(`expected an absolute directory other than /, got ${JSON.stringify(baseDir)}`, { where: 'runtime.netns.baseDir' });
+    throw new UserError(`expected an absolute directory other than /, got ${JSON.stringify(baseDir)}`, {
+      where: 'runtime.netns.baseDir',
+    });
   }
   const clusterDir = path.join(path.resolve(baseDir), cluster);
   return {
@@ -129,7 +137,9 @@ export function planLayout(options: NetnsOptions = {}): NetnsLayout {
 function nodeNames(nodes: number | string[]): string[] {
   if (typeof nodes === 'number') {
     if (!Number.isInteger(nodes) || nodes < 1 || nodes > 250) {
-      throw new UserError(`expected a whole number of nodes from 1 to 250, got ${nodes}`, { where: 'runtime.netns.nodes' });
+      throw new UserError(`expected a whole number of nodes from 1 to 250, got ${nodes}`, {
+        where: 'runtime.netns.nodes',
+      });
     }
     return Array.from({ length: nodes }, (_, i) => `n${i + 1}`);
   }
@@ -137,11 +147,15 @@ function nodeNames(nodes: number | string[]): string[] {
   const seen = new Set<string>();
   for (const name of nodes) {
     if (!NODE_NAME.test(name) || name === 'hub') {
-      throw new UserError(`node name ${JSON.stringify(name)}: expected 1-32 letters, digits, ".", "-" or "_" (and not "hub")`, {
-        where: 'runtime.netns.nodes',
-      });
+      throw new UserError(
+        `node name ${JSON.stringify(name)}: expected 1-32 letters, digits, ".", "-" or "_" (and not "hub")`,
+        {
+          where: 'runtime.netns.nodes',
+        },
+      );
     }
-    if (seen.has(name)) throw new UserError(`node name ${JSON.stringify(name)} appears twice`, { where: 'runtime.netns.nodes' });
+    if (seen.has(name))
+      throw new UserError(`node name ${JSON.stringify(name)} appears twice`, { where: 'runtime.netns.nodes' });
     seen.add(name);
   }
   return [...nodes];
@@ -155,12 +169,16 @@ export function parseSubnet(cidr: string): { network: number; prefixLength: numb
   const octets = match.slice(1, 5).map(Number);
   if (octets.some((o) => o > 255)) throw new UserError(`${cidr} is not an IPv4 address`, { where });
   const prefixLength = Number(match[5]);
-  if (prefixLength < 16 || prefixLength > 29) throw new UserError(`prefix length must be 16 to 29, got /${prefixLength}`, { where });
+  if (prefixLength < 16 || prefixLength > 29)
+    throw new UserError(`prefix length must be 16 to 29, got /${prefixLength}`, { where });
   const network = octets.reduce((acc, o) => acc * 256 + o, 0);
   if (network % 2 ** (32 - prefixLength) !== 0) {
-    throw new UserError(`${cidr} has host bits set; did you mean ${formatIp(network - (network % 2 ** (32 - prefixLength)))}/${prefixLength}?`, {
-      where,
-    });
+    throw new UserError(
+      `${cidr} has host bits set; did you mean ${formatIp(network - (network % 2 ** (32 - prefixLength)))}/${prefixLength}?`,
+      {
+        where,
+      },
+    );
   }
   return { network, prefixLength };
 }

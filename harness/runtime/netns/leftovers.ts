@@ -14,7 +14,11 @@ import { stateFile } from './state.js';
  * `marker` is given) host processes whose command line contains the marker.
  * Resolves with [] when nothing is left.
  */
-export async function netnsLeftovers(cluster: string, marker?: string, stateDir: string = NETNS_DEFAULTS.stateDir): Promise<string[]> {
+export async function netnsLeftovers(
+  cluster: string,
+  marker?: string,
+  stateDir: string = NETNS_DEFAULTS.stateDir,
+): Promise<string[]> {
   const found: string[] = [];
   for (const ns of await listNamespaces()) if (ns.startsWith(`${cluster}-`)) found.push(`namespace ${ns}`);
   if (await linkExists(hostLinkName(cluster))) found.push(`link ${hostLinkName(cluster)}`);

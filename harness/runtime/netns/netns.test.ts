@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../errors.js';
 import { silentLogger } from '../../log.js';
+import { pidAlive } from '../../process-alive.js';
 import { missing } from '../../testing/requirements.js';
 import { runtimeContract } from '../contract.js';
 import { cleanNetns, createNetnsRuntime } from './index.js';
@@ -11,7 +12,6 @@ import { hostRulesMentioning, netnsLeftovers } from './leftovers.js';
 import { listNamespaces } from './network.js';
 import { runLocal } from './run-local.js';
 import { readState } from './state.js';
-import { pidAlive } from '../../process-alive.js';
 
 const STATE_DIR = '/tmp/faultline-test-state-t3';
 const needs = missing({ root: true, commands: ['ip', 'iptables', 'perl', 'bash', 'setsid'] });
@@ -19,7 +19,11 @@ const needs = missing({ root: true, commands: ['ip', 'iptables', 'perl', 'bash',
 describe.skipIf(needs)('netns runtime', () => {
   runtimeContract(
     'netns',
-    async () => createNetnsRuntime({ name: 't3c', nodes: 3, subnet: '10.231.1.0/24', stateDir: STATE_DIR, removeNodeDirs: true }, silentLogger),
+    async () =>
+      createNetnsRuntime(
+        { name: 't3c', nodes: 3, subnet: '10.231.1.0/24', stateDir: STATE_DIR, removeNodeDirs: true },
+        silentLogger,
+      ),
     { leftovers: (marker) => netnsLeftovers('t3c', marker, STATE_DIR) },
   );
 
@@ -35,7 +39,10 @@ describe.skipIf(needs)('netns runtime', () => {
       const policyAndForwarding = async () =>
         `${(await runLocal(['iptables', '-w', '-S', 'FORWARD'])).stdout.split('\n')[0]} ${await readFile('/proc/sys/net/ipv4/ip_forward', 'utf8')}`;
       const before = await policyAndForwarding();
-      const rt = createNetnsRuntime({ name: 't3l', nodes: 2, subnet: '10.231.1.0/24', stateDir: STATE_DIR, removeNodeDirs: true }, silentLogger);
+      const rt = createNetnsRuntime(
+        { name: 't3l', nodes: 2, subnet: '10.231.1.0/24', stateDir: STATE_DIR, removeNodeDirs: true },
+        silentLogger,
+      );
       await rt.up();
       await rt.exec('n1', ['iptables', '-w', '-A', 'INPUT', '-s', '10.231.1.3', '-j', 'DROP']);
       expect((await rt.exec('n1', ['iptables-save'])).stdout).toContain('10.231.1.3');
@@ -47,11 +54,17 @@ describe.skipIf(needs)('netns runtime', () => {
     });
 
     it('up clears stale leftovers of its own name, and clean removes what a killed run left', async () => {
-      const first = createNetnsRuntime({ name: 't3l', nodes: 2, subnet: '10.231.1.0/24', stateDir: STATE_DIR, removeNodeDirs: true }, silentLogger);
+      const first = createNetnsRuntime(
+        { name: 't3l', nodes: 2, subnet: '10.231.1.0/24', stateDir: STATE_DIR, removeNodeDirs: true },
+        silentLogger,
+      );
       await first.up();
       await first.startDaemon('n1', { name: 'orphan', argv: ['sleep', '1000'] });
       // A second run of the same name (as after a crash) starts from a clean slate.
-      const second = createNetnsRuntime({ name: 't3l', nodes: 3, subnet: '10.231.1.0/24', stateDir: STATE_DIR, removeNodeDirs: true }, silentLogger);
+      const second = createNetnsRuntime(
+        { name: 't3l', nodes: 3, subnet: '10.231.1.0/24', stateDir: STATE_DIR, removeNodeDirs: true },
+        silentLogger,
+      );
       expect((await second.up()).map((n) => n.name)).toEqual(['n1', 'n2', 'n3']);
       expect(await second.daemonRunning('n1', 'orphan')).toBe(false);
       expect(await readState(STATE_DIR, 't3l')).toBeDefined();
@@ -63,7 +76,10 @@ describe.skipIf(needs)('netns runtime', () => {
     });
 
     it('down kills every process in the namespaces, paused ones too', async () => {
-      const rt = createNetnsRuntime({ name: 't3l', nodes: 2, subnet: '10.231.1.0/24', stateDir: STATE_DIR, removeNodeDirs: true }, silentLogger);
+      const rt = createNetnsRuntime(
+        { name: 't3l', nodes: 2, subnet: '10.231.1.0/24', stateDir: STATE_DIR, removeNodeDirs: true },
+        silentLogger,
+      );
       await rt.up();
       const { pid } = await rt.startDaemon('n2', { name: 'paused', argv: ['sleep', '1000'] });
       await rt.signalDaemon('n2', 'paused', 'SIGSTOP');
@@ -83,9 +99,14 @@ describe.skipIf(needs)('netns runtime', () => {
     });
 
     it('refuses a subnet that the host already uses', async () => {
-      const hostAddr = (await runLocal(['ip', '-4', '-o', 'addr', 'show', 'scope', 'global'])).stdout.match(/inet (\d+\.\d+\.\d+)\.\d+\/(\d+)/);
+      const hostAddr = (await runLocal(['ip', '-4', '-o', 'addr', 'show', 'scope', 'global'])).stdout.match(
+        /inet (\d+\.\d+\.\d+)\.\d+\/(\d+)/,
+      );
       if (!hostAddr) return; // no global IPv4 address on this host: nothing to collide with
-      const rt = createNetnsRuntime({ name: 't3m', nodes: 2, subnet: `${hostAddr[1]}.0/24`, stateDir: STATE_DIR, removeNodeDirs: true }, silentLogger);
+      const rt = createNetnsRuntime(
+        { name: 't3m', nodes: 2, subnet: `${hostAddr[1]}.0/24`, stateDir: STATE_DIR, removeNodeDirs: true },
+        silentLogger,
+      );
       await expect(rt.up()).rejects.toThrow(UserError);
       expect(await netnsLeftovers('t3m', undefined, STATE_DIR)).toEqual([]);
     });

@@ -12,7 +12,9 @@ async function ip(args: string[], batch?: string[]): Promise<string> {
   const argv = ['ip', ...args, ...(batch ? ['-batch', '-'] : [])];
   const result = await runLocal(argv, { stdin: batch ? `${batch.join('\n')}\n` : undefined, timeoutMs: 30_000 });
   if (result.exitCode !== 0) {
-    throw new Error(`\`${argv.join(' ')}\` exited ${result.exitCode}: ${result.stderr.trim()}${batch ? `\n${batch.join('\n')}` : ''}`);
+    throw new Error(
+      `\`${argv.join(' ')}\` exited ${result.exitCode}: ${result.stderr.trim()}${batch ? `\n${batch.join('\n')}` : ''}`,
+    );
   }
   return result.stdout;
 }
@@ -67,7 +69,8 @@ export async function createNetwork(layout: NetnsLayout): Promise<void> {
   for (const n of layout.nodes) host.push(`netns add ${n.namespace}`);
   // Create each veth pair with its ends already in the right namespaces: node
   // interface names never appear on the host, so they cannot collide there.
-  for (const n of layout.nodes) host.push(`link add name eth0 netns ${n.namespace} type veth peer name ${n.hubPort} netns ${hub}`);
+  for (const n of layout.nodes)
+    host.push(`link add name eth0 netns ${n.namespace} type veth peer name ${n.hubPort} netns ${hub}`);
   host.push(`link add name ${layout.hostLink} type veth peer name ctl netns ${hub}`);
   host.push(`address add ${layout.controllerAddress}/${layout.prefixLength} dev ${layout.hostLink}`);
   host.push(`link set ${layout.hostLink} up`);
@@ -80,11 +83,10 @@ export async function createNetwork(layout: NetnsLayout): Promise<void> {
 
   await Promise.all(
     layout.nodes.map((n) =>
-      ip(['-n', n.namespace], [
-        'link set lo up',
-        `address add ${n.address}/${layout.prefixLength} dev eth0`,
-        'link set eth0 up',
-      ]),
+      ip(
+        ['-n', n.namespace],
+        ['link set lo up', `address add ${n.address}/${layout.prefixLength} dev eth0`, 'link set eth0 up'],
+      ),
     ),
   );
 }
@@ -103,7 +105,11 @@ export async function destroyNetwork(
   const namespaces = [...layout.nodes.map((n) => n.namespace), layout.hubNamespace].filter((ns) => present.has(ns));
   for (const ns of namespaces) await killNamespaceProcesses(ns, log);
   if (await linkExists(layout.hostLink)) await ip(['link', 'delete', 'dev', layout.hostLink]);
-  if (namespaces.length > 0) await ip([], namespaces.map((ns) => `netns delete ${ns}`));
+  if (namespaces.length > 0)
+    await ip(
+      [],
+      namespaces.map((ns) => `netns delete ${ns}`),
+    );
 }
 
 /** SIGKILLs the processes in a namespace until none is left (they may fork meanwhile). */

@@ -6,8 +6,8 @@
  */
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { NetnsLayout } from './layout.js';
 import { pidAlive } from '../../process-alive.js';
+import type { NetnsLayout } from './layout.js';
 
 export interface NetnsState {
   kind: 'netns';

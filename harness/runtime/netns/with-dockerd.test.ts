@@ -8,7 +8,7 @@ import Docker from 'dockerode';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../log.js';
-import { dockerdMissing, startDockerd, type DockerdHandle } from '../../testing/dockerd.js';
+import { type DockerdHandle, dockerdMissing, startDockerd } from '../../testing/dockerd.js';
 import { missing } from '../../testing/requirements.js';
 import { runtimeContract } from '../contract.js';
 import { createDockerRuntime } from '../docker/index.js';
@@ -54,7 +54,11 @@ describe.skipIf(needs)('netns runtime while dockerd runs on the host', () => {
 
   runtimeContract(
     'netns-with-dockerd',
-    async () => createNetnsRuntime({ name: NETNS_CLUSTER, nodes: 3, subnet: '10.231.2.0/24', stateDir: STATE_DIR, removeNodeDirs: true }, silentLogger),
+    async () =>
+      createNetnsRuntime(
+        { name: NETNS_CLUSTER, nodes: 3, subnet: '10.231.2.0/24', stateDir: STATE_DIR, removeNodeDirs: true },
+        silentLogger,
+      ),
     { leftovers: (marker) => netnsLeftovers(NETNS_CLUSTER, marker, STATE_DIR) },
   );
 

@@ -35,9 +35,17 @@ export function remoteCommand(argv: readonly string[], options: RemoteCommandOpt
   if (options.cwd !== undefined) words = ['sh', '-c', 'cd "$1" && shift && exec "$@"', 'sh', options.cwd, ...words];
   const env = { ...BASE_ENV, ...options.env };
   for (const name of Object.keys(env)) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`environment variable name ${JSON.stringify(name)} is not a shell identifier`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      throw new Error(`environment variable name ${JSON.stringify(name)} is not a shell identifier`);
   }
-  words = ['sh', '-c', 'exec env -i HOME="$HOME" "$@"', 'sh', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...words];
+  words = [
+    'sh',
+    '-c',
+    'exec env -i HOME="$HOME" "$@"',
+    'sh',
+    ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
+    ...words,
+  ];
   if (options.timeoutMs !== undefined) {
     const seconds = Math.max(0.001, options.timeoutMs / 1000).toFixed(3);
     words = ['timeout', '-k', '1', seconds, ...words];

@@ -65,7 +65,8 @@ export class SshConnection {
         } catch (err) {
           // The command never started: drop this connection and try a fresh one.
           this.drop(client);
-          if (attempt >= 2) throw new Error(`${this.describe()}: cannot open a channel: ${(err as Error).message}`, { cause: err });
+          if (attempt >= 2)
+            throw new Error(`${this.describe()}: cannot open a channel: ${(err as Error).message}`, { cause: err });
           continue;
         }
         // If the connection dies midway, make sure the channel reports it.
@@ -115,7 +116,11 @@ export class SshConnection {
         return client;
       } catch (err) {
         lastError = err;
-        if ((err as { level?: string }).level === 'client-authentication' || (err as Error).message.includes('host key')) break;
+        if (
+          (err as { level?: string }).level === 'client-authentication' ||
+          (err as Error).message.includes('host key')
+        )
+          break;
         this.log.debug(`ssh ${this.describe()}: connect attempt ${attempt} failed: ${(err as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
       }
@@ -154,7 +159,11 @@ export class SshConnection {
       client.once('ready', () => resolve());
       client.once('error', (err: Error) => {
         if (seenFingerprint !== undefined && seenFingerprint !== node.hostKeyFingerprint) {
-          reject(new Error(`host key ${seenFingerprint} does not match hostKeyFingerprint ${node.hostKeyFingerprint}`, { cause: err }));
+          reject(
+            new Error(`host key ${seenFingerprint} does not match hostKeyFingerprint ${node.hostKeyFingerprint}`, {
+              cause: err,
+            }),
+          );
         } else reject(err);
       });
       client.connect(config);
@@ -218,7 +227,8 @@ function collect(channel: ClientChannel, io: RunIo): Promise<RunResult> {
     });
     channel.on('close', () => {
       if (timer) clearTimeout(timer);
-      const done = () => resolve({ exitCode, signal, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr), timedOut });
+      const done = () =>
+        resolve({ exitCode, signal, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr), timedOut });
       // Let a piped stdout finish writing before reporting.
       if (io.stdout && !io.stdout.writableFinished) {
         io.stdout.once('finish', done).once('error', reject);

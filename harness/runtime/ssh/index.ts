@@ -17,8 +17,8 @@ import { DaemonRuntime } from '../daemon-runtime.js';
 import type { ExecOptions, ExecResult, NodeInfo, Runtime } from '../runtime.js';
 import { RuntimeCommandError } from '../runtime.js';
 import { remoteCommand, TIMEOUT_EXIT } from './command.js';
-import { SshConnection, type RunIo, type RunResult } from './connection.js';
-import { resolveSshOptions, type ResolvedSshOptions, type SshRuntimeOptions } from './options.js';
+import { type RunIo, type RunResult, SshConnection } from './connection.js';
+import { type ResolvedSshOptions, resolveSshOptions, type SshRuntimeOptions } from './options.js';
 
 export type { SshNodeOptions, SshRuntimeOptions } from './options.js';
 
@@ -57,10 +57,15 @@ class SshRuntime extends DaemonRuntime implements Runtime {
       // Without sudo: sudo drops SSH_CONNECTION ("client-ip client-port server-ip server-port").
       const result = await first.run('echo "$SSH_CONNECTION"');
       this.controller = result.stdout.toString('utf8').trim().split(/\s+/)[0] || undefined;
-      if (this.controller === undefined) throw new UserError(`cannot tell the controller's address from ${first.describe()}; set runtime.ssh.controllerAddress`);
+      if (this.controller === undefined)
+        throw new UserError(
+          `cannot tell the controller's address from ${first.describe()}; set runtime.ssh.controllerAddress`,
+        );
     }
     this.isUp = true;
-    this.log.info(`ssh: ${this.options.nodes.map((n) => `${n.name}=${n.user}@${n.host}:${n.port}`).join(' ')} up, controller ${this.controller}`);
+    this.log.info(
+      `ssh: ${this.options.nodes.map((n) => `${n.name}=${n.user}@${n.host}:${n.port}`).join(' ')} up, controller ${this.controller}`,
+    );
     return [...this.nodes()];
   }
 
@@ -88,7 +93,8 @@ class SshRuntime extends DaemonRuntime implements Runtime {
 
   /** The address the nodes see the controller at; known after `up` unless configured. */
   controllerAddress(): string {
-    if (this.controller === undefined) throw new Error('ssh: the controller address is known only after up (or set runtime.ssh.controllerAddress)');
+    if (this.controller === undefined)
+      throw new Error('ssh: the controller address is known only after up (or set runtime.ssh.controllerAddress)');
     return this.controller;
   }
 
@@ -108,7 +114,12 @@ class SshRuntime extends DaemonRuntime implements Runtime {
   async exec(node: string, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
     if (argv.length === 0) throw new Error(`exec on ${node}: empty argv`);
     const n = this.resolved(node);
-    const command = remoteCommand(argv, { env: options.env, cwd: options.cwd, timeoutMs: options.timeoutMs, sudo: n.sudo });
+    const command = remoteCommand(argv, {
+      env: options.env,
+      cwd: options.cwd,
+      timeoutMs: options.timeoutMs,
+      sudo: n.sudo,
+    });
     const started = Date.now();
     const raw = await this.run(node, argv, command, {
       stdin: options.stdin,
@@ -126,17 +137,20 @@ class SshRuntime extends DaemonRuntime implements Runtime {
       timedOut,
       signal: raw.signal,
     };
-    if ((options.check ?? true) && (result.exitCode !== 0 || timedOut)) throw new RuntimeCommandError(node, argv, result);
+    if ((options.check ?? true) && (result.exitCode !== 0 || timedOut))
+      throw new RuntimeCommandError(node, argv, result);
     return result;
   }
-
 
   /** Streams a local file to the node with `cat` (creating parent directories). Throws RuntimeCommandError on failure. */
   async copyTo(node: string, localPath: string, remotePath: string): Promise<void> {
     const argv = ['sh', '-c', 'mkdir -p "$(dirname "$1")" && cat > "$1"', 'sh', remotePath];
     const n = this.resolved(node);
-    const result = await this.run(node, argv, remoteCommand(argv, { sudo: n.sudo }), { stdin: createReadStream(localPath) });
-    if (result.exitCode !== 0) throw new RuntimeCommandError(node, argv, { exitCode: result.exitCode, stderr: result.stderr.toString('utf8') });
+    const result = await this.run(node, argv, remoteCommand(argv, { sudo: n.sudo }), {
+      stdin: createReadStream(localPath),
+    });
+    if (result.exitCode !== 0)
+      throw new RuntimeCommandError(node, argv, { exitCode: result.exitCode, stderr: result.stderr.toString('utf8') });
   }
 
   /** Streams a file from the node into localPath (via a .part file, renamed when complete). Throws RuntimeCommandError on failure. */
@@ -145,7 +159,9 @@ class SshRuntime extends DaemonRuntime implements Runtime {
     const n = this.resolved(node);
     await mkdir(path.dirname(localPath), { recursive: true });
     const partial = `${localPath}.part`;
-    const result = await this.run(node, argv, remoteCommand(argv, { sudo: n.sudo }), { stdout: createWriteStream(partial) });
+    const result = await this.run(node, argv, remoteCommand(argv, { sudo: n.sudo }), {
+      stdout: createWriteStream(partial),
+    });
     if (result.exitCode !== 0) {
       await rm(partial, { force: true });
       throw new RuntimeCommandError(node, argv, { exitCode: result.exitCode, stderr: result.stderr.toString('utf8') });
@@ -160,9 +176,13 @@ class SshRuntime extends DaemonRuntime implements Runtime {
     } catch (err) {
       throw new UserError(`ssh: ${(err as Error).message}`, { cause: err });
     }
-    const result = await this.exec(node, ['sh', '-c', 'id -u && mkdir -p "$1"', 'sh', this.nodeDir(node)], { check: false });
+    const result = await this.exec(node, ['sh', '-c', 'id -u && mkdir -p "$1"', 'sh', this.nodeDir(node)], {
+      check: false,
+    });
     if (result.exitCode !== 0 || result.stdout.trim() !== '0') {
-      const how = conn.node.sudo ? 'with sudo -n (is passwordless sudo set up?)' : 'without sudo (set sudo: true, or connect as root)';
+      const how = conn.node.sudo
+        ? 'with sudo -n (is passwordless sudo set up?)'
+        : 'without sudo (set sudo: true, or connect as root)';
       throw new UserError(
         `ssh: commands on ${conn.describe()} must run as root ${how}; got uid ${result.stdout.trim() || '?'}, exit ${result.exitCode}: ${result.stderr.trim()}`,
       );
@@ -178,14 +198,17 @@ class SshRuntime extends DaemonRuntime implements Runtime {
       throw new RuntimeCommandError(node, argv, { stderr: (err as Error).message }, err);
     }
     if (result.exitCode === undefined && !result.timedOut) {
-      throw new RuntimeCommandError(node, argv, { stderr: `connection to ${conn.describe()} lost; the command may or may not have run` });
+      throw new RuntimeCommandError(node, argv, {
+        stderr: `connection to ${conn.describe()} lost; the command may or may not have run`,
+      });
     }
     return result;
   }
 
   private connection(node: string): SshConnection {
     const conn = this.connections.get(node);
-    if (!conn) throw new Error(`ssh: no node named ${JSON.stringify(node)} (nodes: ${[...this.connections.keys()].join(', ')})`);
+    if (!conn)
+      throw new Error(`ssh: no node named ${JSON.stringify(node)} (nodes: ${[...this.connections.keys()].join(', ')})`);
     return conn;
   }
 

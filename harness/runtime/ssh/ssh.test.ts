@@ -8,13 +8,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../errors.js';
 import { silentLogger } from '../../log.js';
+import { pidAlive } from '../../process-alive.js';
 import { missing } from '../../testing/requirements.js';
 import { runtimeContract, waitUntil } from '../contract.js';
 import { processesWith } from '../netns/leftovers.js';
 import type { Runtime } from '../runtime.js';
 import { createSshRuntime, type SshRuntimeOptions } from './index.js';
-import { canConnect, startSshdCluster, type SshdCluster } from './testing/sshd-cluster.js';
-import { pidAlive } from '../../process-alive.js';
+import { canConnect, type SshdCluster, startSshdCluster } from './testing/sshd-cluster.js';
 
 const needs = missing({ root: true, commands: ['ip', 'iptables', 'perl', '/usr/sbin/sshd', 'ssh-keygen', 'ss'] });
 
@@ -86,7 +86,10 @@ describe.skipIf(needs)('ssh runtime', () => {
     });
 
     it('reports a node it cannot reach as a UserError naming the node', async () => {
-      const rt = createSshRuntime(sshOptions({ nodes: [{ host: '10.231.5.200', name: 'ghost' }], connectTimeoutMs: 500 }), silentLogger);
+      const rt = createSshRuntime(
+        sshOptions({ nodes: [{ host: '10.231.5.200', name: 'ghost' }], connectTimeoutMs: 500 }),
+        silentLogger,
+      );
       const err = await rt.up().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(UserError);
       expect((err as Error).message).toContain('ghost');
@@ -99,22 +102,36 @@ describe.skipIf(needs)('ssh runtime', () => {
       // user with passwordless sudo: the host's own files stay untouched.
       const files = { passwd: '/etc/passwd', shadow: '/etc/shadow', group: '/etc/group' } as const;
       for (const [name, original] of Object.entries(files)) {
-        const extra = { passwd: 'fltest:x:4242:4242:faultline test:/tmp:/bin/sh', shadow: 'fltest:*:19000:0:99999:7:::', group: 'fltest:x:4242:' }[
-          name as keyof typeof files
-        ];
-        await writeFile(path.join(dir, name), `${(await readFile(original, 'utf8')).trimEnd()}\n${extra}\n`, { mode: 0o600 });
+        const extra = {
+          passwd: 'fltest:x:4242:4242:faultline test:/tmp:/bin/sh',
+          shadow: 'fltest:*:19000:0:99999:7:::',
+          group: 'fltest:x:4242:',
+        }[name as keyof typeof files];
+        await writeFile(path.join(dir, name), `${(await readFile(original, 'utf8')).trimEnd()}\n${extra}\n`, {
+          mode: 0o600,
+        });
       }
       // sshd reads authorized_keys as the user.
       await chmod(dir, 0o755);
       await chmod(path.join(dir, 'authorized_keys'), 0o644);
-      await writeFile(path.join(dir, 'sudoers'), 'root ALL=(ALL:ALL) ALL\nfltest ALL=(ALL) NOPASSWD: ALL\n', { mode: 0o440 });
+      await writeFile(path.join(dir, 'sudoers'), 'root ALL=(ALL:ALL) ALL\nfltest ALL=(ALL) NOPASSWD: ALL\n', {
+        mode: 0o440,
+      });
       const binds = [...Object.entries(files), ['sudoers', '/etc/sudoers']]
         .map(([name, target]) => `mount --bind ${path.join(dir, name!)} ${target}`)
         .join(' && ');
       const n3 = cluster.node('n3');
       await cluster.startDaemon('n3', {
         name: 'sshd-sudo',
-        argv: ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', `${binds} && exec /usr/sbin/sshd -D -e -f ${path.join(dir, 'sshd_config')} -o ListenAddress=${n3.address}:2222`],
+        argv: [
+          'unshare',
+          '--mount',
+          '--propagation',
+          'private',
+          'sh',
+          '-c',
+          `${binds} && exec /usr/sbin/sshd -D -e -f ${path.join(dir, 'sshd_config')} -o ListenAddress=${n3.address}:2222`,
+        ],
       });
       try {
         await waitUntil('sshd on port 2222', () => canConnect(n3.address, 2222));
@@ -123,7 +140,9 @@ describe.skipIf(needs)('ssh runtime', () => {
         try {
           await rt.up();
           expect((await rt.exec('sudo-node', ['id', '-u'])).stdout).toBe('0\n');
-          expect((await rt.exec('sudo-node', ['sh', '-c', 'echo "$V"'], { env: { V: 'kept by sudo' } })).stdout).toBe('kept by sudo\n');
+          expect((await rt.exec('sudo-node', ['sh', '-c', 'echo "$V"'], { env: { V: 'kept by sudo' } })).stdout).toBe(
+            'kept by sudo\n',
+          );
           const { pid } = await rt.startDaemon('sudo-node', { name: 'rooted', argv: ['sleep', '1000'] });
           expect(await rt.daemonRunning('sudo-node', 'rooted')).toBe(true);
           expect((await readFile(`/proc/${pid}/status`, 'utf8')).match(/^Uid:\s+(\d+)/m)?.[1]).toBe('0');
@@ -151,5 +170,4 @@ describe.skipIf(needs)('ssh runtime', () => {
       expect(pidAlive(pid)).toBe(false);
     });
   });
-
 });

@@ -2,14 +2,15 @@
  * What every etcd client shares: the gateway of the node it was opened on,
  * the read mode, and the key layout.
  */
+
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Json } from '../../../harness/history/op.js';
 import type { NodeInfo } from '../../../harness/runtime/runtime.js';
 import type { ClientOp, Completion } from '../../../workloads/client.js';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { httpUrl } from '../command.js';
 import { completionForError } from '../errors.js';
 import { EtcdGateway, EtcdRequestError } from '../gateway.js';
 import type { EtcdOptions } from '../options.js';
-import { httpUrl } from '../command.js';
 
 /**
  * After a connection could not be made (the node is down or cut off), wait

@@ -33,7 +33,8 @@ export class EtcdRegisterClient extends EtcdConnection {
           const stored = kvs[0];
           if (stored === undefined) return { type: 'ok', value: null };
           const value = parseStored(stored.value);
-          if (value === undefined) return { type: 'fail', error: `key ${key} holds ${JSON.stringify(stored.value)}, not JSON` };
+          if (value === undefined)
+            return { type: 'fail', error: `key ${key} holds ${JSON.stringify(stored.value)}, not JSON` };
           return { type: 'ok', value };
         }
         case 'write': {

@@ -3,7 +3,7 @@
  * The data dir is a fresh temp dir; `stop` SIGKILLs etcd, waits for it to
  * exit and removes the dir.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,15 +22,24 @@ export async function startLocalEtcd(clientPort: number, peerPort: number): Prom
   const child = spawn(
     'etcd',
     [
-      '--name', 'local',
-      '--data-dir', path.join(dir, 'data'),
-      '--listen-client-urls', client,
-      '--advertise-client-urls', client,
-      '--listen-peer-urls', peer,
-      '--initial-advertise-peer-urls', peer,
-      '--initial-cluster', `local=${peer}`,
-      '--logger', 'zap',
-      '--log-outputs', 'stderr',
+      '--name',
+      'local',
+      '--data-dir',
+      path.join(dir, 'data'),
+      '--listen-client-urls',
+      client,
+      '--advertise-client-urls',
+      client,
+      '--listen-peer-urls',
+      peer,
+      '--initial-advertise-peer-urls',
+      peer,
+      '--initial-cluster',
+      `local=${peer}`,
+      '--logger',
+      'zap',
+      '--log-outputs',
+      'stderr',
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );

@@ -6,7 +6,7 @@
  */
 import { rm } from 'node:fs/promises';
 import type { Json } from '../../../harness/history/op.js';
-import { silentLogger, type Logger } from '../../../harness/log.js';
+import { type Logger, silentLogger } from '../../../harness/log.js';
 import { createNetnsRuntime } from '../../../harness/runtime/netns/index.js';
 import type { Runtime } from '../../../harness/runtime/runtime.js';
 import type { TargetContext } from '../../target.js';

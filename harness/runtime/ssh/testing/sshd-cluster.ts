@@ -55,11 +55,14 @@ export async function startSshdCluster(options: SshdClusterOptions): Promise<Ssh
   const dir = await mkdtemp(path.join(os.tmpdir(), `faultline-sshd-${options.name}-`));
   const stateDir = path.join(dir, 'state');
   const sshBaseDir = `/var/lib/faultline/${options.name}-ssh`;
-  const keygen = (file: string) => execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, file)]);
+  const keygen = (file: string) =>
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, file)]);
   keygen('host_key');
   keygen('client_key');
   execFileSync('cp', [path.join(dir, 'client_key.pub'), path.join(dir, 'authorized_keys')]);
-  const hostFingerprint = execFileSync('ssh-keygen', ['-l', '-f', path.join(dir, 'host_key.pub')], { encoding: 'utf8' }).split(' ')[1]!;
+  const hostFingerprint = execFileSync('ssh-keygen', ['-l', '-f', path.join(dir, 'host_key.pub')], {
+    encoding: 'utf8',
+  }).split(' ')[1]!;
   const sshdConfig = path.join(dir, 'sshd_config');
   await writeFile(
     sshdConfig,
@@ -92,7 +95,10 @@ export async function startSshdCluster(options: SshdClusterOptions): Promise<Ssh
   };
   try {
     for (const n of await cluster.up()) {
-      await cluster.startDaemon(n.name, { name: 'sshd', argv: [SSHD, '-D', '-e', '-f', sshdConfig, '-o', `ListenAddress=${n.address}`] });
+      await cluster.startDaemon(n.name, {
+        name: 'sshd',
+        argv: [SSHD, '-D', '-e', '-f', sshdConfig, '-o', `ListenAddress=${n.address}`],
+      });
     }
     for (const n of cluster.nodes()) await waitUntil(`sshd on ${n.name}`, () => canConnect(n.address, 22));
   } catch (err) {
