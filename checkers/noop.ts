@@ -1,9 +1,9 @@
-import type { Checker } from './checker.js';
+import type { Checker, NoopResult } from './checker.js';
 
 /** Accepts every history: for runs that only exercise faults. */
-export const noopChecker: Checker = {
+export const noopChecker: Checker<NoopResult> = {
   name: 'noop',
   async check() {
-    return { valid: true };
+    return { kind: 'noop', valid: true };
   },
 };

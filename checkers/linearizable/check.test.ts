@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MalformedHistoryError, UserError } from '../../harness/errors.js';
+import { MalformedHistoryError, UserError } from '../../harness/history/errors.js';
 import type { Op } from '../../harness/history/op.js';
 import { checkLinearizable, explainLinearizable, linearizableChecker } from './index.js';
 import { hardRegisterHistory } from './testing/hard.js';

@@ -5,10 +5,10 @@
  * worker threads too when the history is big enough (parallel.ts).
  */
 import { getHeapStatistics } from 'node:v8';
-import { MalformedHistoryError, UserError } from '../../harness/errors.js';
+import { MalformedHistoryError, UserError } from '../../harness/history/errors.js';
+import { canonicalJson } from '../../harness/history/json.js';
 import type { History, Json } from '../../harness/history/op.js';
 import { type PairedOp, pairHistory } from '../../harness/history/pair.js';
-import { canonicalJson } from '../models/json.js';
 import type { Model } from '../models/model.js';
 import { getModel, isBuiltinModel } from '../models/registry.js';
 import type { KeyOps } from './evidence.js';
@@ -105,11 +105,25 @@ export async function checkLinearizable(history: History, options: LinearizableO
   const elapsedMs = Math.round((performance.now() - started) * 10) / 10;
   switch (outcome.kind) {
     case 'valid':
-      return { valid: true, ...base, elapsedMs };
+      return { kind: 'linearizable', valid: true, ...base, elapsedMs };
     case 'invalid':
-      return { valid: false, ...base, elapsedMs, failure: outcome.failure };
+      return {
+        kind: 'linearizable',
+        valid: false,
+        ...base,
+        elapsedMs,
+        error: outcome.failure.explanation,
+        failure: outcome.failure,
+      };
     case 'unknown':
-      return { valid: 'unknown', ...base, elapsedMs, error: outcome.error, furthest: outcome.furthest };
+      return {
+        kind: 'linearizable',
+        valid: 'unknown',
+        ...base,
+        elapsedMs,
+        error: outcome.error,
+        furthest: outcome.furthest,
+      };
     case 'cancelled':
       throw new Error('linearizability search cancelled with nobody to cancel it'); // cannot happen: no isCancelled given
   }

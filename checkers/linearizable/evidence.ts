@@ -27,6 +27,7 @@ export function summarize(model: Model<unknown>, op: PairedOp, seen: ModelOp): O
     invokeTime: op.invokeTime,
     completeTime: op.completeTime,
     text: model.describeOp(seen),
+    ...(op.node !== undefined ? { node: op.node } : {}),
   };
 }
 

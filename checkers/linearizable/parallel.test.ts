@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { seededRng } from '../../harness/generator/rng.js';
 import type { Op } from '../../harness/history/op.js';
+import { seededRng } from '../../harness/history/random.js';
 import type { KeyOps } from './evidence.js';
 import { checkLinearizable } from './index.js';
 import { balance, runInWorker } from './parallel.js';
@@ -37,6 +37,7 @@ describe('checking keys on worker threads', () => {
     keys[0]!.paired = keys[0]!.search.map((op, id) => ({
       ...op,
       id,
+      node: undefined,
       process: id,
       key: 'a',
       invokeTime: 0,

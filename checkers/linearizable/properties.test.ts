@@ -6,8 +6,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { seededRng } from '../../harness/generator/rng.js';
 import type { Json, Op } from '../../harness/history/op.js';
+import { seededRng } from '../../harness/history/random.js';
 import { ILLEGAL } from '../models/model.js';
 import { getModel } from '../models/registry.js';
 import { checkLinearizable } from './index.js';

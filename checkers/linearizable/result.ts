@@ -5,6 +5,13 @@
  * model state after each step.
  */
 import type { Json, ProcessId } from '../../harness/history/op.js';
+import type { ResultBase } from '../checker.js';
+
+declare module '../checker.js' {
+  interface CheckResultKinds {
+    linearizable: LinearizableResult;
+  }
+}
 
 /** One operation of the history, invocation and completion together. */
 export interface OpSummary {
@@ -24,6 +31,8 @@ export interface OpSummary {
   completeTime: number | undefined;
   /** e.g. "cas 1→2", "read 3". */
   text: string;
+  /** The node that served it, when the history records one. */
+  node?: string | undefined;
 }
 
 export interface LinearizationStep {
@@ -60,24 +69,26 @@ export interface KeyFailure {
   explanation: string;
 }
 
+interface LinearizableFields extends ResultBase {
+  readonly kind: 'linearizable';
+  model: string;
+  keys: number;
+  opsChecked: number;
+  elapsedMs: number;
+}
+
 export type LinearizableResult =
-  | { valid: true; model: string; keys: number; opsChecked: number; elapsedMs: number }
-  | {
+  | (LinearizableFields & { valid: true })
+  | (LinearizableFields & {
       valid: false;
-      model: string;
-      keys: number;
-      opsChecked: number;
-      elapsedMs: number;
+      /** The failure's explanation. */
+      error: string;
       failure: KeyFailure;
-    }
-  | {
+    })
+  | (LinearizableFields & {
       valid: 'unknown';
-      model: string;
-      keys: number;
-      opsChecked: number;
-      elapsedMs: number;
       /** Why: "timed out after 10000 ms", "memory budget of 1 GiB exceeded", an error. */
       error: string;
       /** How far the search got on the keys it could not decide. */
       furthest: { key: Json | undefined; linearized: number; of: number; partial?: PartialLinearization }[];
-    };
+    });

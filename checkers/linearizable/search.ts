@@ -36,7 +36,7 @@
  * budgets.
  */
 
-import { mulberry32 } from '../../harness/generator/rng.js';
+import { mulberry32 } from '../../harness/history/random.js';
 import { ILLEGAL, type Model, type ModelOp, type StateKey } from '../models/model.js';
 import { MemoCache } from './memo.js';
 

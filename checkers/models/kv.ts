@@ -10,8 +10,9 @@
  *
  * Initial: options.initial, the value of every key before any op; default null (absent).
  */
+
+import { jsonEqual, jsonKey, show } from '../../harness/history/json.js';
 import type { Json } from '../../harness/history/op.js';
-import { jsonEqual, jsonKey, show } from './json.js';
 import { ILLEGAL, type Model, type ModelOp, type ModelOptions } from './model.js';
 
 type KvOp = ModelOp & { key?: Json | undefined };

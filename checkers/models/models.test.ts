@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../harness/errors.js';
+import { UserError } from '../../harness/history/errors.js';
 import type { Json } from '../../harness/history/op.js';
 import { ILLEGAL, type Model, type ModelOp } from './model.js';
 import { getModel, modelNames, registerModel } from './registry.js';

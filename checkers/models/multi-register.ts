@@ -8,8 +8,9 @@
  * (Knossos semantics) a micro-read of null matches any value; the reads of an
  * open (info) txn are always unconstrained.
  */
+
+import { canonicalJson, jsonEqual, show } from '../../harness/history/json.js';
 import type { Json } from '../../harness/history/op.js';
-import { canonicalJson, jsonEqual, show } from './json.js';
 import { ILLEGAL, type Model, type ModelOp, type ModelOptions } from './model.js';
 
 type Registers = { readonly [key: string]: Json };

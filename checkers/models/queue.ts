@@ -12,8 +12,9 @@
  *
  * Initial: options.initial (an array of elements, oldest first), default [].
  */
+
+import { canonicalJson, jsonEqual, show } from '../../harness/history/json.js';
 import type { Json } from '../../harness/history/op.js';
-import { canonicalJson, jsonEqual, show } from './json.js';
 import { ILLEGAL, type Model, type ModelOptions } from './model.js';
 
 const list = (state: readonly Json[]): string => `[${state.map(show).join(', ')}]`;

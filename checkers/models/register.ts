@@ -8,8 +8,9 @@
  * Initial value: options.initial, default null. With nilReadsAnyValue (Knossos
  * semantics) an ok read of null matches any state.
  */
+
+import { jsonEqual, jsonKey, show } from '../../harness/history/json.js';
 import type { Json } from '../../harness/history/op.js';
-import { jsonEqual, jsonKey, show } from './json.js';
 import { ILLEGAL, type Model, type ModelOp, type ModelOptions } from './model.js';
 
 function makeRegister(name: string, withCas: boolean, options: ModelOptions): Model<Json> {

@@ -2,7 +2,7 @@
  * The models by name. `faultline check --model NAME` and workloads look them up
  * here; a user adds one in TypeScript with `registerModel(name, factory)`.
  */
-import { UserError } from '../../harness/errors.js';
+import { UserError } from '../../harness/history/errors.js';
 import { kv } from './kv.js';
 import type { Model, ModelFactory, ModelOptions } from './model.js';
 import { multiRegister } from './multi-register.js';

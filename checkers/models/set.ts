@@ -3,8 +3,9 @@
  * array in any order). A read must return exactly the elements added before it.
  * Initial: options.initial (an array), default [].
  */
+
+import { canonicalJson, show } from '../../harness/history/json.js';
 import type { Json } from '../../harness/history/op.js';
-import { canonicalJson, show } from './json.js';
 import { ILLEGAL, type Model, type ModelOptions } from './model.js';
 
 /** The set as sorted canonical texts of its elements (so equal sets are equal arrays). */

@@ -28,10 +28,16 @@
  * nothing can be said); otherwise true.
  */
 
-import { MalformedHistoryError } from '../../harness/errors.js';
+import { MalformedHistoryError } from '../../harness/history/errors.js';
 import type { History, Json, ProcessId } from '../../harness/history/op.js';
 import { type PairedOp, pairHistory } from '../../harness/history/pair.js';
-import type { Checker, CheckResult } from '../checker.js';
+import type { Checker, ResultBase } from '../checker.js';
+
+declare module '../checker.js' {
+  interface CheckResultKinds {
+    set: SetCheckResult;
+  }
+}
 
 export interface SetCheckerOptions {
   /** Treat stale reads as a violation (for linearizable reads). Default false. */
@@ -57,7 +63,8 @@ export interface ElementDetail {
   readsMissing: number;
 }
 
-export interface SetCheckResult extends CheckResult {
+export interface SetCheckResult extends ResultBase {
+  readonly kind: 'set';
   attemptedCount: number;
   acknowledgedCount: number;
   readCount: number;
@@ -103,7 +110,7 @@ interface ElementState {
   presentIn: number[];
 }
 
-export function setChecker(options: SetCheckerOptions = {}): Checker {
+export function setChecker(options: SetCheckerOptions = {}): Checker<SetCheckResult> {
   return {
     name: 'set',
     async check(history) {
@@ -264,6 +271,7 @@ export function checkSet(history: History, options: SetCheckerOptions = {}): Set
 
   const byKnown = (a: ElementDetail, b: ElementDetail) => a.knownIndex - b.knownIndex;
   return {
+    kind: 'set',
     valid,
     ...(error === undefined ? {} : { error }),
     attemptedCount: attempted,

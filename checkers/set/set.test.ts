@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MalformedHistoryError } from '../../harness/errors.js';
+import { MalformedHistoryError } from '../../harness/history/errors.js';
 import type { Json, Op } from '../../harness/history/op.js';
 import { checkSet, setChecker } from './index.js';
 

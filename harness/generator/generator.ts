@@ -10,17 +10,13 @@
  * on the same (simulated) clock gives the same schedule.
  */
 import type { Json, Op, ProcessId } from '../history/op.js';
+import type { Rng } from '../history/random.js';
 
 /** A worker thread: client workers are 0..concurrency-1; the nemesis worker is "nemesis". */
 export type Thread = number | 'nemesis';
 
-/** Deterministic random numbers (see rng.ts). */
-export interface Rng {
-  /** Uniform in [0, 1). */
-  next(): number;
-  /** Uniform integer in [0, n). */
-  int(n: number): number;
-}
+/** Deterministic random numbers (see harness/history/random.ts). */
+export type { Rng } from '../history/random.js';
 
 export interface GenContext {
   /** Nanoseconds since the test started (simulated in tests). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MalformedHistoryError } from '../errors.js';
+import { MalformedHistoryError } from './errors.js';
 import type { Op } from './op.js';
 import { pairHistory } from './pair.js';
 

@@ -1,24 +1,98 @@
 /**
- * Pairing: turns a history (a flat list of invocations and completions) into
- * operations, each with its invocation and completion together. This is what
- * the checkers reason about.
- *
- * - Nemesis ops (process "nemesis") are skipped.
- * - `fail` ops are dropped: they certainly did not happen.
- * - An `ok` op takes its value from the completion (a read's invocation carries
- *   null; its completion carries the value read). When the completion's value
- *   is null or absent and the invocation's is not (a client that completes a
- *   write 3 with null), the invocation's value is kept.
- * - An op completed by `info`, or never completed, is open: it may or may not
- *   have happened, at any point after its invocation. It keeps its
- *   invocation's value and has no completion index.
+ * Pairing: a history is a flat list of invocations and completions; an
+ * operation is an invocation with its completion. `pairOps` is the one place
+ * that pairs them; everything else (checkers, the report, the run's fault
+ * windows and status line) starts from its answer.
  *
  * Real-time order is the order of the history (the array position), not the
  * `time` field: Jepsen histories do not always have monotonic times.
  */
-import { MalformedHistoryError } from '../errors.js';
-import { type History, type Json, OP_TYPES, type Op, type ProcessId } from './op.js';
+import { MalformedHistoryError } from './errors.js';
+import { type CompletionOp, type History, type InvokeOp, type Json, OP_TYPES, type ProcessId } from './op.js';
 
+/** An invocation and its completion. */
+export interface Operation {
+  process: ProcessId;
+  f: string;
+  invoke: InvokeOp;
+  /** undefined: it never completed (the history ended first). */
+  complete: CompletionOp | undefined;
+}
+
+export interface PairOptions {
+  /** Which ops: client ops (default), nemesis ops, or both. */
+  processes?: 'clients' | 'nemesis' | 'all';
+  /**
+   * Skip what cannot be paired instead of throwing: a completion with no
+   * pending invocation is dropped; an invocation while one is pending leaves
+   * the earlier one uncompleted. For drawing a report of any history.
+   */
+  lenient?: boolean;
+}
+
+/**
+ * Pairs invocations with completions by process, in invocation order.
+ * Nemesis ops are invoked with `info` as well as completed with it.
+ * Throws MalformedHistoryError (with the history position) unless `lenient`:
+ * an unknown type, a completion with no pending invocation on its process, a
+ * process that invokes while it has an op pending, or a completion whose f
+ * differs from its invocation's.
+ */
+export function pairOps(history: History, options: PairOptions = {}): Operation[] {
+  const which = options.processes ?? 'clients';
+  const lenient = options.lenient === true;
+  const ops: Operation[] = [];
+  const pending = new Map<ProcessId, Operation>();
+  for (let index = 0; index < history.length; index++) {
+    const op = history[index]!;
+    if (!OP_TYPES.includes(op.type)) {
+      if (lenient) continue;
+      throw new MalformedHistoryError(`unknown op type ${JSON.stringify(op.type)}`, index);
+    }
+    const nemesis = op.process === 'nemesis';
+    if ((which === 'clients' && nemesis) || (which === 'nemesis' && !nemesis)) continue;
+    const open = pending.get(op.process);
+    // A nemesis op's invocation is recorded as info: the first of each pair invokes.
+    const invokes = op.type === 'invoke' || (nemesis && open === undefined);
+    if (invokes) {
+      if (open !== undefined && !lenient) {
+        throw new MalformedHistoryError(
+          `process ${String(op.process)} invokes ${op.f} while its ${open.f} ` +
+            `(invoked at op ${open.invoke.index}) is still pending`,
+          index,
+        );
+      }
+      const operation: Operation = {
+        process: op.process,
+        f: op.f,
+        invoke: op.type === 'invoke' ? op : { ...op, type: 'invoke' },
+        complete: undefined,
+      };
+      pending.set(op.process, operation);
+      ops.push(operation);
+      continue;
+    }
+    if (open === undefined) {
+      if (lenient) continue;
+      throw new MalformedHistoryError(
+        `${op.type} completion of ${op.f} by process ${String(op.process)}, which has no pending invocation`,
+        index,
+      );
+    }
+    if (open.f !== op.f && !lenient) {
+      throw new MalformedHistoryError(
+        `${op.type} completion has f ${JSON.stringify(op.f)} but process ${String(op.process)} ` +
+          `invoked ${JSON.stringify(open.f)} at op ${open.invoke.index}`,
+        index,
+      );
+    }
+    pending.delete(op.process);
+    open.complete = op as CompletionOp;
+  }
+  return ops;
+}
+
+/** A client op as checkers reason about it: the invocation and completion folded together. */
 export interface PairedOp {
   /** Position in the paired list (ordered by invocation). */
   id: number;
@@ -36,83 +110,39 @@ export interface PairedOp {
   invokeTime: number;
   /** Time of the ok completion; undefined when open. */
   completeTime: number | undefined;
+  /** The node that served it (from the completion), when recorded. */
+  node: string | undefined;
 }
 
 /**
- * Pairs invocations with completions.
- *
- * Returns the ok and open client ops in invocation order (fail ops dropped).
- * Throws MalformedHistoryError (with the history position) for: an unknown
- * type, a completion with no pending invocation on its process, a process that
- * invokes while it has an op pending, or a completion whose f differs from its
- * invocation's.
+ * The client ops that happened or may have happened, in invocation order:
+ * `fail` ops are dropped (they certainly did not happen); an op completed by
+ * `info`, or never completed, is open: it keeps its invocation's value and
+ * has no completion index. An `ok` op takes its value from the completion (a
+ * read's invocation carries null), unless the completion's is null or absent
+ * and the invocation's is not (a client that completes a write 3 with null).
+ * Throws MalformedHistoryError like `pairOps`.
  */
 export function pairHistory(history: History): PairedOp[] {
-  const paired: (PairedOp | undefined)[] = [];
-  // process -> slot in `paired` of its pending invocation
-  const pending = new Map<ProcessId, number>();
-  for (let index = 0; index < history.length; index++) {
-    const op: Op = history[index]!;
-    if (!OP_TYPES.includes(op.type)) {
-      throw new MalformedHistoryError(`unknown op type ${JSON.stringify(op.type)}`, index);
-    }
-    if (op.process === 'nemesis') continue;
-    const slot = pending.get(op.process);
-    if (op.type === 'invoke') {
-      if (slot !== undefined) {
-        const prior = paired[slot]!;
-        throw new MalformedHistoryError(
-          `process ${String(op.process)} invokes ${op.f} while its ${prior.f} (invoked at op ${prior.invokeIndex}) is still pending`,
-          index,
-        );
-      }
-      pending.set(op.process, paired.length);
-      paired.push({
-        id: -1,
-        process: op.process,
-        f: op.f,
-        value: op.value,
-        key: op.key,
-        outcome: 'info',
-        invokeIndex: index,
-        completeIndex: undefined,
-        invokeTime: op.time,
-        completeTime: undefined,
-      });
-      continue;
-    }
-    if (slot === undefined) {
-      throw new MalformedHistoryError(
-        `${op.type} completion of ${op.f} by process ${String(op.process)}, which has no pending invocation`,
-        index,
-      );
-    }
-    const invoked = paired[slot]!;
-    if (invoked.f !== op.f) {
-      throw new MalformedHistoryError(
-        `${op.type} completion has f ${JSON.stringify(op.f)} but process ${String(op.process)} invoked ${JSON.stringify(invoked.f)} at op ${invoked.invokeIndex}`,
-        index,
-      );
-    }
-    pending.delete(op.process);
-    if (op.type === 'fail') {
-      paired[slot] = undefined;
-    } else if (op.type === 'ok') {
-      invoked.outcome = 'ok';
-      if ((op.value !== undefined && op.value !== null) || invoked.value === undefined || invoked.value === null) {
-        invoked.value = op.value;
-      }
-      if (invoked.key === undefined && op.key !== undefined) invoked.key = op.key;
-      invoked.completeIndex = index;
-      invoked.completeTime = op.time;
-    }
-    // info: stays open, with the invocation's value.
+  const paired: PairedOp[] = [];
+  for (const { process, f, invoke, complete } of pairOps(history)) {
+    if (complete?.type === 'fail') continue;
+    const ok = complete?.type === 'ok';
+    const keepInvoked = complete?.value === undefined || complete.value === null;
+    paired.push({
+      id: paired.length,
+      process,
+      f,
+      value:
+        ok && !(keepInvoked && invoke.value !== undefined && invoke.value !== null) ? complete.value : invoke.value,
+      key: invoke.key ?? (ok ? complete.key : undefined),
+      outcome: ok ? 'ok' : 'info',
+      invokeIndex: invoke.index,
+      completeIndex: ok ? complete.index : undefined,
+      invokeTime: invoke.time,
+      completeTime: ok ? complete.time : undefined,
+      node: complete?.node,
+    });
   }
-  const result: PairedOp[] = [];
-  for (const op of paired) {
-    if (op === undefined) continue;
-    op.id = result.length;
-    result.push(op);
-  }
-  return result;
+  return paired;
 }

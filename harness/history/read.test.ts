@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserError } from '../errors.js';
 import { missing } from '../testing/requirements.js';
 import { KNOSSOS_DIR } from '../testing/shared-data.js';
+import { UserError } from './errors.js';
 import { type HistoryFormat, parseHistory, readHistoryFile } from './read.js';
 
 const KNOSSOS = KNOSSOS_DIR;

@@ -21,7 +21,7 @@
  * and reported in `warnings`.
  */
 import { readFile } from 'node:fs/promises';
-import { UserError } from '../errors.js';
+import { UserError } from './errors.js';
 import { type ConcreteFormat, detectFormat } from './formats/detect.js';
 import { parseEdnHistory } from './formats/edn.js';
 import { parseJepsenLog } from './formats/jepsen-log.js';

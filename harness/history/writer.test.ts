@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserError } from '../errors.js';
+import { UserError } from './errors.js';
 import type { Op } from './op.js';
 import { openHistoryWriter } from './writer.js';
 

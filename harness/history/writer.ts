@@ -25,7 +25,7 @@
  * and memory always agree.
  */
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import { UserError } from '../errors.js';
+import { UserError } from './errors.js';
 import type { History, Op } from './op.js';
 
 export interface HistoryWriter {

@@ -17,9 +17,9 @@
 import type { Client, ClientOp, Completion } from '../../workloads/client.js';
 import type { CompletionFields } from '../generator/events.js';
 import type { Json, Op } from '../history/op.js';
+import { sanitizeJson } from '../history/sanitize.js';
 import type { Logger } from '../log.js';
 import type { NodeInfo } from '../runtime/runtime.js';
-import { sanitizeJson } from './json.js';
 
 export interface ClientWorkerOptions {
   thread: number;

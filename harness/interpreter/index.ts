@@ -13,12 +13,13 @@
  *   }
  *   const history = writer.history();
  */
+
+export { sanitizeJson } from '../history/sanitize.js';
 export {
   type InterpreterOptions,
   type InterpreterResult,
   type NemesisInvoker,
   runInterpreter,
 } from './interpreter.js';
-export { sanitizeJson } from './json.js';
 export { type TestGeneratorOptions, testGenerator } from './test-generator.js';
 export { wellFormedProblems } from './well-formed.js';

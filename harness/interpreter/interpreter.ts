@@ -36,10 +36,10 @@ import { NEMESIS, ThreadTable } from '../generator/context.js';
 import { type CompletionFields, completionOp, invocationOp } from '../generator/events.js';
 import type { Generator, Rng, Thread } from '../generator/generator.js';
 import type { Json, Op } from '../history/op.js';
+import { sanitizeJson } from '../history/sanitize.js';
 import type { Logger } from '../log.js';
 import type { NodeInfo } from '../runtime/runtime.js';
 import { ClientWorker, describeValue } from './client-worker.js';
-import { sanitizeJson } from './json.js';
 
 /** What the interpreter needs of the nemesis (the run wires it to the NemesisPackage's Nemesis). */
 export interface NemesisInvoker {

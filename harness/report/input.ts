@@ -2,7 +2,7 @@
  * What the HTML report is made from. `renderReport` (./render.ts) turns a
  * ReportInput into one self-contained HTML string.
  */
-import type { CheckResult } from '../../checkers/checker.js';
+import type { ResultBase } from '../../checkers/checker.js';
 import type { Op } from '../history/op.js';
 import type { RunResults, TestRecord } from '../results/results.js';
 
@@ -24,7 +24,7 @@ export interface ReportInput {
   test?: TestRecord | undefined;
   history: readonly Op[];
   /** A run's results.json, or a bare checker result (offline `check`). */
-  results: RunResults | CheckResult;
+  results: RunResults | ResultBase;
   nodeLogs?: NodeLogs[] | undefined;
   /**
    * Measured clock offsets. When absent they are taken from the history's
@@ -37,7 +37,7 @@ export interface ReportInput {
 }
 
 /** True when `results` is a run's results.json rather than a bare checker result. */
-export function isRunResults(results: RunResults | CheckResult): results is RunResults {
+export function isRunResults(results: RunResults | ResultBase): results is RunResults {
   const r = results as Partial<RunResults>;
   return (
     typeof r.checker === 'object' &&

@@ -2,14 +2,15 @@
  * Everything the report page draws, computed here (pure, testable) and
  * embedded in the page as JSON. The page script only lays it out.
  */
-import type { CheckResult, Validity } from '../../checkers/checker.js';
+import type { ResultBase, Validity } from '../../checkers/checker.js';
+import type { ReportSection } from '../../checkers/view.js';
 import type { Op } from '../history/op.js';
-import { type Anomaly, findAnomalies } from './anomaly.js';
 import { type Buckets, computeBuckets } from './buckets.js';
 import { clockSamplesFromHistory } from './clock.js';
 import { faultWindowsFromHistory, type PageFault, pageFaults } from './faults.js';
 import { type ClockSample, isRunResults, type NodeLogs, type ReportInput } from './input.js';
 import { DEFAULT_OP_LIMITS, type OpColumnLimits, type OpColumns, opColumns } from './ops.js';
+import { resultSections } from './sections.js';
 import { truncate } from './text.js';
 
 export type Verdict = 'valid' | 'invalid' | 'unknown';
@@ -37,7 +38,8 @@ export interface PageData {
   ops: OpColumns;
   buckets: Buckets;
   faults: PageFault[];
-  anomalies: Anomaly[];
+  /** What each checker's view draws for its result (see checkers/view.ts). */
+  sections: ReportSection[];
   /** Offsets per node, aligned on `t` (µs) for the chart; null when the clock nemesis did not run. */
   clock: { t: number[]; nodes: string[]; offsets: (number | null)[][] } | null;
   nodeLogs: NodeLogs[];
@@ -59,7 +61,7 @@ export function pageData(input: ReportInput, limits: PageDataLimits = DEFAULT_LI
   const untimed = isUntimed(input.history);
   const history = untimed ? input.history.map((op) => ({ ...op, time: op.index * 1e9 })) : input.history;
   const run = isRunResults(input.results) ? input.results : undefined;
-  const checker: CheckResult = run ? run.checker : (input.results as CheckResult);
+  const checker: ResultBase = run ? run.checker : (input.results as ResultBase);
   const validity: Validity = asValidity(run ? run.valid : checker.valid);
   const verdict: Verdict = validity === true ? 'valid' : validity === false ? 'invalid' : 'unknown';
 
@@ -80,7 +82,7 @@ export function pageData(input: ReportInput, limits: PageDataLimits = DEFAULT_LI
   add('target', test?.target);
   add('workload', test?.workload);
   add('checked file', input.source?.file);
-  add('model', input.source?.model ?? (typeof checker['model'] === 'string' ? checker['model'] : undefined));
+  add('model', input.source?.model ?? modelOf(checker));
   add('faults', faultNames.length ? faultNames.join(', ') : 'none');
   add('seed', test?.seed);
   add('duration', untimed ? 'not recorded (the history has no times)' : `${durationSeconds.toFixed(1)} s`);
@@ -111,7 +113,7 @@ export function pageData(input: ReportInput, limits: PageDataLimits = DEFAULT_LI
     ops: columns,
     buckets: computeBuckets(history, endNs),
     faults,
-    anomalies: findAnomalies(checker, history),
+    sections: resultSections(checker, history, (index) => history[index]?.time ?? 0),
     clock: clockSeries(input.clock ?? clockSamplesFromHistory(history)),
     nodeLogs: (input.nodeLogs ?? []).map((n) => ({ node: n.node, files: n.files.filter(isSafeRelativeLink) })),
     checkerJson,
@@ -162,7 +164,13 @@ export function isSafeRelativeLink(path: string): boolean {
   return path.split('/').every((seg) => seg !== '..' && seg !== '.' && seg !== '');
 }
 
-function headline(verdict: Verdict, checker: CheckResult, run: unknown): string {
+/** The model a result names (the linearizability checker's do), for the header. */
+function modelOf(result: ResultBase): string | undefined {
+  const model = (result as { model?: unknown }).model;
+  return typeof model === 'string' ? model : undefined;
+}
+
+function headline(verdict: Verdict, checker: ResultBase, run: unknown): string {
   if (typeof checker.error === 'string' && checker.error) return truncate(checker.error, 500);
   if (verdict === 'valid')
     return run ? 'The checker found no anomaly in this run.' : 'The checker found no anomaly in this history.';

@@ -80,7 +80,7 @@ describe('renderReport', () => {
     const { history } = syntheticRun({ ops: 50, seed: 1 });
     const data = pageData({
       history,
-      results: { valid: 'unknown', error: 'timed out' },
+      results: { kind: 'checker-error', valid: 'unknown', error: 'timed out' },
       source: { file: 'h.jsonl', model: 'cas-register' },
     });
     expect(data.meta.verdict).toBe('unknown');
@@ -94,7 +94,7 @@ describe('renderReport', () => {
       { index: 0, time: 0, type: 'invoke' as const, process: 0, f: 'read' },
       { index: 1, time: 1, type: 'ok' as const, process: 0, f: 'read', value: 1 },
     ];
-    const data = pageData({ history, results: { valid: true } });
+    const data = pageData({ history, results: { kind: 'noop', valid: true } });
     expect(data.meta.untimed).toBe(true);
     expect(data.ops.complete).toEqual([1e6]); // 1 position = 1 s
   });

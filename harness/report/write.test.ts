@@ -66,14 +66,23 @@ describe('writeCheckReport', () => {
   it('writes the report of an offline check', async () => {
     const { history } = syntheticRun({ ops: 100, seed: 2 });
     const out = path.join(dir, 'check.html');
-    await writeCheckReport(out, { file: 'h.edn', model: 'cas-register', history, result: { valid: false } });
+    await writeCheckReport(out, {
+      file: 'h.edn',
+      model: 'cas-register',
+      history,
+      result: { kind: 'my-plugin', valid: false },
+    });
     const html = await readFile(out, 'utf8');
     expect(html).toContain('"checked file","h.edn"');
     expect(html).toContain('"verdict":"invalid"');
   });
   it('throws UserError naming the path when it cannot write', async () => {
     await expect(
-      writeCheckReport(path.join(dir, 'missing', 'x.html'), { file: 'h', history: [], result: { valid: true } }),
+      writeCheckReport(path.join(dir, 'missing', 'x.html'), {
+        file: 'h',
+        history: [],
+        result: { kind: 'noop', valid: true },
+      }),
     ).rejects.toThrow(UserError);
   });
 });

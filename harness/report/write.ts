@@ -4,7 +4,7 @@
  */
 import { lstat, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { CheckResult } from '../../checkers/checker.js';
+import type { ResultBase } from '../../checkers/checker.js';
 import { UserError } from '../errors.js';
 import type { Op } from '../history/op.js';
 import { readHistoryFile } from '../history/read.js';
@@ -39,7 +39,7 @@ export async function writeRunReport(runDir: string): Promise<string> {
  */
 export async function writeCheckReport(
   outPath: string,
-  check: { file: string; model?: string | undefined; history: readonly Op[]; result: CheckResult },
+  check: { file: string; model?: string | undefined; history: readonly Op[]; result: ResultBase },
 ): Promise<string> {
   const html = renderReport({
     history: check.history,

@@ -51,7 +51,7 @@ describe('set workload generator (simulated)', () => {
     const checker = setWorkload.checker({ concurrency: 5 });
     const good = await checker.check(history);
     expect(good.valid).toBe(true);
-    expect(good.lostCount).toBe(0);
+    expect(good.kind === 'set' && good.lostCount).toBe(0);
 
     const bad = history.map((op) => ({ ...op }));
     for (const op of bad.slice(offset)) {
@@ -59,7 +59,7 @@ describe('set workload generator (simulated)', () => {
     }
     const result = await checker.check(bad);
     expect(result.valid).toBe(false);
-    expect(result.lost).toEqual([7]);
+    expect(result.kind === 'set' && result.lost).toEqual([7]);
   });
 });
 

@@ -7,7 +7,7 @@
  *   `{` or `#`;
  * - an empty (or blank) text is an empty JSONL history.
  */
-import { UserError } from '../../errors.js';
+import { UserError } from '../errors.js';
 import { OP_LINE } from './jepsen-log.js';
 
 export type ConcreteFormat = 'jsonl' | 'edn' | 'jepsen-log';

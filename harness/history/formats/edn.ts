@@ -11,7 +11,7 @@
  * Values are taken as they are: a jepsen.independent tuple [k v] looks the
  * same as a cas value [old new], so it is not unwrapped into key and value.
  */
-import { UserError } from '../../errors.js';
+import { UserError } from '../errors.js';
 import { EdnSyntaxError, type FormSpan, scanEdn } from './edn-forms.js';
 import { ednMapToFields } from './edn-value.js';
 import { OpFieldError, opFromFields, type ReadOps } from './op-fields.js';

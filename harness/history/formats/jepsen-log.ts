@@ -10,7 +10,7 @@
  * unreadable value is an error, not skipped. These formats carry no
  * monotonic time: read.ts numbers the ops in order instead.
  */
-import { UserError } from '../../errors.js';
+import { UserError } from '../errors.js';
 import type { Json } from '../op.js';
 import { EdnSyntaxError, scanEdn } from './edn-forms.js';
 import { ednFormToJson, simpleAtom } from './edn-value.js';

@@ -9,7 +9,7 @@
  * ../writer.ts): it is dropped with a warning, so the rest of the history can
  * still be checked.
  */
-import { UserError } from '../../errors.js';
+import { UserError } from '../errors.js';
 import type { Json } from '../op.js';
 import { OpFieldError, opFromFields, type ReadOps } from './op-fields.js';
 

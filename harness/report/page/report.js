@@ -70,11 +70,6 @@
     if (us === null || us === undefined) return '—';
     return UNTIMED ? 'op ' + Math.round(us / 1e6) : (us / 1e6).toFixed(3) + ' s';
   }
-  // OpSummary times from the checker: ns, or the history position when the history has no times.
-  function nsToS(ns) {
-    if (ns === undefined || ns === null) return '—';
-    return UNTIMED ? 'op ' + Math.round(ns) : (ns / 1e9).toFixed(3) + ' s';
-  }
   function faultLabel(f) { return f.nodes.length ? f.fault + ' (' + f.nodes.join(', ') + ')' : f.fault; }
   function chartWidth(node) { return Math.max(320, (node.clientWidth || root.clientWidth || 900) - 4); }
 
@@ -106,96 +101,119 @@
     root.appendChild(head);
   }
 
-  // ---------- the anomaly ----------
+  // ---------- the anomaly: sections drawn by each checker's view (checkers/view.ts) ----------
   function renderAnomalies() {
     var s = section('The anomaly', 'anomaly');
-    if (data.anomalies.length === 0) {
+    if (data.sections.length === 0) {
       s.appendChild(el('p', 'muted', data.meta.verdict === 'valid'
         ? 'None: the checker accepted the history.'
         : 'The checker result carries no evidence this report knows how to draw; its full result is at the end of the page.'));
       return;
     }
-    data.anomalies.forEach(function (a) {
+    data.sections.forEach(function (sec) {
       var box = el('div', 'anomaly');
-      box.setAttribute('data-kind', a.kind);
-      if (data.anomalies.length > 1 || a.checker !== 'checker') box.appendChild(el('h3', null, 'Checker: ' + a.checker));
-      if (a.kind === 'linearizable') renderLinearizable(box, a);
-      else if (a.kind === 'undecided') renderUndecided(box, a);
-      else if (a.kind === 'set') renderSet(box, a);
+      box.setAttribute('data-kind', sec.kind);
+      if (data.sections.length > 1 || sec.checker !== 'checker') box.appendChild(el('h3', null, 'Checker: ' + sec.checker));
+      sec.blocks.forEach(function (b) { box.appendChild(renderBlock(b)); });
       s.appendChild(box);
     });
   }
 
-  function opKey(op) { return String(op.invokeIndex); }
-  // Steps of a partial linearization drawn and listed; earlier ones are folded away.
-  var DRAWN_STEPS = 10;
-  var MAX_CONCURRENT = 24;
-
-  function renderLinearizable(box, a) {
-    var f = a.failure;
-    var failed = f.failedOp;
-    var partials = f.partials || [];
-    var best = partials[0];
-    var lastStep = best && best.steps.length ? best.steps[best.steps.length - 1] : null;
-    var keyText = f.key === undefined || f.key === null ? '' : ' on key ' + JSON.stringify(f.key);
-    box.appendChild(el('p', 'explain', [
-      'Not linearizable' + keyText + (a.model ? ' (model ' + a.model + ')' : '') + '. ',
-      'Process ' + failed.process + "'s " + failed.text + ' cannot be placed: ',
-      lastStep
-        ? 'every order of the ops before it that the search could build — the longest has ' + best.steps.length +
-          ' steps, ending with the model in state “' + lastStep.stateText + '” — leaves no legal place for it. '
-        : 'no op can be linearized before it. ',
-      f.explanation,
-    ]));
-
-    // Ops to draw: the failed op, the last ok op, the ops concurrent with the failed
-    // one, and the last steps of each path (earlier steps are listed, not drawn).
-    var byKey = new Map();
-    function addOp(op) { if (op && !byKey.has(opKey(op))) byKey.set(opKey(op), op); }
-    addOp(failed); addOp(f.lastOkOp);
-    // The concurrent ops nearest the failed one in the history.
-    (f.concurrent || []).slice().sort(function (p, q) {
-      return Math.abs(p.invokeIndex - failed.invokeIndex) - Math.abs(q.invokeIndex - failed.invokeIndex);
-    }).slice(0, MAX_CONCURRENT).forEach(addOp);
-    partials.forEach(function (p) { p.steps.slice(-DRAWN_STEPS).forEach(function (st) { addOp(st.op); }); });
-    var ops = Array.from(byKey.values());
-    var concurrentCount = (f.concurrent || []).length;
-    if (concurrentCount > MAX_CONCURRENT) {
-      box.appendChild(el('div', 'note', 'Drawing the ' + MAX_CONCURRENT + ' of the ' + concurrentCount + ' ops concurrent with the failed one that are nearest to it.'));
+  function renderBlock(b) {
+    switch (b.type) {
+      case 'text': return el(b.role === 'explain' ? 'p' : 'div', b.role === 'explain' ? 'explain' : b.role === 'note' ? 'note' : null, b.text);
+      case 'table': return tableBlock(b);
+      case 'steps': return stepsBlock(b);
+      case 'ops': return opsBlock(b);
+      case 'graph': return graphBlock(b);
+      case 'json': return el('pre', 'raw', JSON.stringify(b.value, null, 2));
+      default: return el('div', 'note', 'A part of this result cannot be drawn by this report (' + String(b.type) + ').');
     }
+  }
 
-    var legend = el('p', 'muted', [
-      swatch('#ffe3e3', COLORS.fail), 'cannot be linearized',
-      swatch('#d3f9d8', COLORS.ok), 'last ok op that could be',
+  // Times in blocks are ns since the test started (histories without times: position × 1 s).
+  function timeText(ns) {
+    if (ns === undefined || ns === null) return '—';
+    return UNTIMED ? 'op ' + Math.round(ns / 1e9) : (ns / 1e9).toFixed(3) + ' s';
+  }
+  function cellText(c) {
+    if (c === null || c === undefined) return '—';
+    if (typeof c === 'object') return timeText(c.time);
+    return String(c);
+  }
+
+  function tableBlock(b) {
+    var wrap = el('div');
+    if (b.caption) wrap.appendChild(el('p', 'muted', b.caption));
+    // Columns whose cells are all numbers or times are right-aligned.
+    var numeric = b.columns.map(function (_, i) {
+      return b.rows.length > 0 && b.rows.every(function (r) { var c = r[i]; return typeof c === 'number' || (c !== null && typeof c === 'object'); });
+    });
+    var t = el('table');
+    var head = el('tr');
+    b.columns.forEach(function (h, i) { head.appendChild(el('th', numeric[i] ? 'num' : null, h)); });
+    t.appendChild(el('thead', null, head));
+    var body = el('tbody');
+    b.rows.forEach(function (r) {
+      var tr = el('tr');
+      r.forEach(function (c, i) { tr.appendChild(el('td', numeric[i] ? 'num' : null, cellText(c))); });
+      body.appendChild(tr);
+    });
+    t.appendChild(body);
+    wrap.appendChild(t);
+    if (b.total !== undefined && b.total > b.rows.length) {
+      wrap.appendChild(el('div', 'note', (b.total - b.rows.length) + ' more are not listed (see results.json).'));
+    }
+    return wrap;
+  }
+
+  function stepItem(step) {
+    return el('li', null, step.detail === undefined ? step.text : [step.text + '  →  ', el('span', 'state', step.detail)]);
+  }
+
+  function stepsBlock(b) {
+    var wrap = el('div');
+    if (b.caption) wrap.appendChild(el('p', 'muted', b.caption));
+    var list = el('ol', 'steps');
+    list.setAttribute('start', String((b.omitted || 0) + 1));
+    b.steps.forEach(function (st) { list.appendChild(stepItem(st)); });
+    wrap.appendChild(list);
+    return wrap;
+  }
+
+  // Steps of a path drawn on the diagram and listed; earlier ones are folded away.
+  var DRAWN_STEPS = 10;
+
+  function opsBlock(b) {
+    var box = el('div');
+    box.appendChild(el('p', 'muted', [
+      swatch('#ffe3e3', COLORS.fail), 'the op that went wrong',
+      swatch('#d3f9d8', COLORS.ok), 'last ok op that was fine',
       swatch('#e7f5ff', '#1971c2'), 'ok op',
       swatch('#fff4e6', COLORS.info), 'indeterminate (may or may not have happened)',
-      ' · numbered dots: the order of the selected partial linearization · left to right: the order in which ops were invoked and returned (not to scale)',
-    ]);
-    box.appendChild(legend);
-
+      ' · ' + (b.legend ? b.legend + ' · ' : '') + 'left to right: the order in which ops were invoked and returned (not to scale)',
+    ]));
     var svgBox = el('div');
     box.appendChild(svgBox);
     var pathButtons = el('div', 'paths');
     var stepsBox = el('div');
-    if (partials.length) box.appendChild(pathButtons);
+    if (b.paths.length) box.appendChild(pathButtons);
     box.appendChild(stepsBox);
-
-    var selected = 0;
     function select(i) {
-      selected = i;
-      Array.prototype.forEach.call(pathButtons.children, function (b, j) { b.setAttribute('aria-pressed', String(j === i)); });
+      Array.prototype.forEach.call(pathButtons.children, function (btn, j) { btn.setAttribute('aria-pressed', String(j === i)); });
       svgBox.textContent = '';
-      svgBox.appendChild(drawOps(ops, failed, f.lastOkOp, partials[i]));
+      svgBox.appendChild(drawOps(b.ops, b.paths[i]));
       stepsBox.textContent = '';
-      stepsBox.appendChild(stepsList(partials[i], failed, f.explanation));
+      if (b.paths[i]) stepsBox.appendChild(pathSteps(b.paths[i]));
     }
-    partials.forEach(function (p, i) {
-      var b = el('button', null, 'Path ' + (i + 1) + ': ' + p.steps.length + ' step' + (p.steps.length === 1 ? '' : 's'));
-      b.type = 'button';
-      b.addEventListener('click', function () { select(i); });
-      pathButtons.appendChild(b);
+    b.paths.forEach(function (p, i) {
+      var btn = el('button', null, p.label);
+      btn.type = 'button';
+      btn.addEventListener('click', function () { select(i); });
+      pathButtons.appendChild(btn);
     });
-    select(selected);
+    select(0);
+    return box;
   }
 
   function swatch(fill, stroke) {
@@ -205,52 +223,38 @@
     return s;
   }
 
-  function stepsList(partial, failed, explanation) {
+  function pathSteps(path) {
     var wrap = el('div');
-    if (!partial) {
-      wrap.appendChild(el('p', null, 'No op could be linearized before the failing one.'));
-    } else {
-      wrap.appendChild(el('p', 'muted', 'Partial linearization, step by step (the model state after each op):'));
-    }
-    var steps = partial ? partial.steps : [];
+    wrap.appendChild(el('p', path.steps.length ? 'muted' : null, path.caption));
+    var steps = path.steps;
     var hidden = Math.max(0, steps.length - DRAWN_STEPS);
     var list = el('ol', 'steps');
-    list.setAttribute('start', String(hidden + 1));
-    if (hidden > 0) {
-      var earlier = el('details', null, el('summary', null, hidden + ' earlier step' + (hidden === 1 ? '' : 's') + ' (not drawn)'));
-      var from = Math.max(0, hidden - 200);
+    list.setAttribute('start', String(path.omitted + hidden + 1));
+    if (hidden > 0 || path.omitted > 0) {
+      var earlier = el('details', null, el('summary', null, (path.omitted + hidden) + ' earlier step' + (path.omitted + hidden === 1 ? '' : 's') + ' (not drawn)'));
       var earlierList = el('ol', 'steps');
-      earlierList.setAttribute('start', String(from + 1));
-      if (from > 0) earlier.appendChild(el('p', 'muted', 'Steps 1–' + from + ' are in the checker result below.'));
-      steps.slice(from, hidden).forEach(function (st) { earlierList.appendChild(stepItem(st)); });
+      earlierList.setAttribute('start', String(path.omitted + 1));
+      if (path.omitted > 0) earlier.appendChild(el('p', 'muted', 'Steps 1–' + path.omitted + ' are in the checker result below.'));
+      steps.slice(0, hidden).forEach(function (st) { earlierList.appendChild(stepItem(st)); });
       earlier.appendChild(earlierList);
       wrap.appendChild(earlier);
     }
     steps.slice(hidden).forEach(function (st) { list.appendChild(stepItem(st)); });
-    list.appendChild(el('li', 'failed', '✗ process ' + failed.process + ': ' + failed.text + ' — cannot follow: ' + explanation));
+    if (path.end) list.appendChild(el('li', 'failed', path.end));
     wrap.appendChild(list);
     return wrap;
   }
 
-  function isOpenOp(o) { return o.completeIndex === undefined || o.completeIndex === null; }
-
-  function stepItem(st) {
-    return el('li', null, [
-      'process ' + st.op.process + ': ' + st.op.text + (st.op.outcome === 'info' ? ' (indeterminate)' : '') + '  →  ',
-      el('span', 'state', st.stateText),
-    ]);
-  }
-
-  function drawOps(ops, failed, lastOk, partial) {
-    var processes = Array.from(new Set(ops.map(function (o) { return String(o.process); })))
+  function drawOps(ops, path) {
+    var processes = Array.from(new Set(ops.map(function (o) { return o.process; })))
       .sort(function (x, y) { return (Number(x) - Number(y)) || (x < y ? -1 : x > y ? 1 : 0); });
     // x is event order, not time: each invocation and completion gets its own
     // column, so real-time order (all linearizability depends on) is exact and
     // short ops stay readable next to long ones.
     var times = new Map();
     ops.forEach(function (o) {
-      times.set(o.invokeIndex, o.invokeTime);
-      if (!isOpenOp(o)) times.set(o.completeIndex, o.completeTime);
+      times.set(o.invoke.index, o.invoke.time);
+      if (o.complete) times.set(o.complete.index, o.complete.time);
     });
     var events = Array.from(times.keys()).sort(function (p, q) { return p - q; });
     var slotOf = new Map(events.map(function (e, i) { return [e, i]; }));
@@ -264,28 +268,28 @@
     events.forEach(function (e, i) {
       if (i % every !== 0) return;
       g.appendChild(svg('line', { x1: x(i), x2: x(i), y1: TOP - 6, y2: H - 24, stroke: '#eaeef2' }));
-      g.appendChild(svg('text', { x: x(i), y: H - 8, 'text-anchor': 'middle', fill: '#57606a' }, nsToS(times.get(e))));
+      g.appendChild(svg('text', { x: x(i), y: H - 8, 'text-anchor': 'middle', fill: '#57606a' }, timeText(times.get(e))));
     });
     processes.forEach(function (p, i) {
       g.appendChild(svg('text', { x: 8, y: TOP + i * ROW + 22, fill: '#57606a' }, 'process ' + p));
     });
     var centers = new Map();
     ops.forEach(function (o) {
-      var lane = processes.indexOf(String(o.process));
-      var isOpen = isOpenOp(o);
-      var x0 = x(slotOf.get(o.invokeIndex)) - 4, x1 = isOpen ? W - RIGHT : x(slotOf.get(o.completeIndex)) + 4;
+      var lane = processes.indexOf(o.process);
+      var isOpen = !o.complete;
+      var x0 = x(slotOf.get(o.invoke.index)) - 4, x1 = isOpen ? W - RIGHT : x(slotOf.get(o.complete.index)) + 4;
       var y = TOP + lane * ROW + 4;
-      var isFailed = opKey(o) === opKey(failed), isLastOk = lastOk && opKey(o) === opKey(lastOk);
-      var fill = isFailed ? '#ffe3e3' : isLastOk ? '#d3f9d8' : o.outcome === 'info' ? '#fff4e6' : '#e7f5ff';
-      var stroke = isFailed ? COLORS.fail : isLastOk ? COLORS.ok : o.outcome === 'info' ? COLORS.info : '#1971c2';
+      var isFailed = o.role === 'failed', isLastOk = o.role === 'last-ok';
+      var fill = isFailed ? '#ffe3e3' : isLastOk ? '#d3f9d8' : o.indeterminate ? '#fff4e6' : '#e7f5ff';
+      var stroke = isFailed ? COLORS.fail : isLastOk ? COLORS.ok : o.indeterminate ? COLORS.info : '#1971c2';
       var rect = svg('rect', {
         x: x0, y: y, width: Math.max(3, x1 - x0), height: BAR, rx: 4, fill: fill, stroke: stroke,
         'stroke-width': isFailed || isLastOk ? 2.5 : 1.2,
       });
       if (isOpen) rect.setAttribute('stroke-dasharray', '5 3');
-      rect.setAttribute('data-op', isFailed ? 'failed' : isLastOk ? 'last-ok' : 'other');
-      var tip = 'process ' + o.process + ': ' + o.text + '\ninvoked ' + nsToS(o.invokeTime) + ', ' +
-        (isOpen ? 'never returned (indeterminate)' : 'returned ' + nsToS(o.completeTime)) + ', history index ' + o.invokeIndex;
+      rect.setAttribute('data-op', o.role);
+      var tip = 'process ' + o.process + ': ' + o.text + (o.node ? ' on ' + o.node : '') + '\ninvoked ' + timeText(o.invoke.time) + ', ' +
+        (isOpen ? 'never returned (indeterminate)' : 'returned ' + timeText(o.complete.time)) + ', history index ' + o.invoke.index;
       rect.appendChild(svg('title', {}, tip));
       g.appendChild(rect);
       var label = (isFailed ? '✗ ' : '') + o.text + (isOpen ? ' …?' : '');
@@ -295,18 +299,19 @@
       if (isFailed) txt.setAttribute('font-weight', '700');
       clip.appendChild(txt);
       g.appendChild(clip);
-      centers.set(opKey(o), { x0: x0, x1: x1, y: y + BAR - 9 }); // dots sit under the label
+      centers.set(o.id, { x0: x0, x1: x1, y: y + BAR - 9 }); // dots sit under the label
     });
-    // The selected partial linearization: a point inside each op's interval, in order.
-    if (partial && partial.steps.length) {
-      var prev = -Infinity, pts = [];
-      var firstDrawn = Math.max(0, partial.steps.length - DRAWN_STEPS);
-      partial.steps.forEach(function (st, i) {
-        var c = i >= firstDrawn ? centers.get(opKey(st.op)) : undefined;
+    // The selected path: a point inside each op's interval, in order.
+    if (path && path.steps.length) {
+      var prev = -Infinity;
+      var pts = [];
+      var firstDrawn = Math.max(0, path.steps.length - DRAWN_STEPS);
+      path.steps.forEach(function (st, i) {
+        var c = i >= firstDrawn ? centers.get(st.op) : undefined;
         if (!c) return;
         var px = Math.min(c.x1 - 6, Math.max(c.x0 + 16, prev + 30));
         prev = px;
-        pts.push({ x: px, y: c.y, n: i + 1, state: st.stateText });
+        pts.push({ x: px, y: c.y, n: path.omitted + i + 1, state: st.detail });
       });
       if (pts.length > 1) {
         g.appendChild(svg('polyline', {
@@ -318,7 +323,7 @@
         // A pill wide enough for the step number.
         var w = 8 + 6.5 * String(p.n).length;
         var dot = svg('rect', { x: p.x - w / 2, y: p.y - 7.5, width: w, height: 15, rx: 7.5, fill: '#0969da', stroke: '#fff', 'stroke-width': 1 });
-        dot.appendChild(svg('title', {}, 'step ' + p.n + ': state after: ' + p.state));
+        dot.appendChild(svg('title', {}, 'step ' + p.n + (p.state === undefined ? '' : ': after it: ' + p.state)));
         g.appendChild(dot);
         g.appendChild(svg('text', { x: p.x, y: p.y + 3.5, 'text-anchor': 'middle', fill: '#fff', 'font-size': 10.5 }, p.n));
       });
@@ -328,39 +333,45 @@
 
   function svgWidth() { return Math.min(1400, (root.clientWidth || 1000) - 8); }
 
-  function renderUndecided(box, a) {
-    box.appendChild(el('p', 'explain', 'Undecided: ' + a.error + '. The search neither found a linearization nor proved there is none.'));
-    box.appendChild(table(['key', 'ops linearized', 'of'], a.furthest.map(function (f) {
-      return [f.key === '' ? '(the only key)' : f.key, f.linearized, f.of];
-    }), 1));
-    var withPath = a.furthest.filter(function (f) { return f.partial && f.partial.steps.length; })[0];
-    if (withPath) {
-      var steps = withPath.partial.steps, shown = 30, from = Math.max(0, steps.length - shown);
-      box.appendChild(el('p', 'muted', 'The furthest partial linearization' + (withPath.key ? ' (key ' + withPath.key + ')' : '') +
-        (from > 0 ? ', its last ' + shown + ' of ' + steps.length + ' steps:' : ':')));
-      var list = el('ol', 'steps');
-      list.setAttribute('start', String(from + 1));
-      steps.slice(from).forEach(function (st) { list.appendChild(stepItem(st)); });
-      box.appendChild(list);
-    }
-  }
-
-  function renderSet(box, a) {
-    var meaning = {
-      lost: 'acknowledged or seen, then missing from later reads',
-      unexpected: 'read, although never added (or its add definitely failed)',
-      stale: 'missing from some read after it was known, then present again',
-    };
-    var parts = a.groups.map(function (g) { return g.total + ' ' + g.name; });
-    box.appendChild(el('p', 'explain', 'Set anomalies: ' + parts.join(', ') + '.'));
-    a.groups.forEach(function (g) {
-      if (!g.total) return;
-      box.appendChild(el('h3', null, g.total + ' ' + g.name + ' element' + (g.total === 1 ? '' : 's') + ': ' + meaning[g.name]));
-      box.appendChild(table(['element', 'add invoked', 'add acknowledged', 'add outcome', 'last seen in a read'], g.elements.map(function (e) {
-        return [e.element, secs(e.addInvokedUs), secs(e.addCompletedUs), e.addOutcome === null ? 'never added' : e.addOutcome, secs(e.lastSeenUs)];
-      }), 1));
-      if (g.total > g.elements.length) box.appendChild(el('div', 'note', (g.total - g.elements.length) + ' more are not listed (see results.json).'));
+  // A small directed graph (e.g. a cycle of transactions), nodes on a circle, edges labelled.
+  function graphBlock(b) {
+    var n = b.nodes.length;
+    var W = Math.min(900, Math.max(360, svgWidth())), H = Math.max(220, Math.min(520, 120 + n * 40));
+    var cx = W / 2, cy = H / 2, r = Math.min(W, H) / 2 - 60;
+    var pos = new Map();
+    b.nodes.forEach(function (node, i) {
+      var a = -Math.PI / 2 + (2 * Math.PI * i) / Math.max(1, n);
+      pos.set(node.id, { x: cx + r * Math.cos(a), y: cy + r * Math.sin(a) });
     });
+    var g = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, width: W, height: H, role: 'img', 'data-graph': 'true' });
+    var defs = svg('defs', {});
+    var marker = svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
+    marker.appendChild(svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: '#57606a' }));
+    defs.appendChild(marker);
+    g.appendChild(defs);
+    b.edges.forEach(function (e) {
+      var p = pos.get(e.from), q = pos.get(e.to);
+      if (!p || !q) return;
+      var dx = q.x - p.x, dy = q.y - p.y, len = Math.max(1, Math.sqrt(dx * dx + dy * dy));
+      var sx = p.x + (dx / len) * 30, sy = p.y + (dy / len) * 18, tx = q.x - (dx / len) * 30, ty = q.y - (dy / len) * 18;
+      // Bend each edge a little so that a pair of opposite edges stays apart.
+      var mx = (sx + tx) / 2 - (dy / len) * 18, my = (sy + ty) / 2 + (dx / len) * 18;
+      var path = svg('path', { d: 'M ' + sx + ' ' + sy + ' Q ' + mx + ' ' + my + ' ' + tx + ' ' + ty, fill: 'none', stroke: '#57606a', 'stroke-width': 1.5, 'marker-end': 'url(#arrow)' });
+      path.setAttribute('data-edge', e.label);
+      if (e.detail) path.appendChild(svg('title', {}, e.detail));
+      g.appendChild(path);
+      g.appendChild(svg('text', { x: mx, y: my - 4, 'text-anchor': 'middle', fill: '#0969da', 'font-size': 12 }, e.label));
+    });
+    b.nodes.forEach(function (node) {
+      var p = pos.get(node.id);
+      var w = Math.max(44, 8 * node.label.length + 16);
+      var rect = svg('rect', { x: p.x - w / 2, y: p.y - 16, width: w, height: 32, rx: 8, fill: '#fff8c5', stroke: '#9a6700', 'stroke-width': 1.5 });
+      rect.setAttribute('data-node', node.id);
+      if (node.detail) rect.appendChild(svg('title', {}, node.detail));
+      g.appendChild(rect);
+      g.appendChild(svg('text', { x: p.x, y: p.y + 5, 'text-anchor': 'middle', fill: '#1f2328' }, node.label));
+    });
+    return el('div', 'graph', g);
   }
 
   // ---------- charts ----------

@@ -4,7 +4,7 @@
  * in-memory history agree (JSON.stringify would silently turn `undefined`
  * in an array into null, drop undefined fields, and throw on a BigInt).
  */
-import type { Json } from '../history/op.js';
+import type { Json } from './op.js';
 
 const MAX_DEPTH = 64;
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sanitizeJson } from './json.js';
+import { sanitizeJson } from './sanitize.js';
 
 describe('sanitizeJson', () => {
   it('returns plain JSON as it is (same object)', () => {

@@ -1,5 +1,5 @@
 /** JSON helpers shared by the models: a canonical text (object keys sorted) and deep equality. */
-import type { Json } from '../../harness/history/op.js';
+import type { Json } from './op.js';
 
 /** JSON text with object keys sorted, so equal values give equal text. */
 export function canonicalJson(value: Json | undefined): string {

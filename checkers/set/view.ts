@@ -1,0 +1,101 @@
+/**
+ * How a set result is shown: one line with the counts, and for the report a
+ * table per kind of set anomaly (lost, unexpected, stale) with when each
+ * element was added and last seen, read off the history.
+ */
+
+import { canonicalJson } from '../../harness/history/json.js';
+import type { History, Json } from '../../harness/history/op.js';
+import { pairOps } from '../../harness/history/pair.js';
+import { type Block, type Cell, defineView } from '../view.js';
+import type { SetCheckResult } from './index.js';
+
+/** Elements listed per kind of anomaly, at most (results.json has them all). */
+const MAX_LISTED = 2000;
+
+const MEANING = {
+  lost: 'acknowledged or seen, then missing from later reads',
+  unexpected: 'read, although never added (or its add definitely failed)',
+  stale: 'missing from some read after it was known, then present again',
+} as const;
+
+export const setView = defineView<SetCheckResult>({
+  kind: 'set',
+  summary(r) {
+    if (r.valid === true) return `set: ${r.acknowledgedCount} acknowledged, none lost`;
+    if (r.valid === 'unknown') return `set: ${r.error ?? 'undecided'}`;
+    return `set: ${r.lostCount} lost, ${r.unexpectedCount} unexpected element(s)${r.staleCount ? `, ${r.staleCount} stale` : ''}`;
+  },
+  sections(r, checker, ctx) {
+    if (r.valid === true) return [];
+    const groups = (['lost', 'unexpected', 'stale'] as const)
+      .map((name) => ({ name, elements: r[name] }))
+      .filter((g) => g.elements.length > 0);
+    if (groups.length === 0) return [];
+    const facts = elementFacts(ctx.history);
+    const blocks: Block[] = [
+      {
+        type: 'text',
+        role: 'explain',
+        text: `Set anomalies: ${groups.map((g) => `${g.elements.length} ${g.name}`).join(', ')}.`,
+      },
+    ];
+    for (const g of groups) {
+      const n = g.elements.length;
+      blocks.push({ type: 'text', text: `${n} ${g.name} element${n === 1 ? '' : 's'}: ${MEANING[g.name]}` });
+      blocks.push({
+        type: 'table',
+        columns: ['element', 'add invoked', 'add acknowledged', 'add outcome', 'last seen in a read'],
+        rows: g.elements.slice(0, MAX_LISTED).map((e) => row(e, facts)),
+        total: n,
+      });
+    }
+    return [{ kind: 'set', checker, title: 'Set anomalies', blocks }];
+  },
+});
+
+interface ElementFacts {
+  add: { invoked: number; completed: number | null; outcome: string; node?: string | undefined };
+  lastSeen?: number;
+}
+
+function text(element: Json): string {
+  return typeof element === 'string' ? element : canonicalJson(element);
+}
+
+function row(element: Json, facts: Map<string, Partial<ElementFacts>>): Cell[] {
+  const f = facts.get(text(element));
+  const time = (t: number | null | undefined): Cell => (t === null || t === undefined ? null : { time: t });
+  return [
+    text(element),
+    time(f?.add?.invoked),
+    time(f?.add?.completed),
+    f?.add ? f.add.outcome : 'never added',
+    time(f?.lastSeen),
+  ];
+}
+
+/** For every element: its first add (when invoked, acknowledged, how it ended) and the last ok read with it. */
+function elementFacts(history: History): Map<string, Partial<ElementFacts>> {
+  const facts = new Map<string, Partial<ElementFacts>>();
+  const entry = (element: Json): Partial<ElementFacts> => {
+    const k = text(element);
+    let f = facts.get(k);
+    if (!f) facts.set(k, (f = {}));
+    return f;
+  };
+  for (const op of pairOps(history, { lenient: true })) {
+    if (op.f === 'add' && op.invoke.value !== undefined) {
+      const f = entry(op.invoke.value);
+      f.add ??= {
+        invoked: op.invoke.time,
+        completed: op.complete?.type === 'ok' ? op.complete.time : null,
+        outcome: op.complete ? op.complete.type : 'open',
+        node: op.complete?.node,
+      };
+    } else if (op.f === 'read' && op.complete?.type === 'ok' && Array.isArray(op.complete.value)) {
+      for (const element of op.complete.value) entry(element).lastSeen = op.complete.time;
+    }
+  }
+  return facts;
+}
