@@ -1,0 +1,156 @@
+/**
+ * The list-append checker (after Elle's): transactions of appends
+ * `["append", k, v]` (every v unique per key) and reads `["r", k, [v...]]`.
+ * Because lists only grow at the end, the longest read of a key gives its
+ * version order, and from that the ww, wr and rw dependencies between
+ * transactions (versions.ts, edges.ts); cycles in that graph, and the
+ * anomalies a single transaction or key shows on its own, rule consistency
+ * models out (../txn/analyse.ts).
+ *
+ * Options: see TxnCheckOptions (consistency models, extra anomalies, cases
+ * per type, the budget).
+ */
+
+import { show } from '../../harness/history/json.js';
+import type { History } from '../../harness/history/op.js';
+import type { Checker } from '../checker.js';
+import { analyse, startCheck } from '../txn/analyse.js';
+import type { AnomalyCollector } from '../txn/collector.js';
+import { keyName, showList } from '../txn/explain.js';
+import { EdgeList } from '../txn/graph.js';
+import { addLostUpdates } from '../txn/lost-update.js';
+import type { TxnCheckOptions } from '../txn/plan.js';
+import type { TxnResultFields } from '../txn/result.js';
+import { OK, readTxns, type TxnShape, type Txns, txnRef } from '../txn/txns.js';
+import { addEdges, explainEdge, type KeyVersions } from './edges.js';
+import { futureReadCase, internalCase } from './internal.js';
+import { gatherKeys, type ValueKey, valueKey } from './keys.js';
+import { inferVersionOrder } from './versions.js';
+
+declare module '../checker.js' {
+  interface CheckResultKinds {
+    'list-append': ListAppendResult;
+  }
+}
+
+export interface ListAppendResult extends TxnResultFields {
+  readonly kind: 'list-append';
+}
+
+export type ListAppendOptions = TxnCheckOptions;
+
+const SHAPE: TxnShape = {
+  checker: 'list-append',
+  fs: ['append', 'r'],
+  checkMop(mop, ok) {
+    if (mop[0] === 'r' && ok && !Array.isArray(mop[2])) return 'an ok read must give the list it read';
+    return undefined;
+  },
+};
+
+export function listAppendChecker(options: ListAppendOptions = {}): Checker<ListAppendResult> {
+  return {
+    name: 'list-append',
+    async check(history, checkOptions) {
+      return checkListAppend(history, { ...options, ...checkOptions });
+    },
+  };
+}
+
+/**
+ * Checks a list-append history. Returns the verdict (see ../txn/analyse.ts).
+ * Throws UserError for bad options and MalformedHistoryError (with the op's
+ * position) when an op is not such a transaction or an element is appended
+ * to a key twice.
+ */
+export function checkListAppend(history: History, options: ListAppendOptions = {}): ListAppendResult {
+  const { plan, collector, budget } = startCheck(options);
+  const txns = readTxns(history, SHAPE);
+  addTransactionAnomalies(txns, collector);
+  const keys = gatherKeys(txns);
+  const versions: KeyVersions[] = [];
+  const byKey = new Map<ValueKey, KeyVersions>();
+  let unwritten = 0;
+  for (const [kk, state] of keys) {
+    const inferred = inferVersionOrder(txns, state, collector);
+    unwritten += inferred.unwritten;
+    const kv = { state, versions: inferred.versions };
+    versions.push(kv);
+    byKey.set(kk, kv);
+  }
+  addLostUpdates(
+    txns,
+    {
+      write: 'append',
+      keyOf: valueKey,
+      // Reads of a key with the same length and last element saw the same version (else: incompatible-order).
+      versionOf: (read) => {
+        const list = read as unknown[];
+        return list.length === 0 ? '' : `${list.length}:${String(valueKey(list[list.length - 1] as never))}`;
+      },
+      describeRead: (key, read) => `read ${keyName(key)} = ${showList(read as never[])}`,
+      describeWrite: (value) => `appended ${show(value)}`,
+    },
+    collector,
+  );
+  const edges = new EdgeList();
+  addEdges(txns, versions, edges);
+  const warnings =
+    unwritten > 0
+      ? [`${unwritten} element(s) were read that no transaction appended; they are treated as initial data.`]
+      : [];
+  const verdict = analyse(
+    { historyLength: history.length, txns, plan, collector, budget },
+    {
+      edges,
+      explain: (kind, a, b, name) => explainEdge(txns, byKey, kind, a, b, name),
+      keyCount: keys.size,
+      warnings,
+    },
+  );
+  return { kind: 'list-append', ...verdict };
+}
+
+/** internal and future-read, transaction by transaction. */
+function addTransactionAnomalies(txns: Txns, collector: AnomalyCollector): void {
+  for (let t = 0; t < txns.count; t++) {
+    if (txns.status[t] !== OK) continue;
+    const mops = txns.mops[t]!;
+    if (mops.length < 2) continue;
+    const internal = internalCase(mops);
+    if (internal) {
+      collector.add('internal', () => {
+        const [, k, read] = mops[internal.mop]!;
+        const expected = internal.unknownPrefix
+          ? `a list ending in ${showList(internal.expected)}`
+          : showList(internal.expected);
+        return {
+          explanation:
+            `T1 read ${keyName(k)} = ${showList(read as never[])}, but its own earlier reads and appends of ` +
+            `${keyName(k)} say it should have read ${expected}.`,
+          txns: [{ name: 'T1', ...txnRef(txns, t) }],
+          key: k,
+          details: {
+            mop: internal.mop,
+            expected: internal.unknownPrefix ? ['...', ...internal.expected] : internal.expected,
+          },
+        };
+      });
+    }
+    const future = futureReadCase(mops);
+    if (future) {
+      collector.add('future-read', () => {
+        const [, k, read] = mops[future.readMop]!;
+        return {
+          explanation:
+            `T1 read ${keyName(k)} = ${showList(read as never[])}, which includes ${show(future.element)} — an element ` +
+            'T1 itself appends only later (micro-op ' +
+            `${future.appendMop}): it saw its own future.`,
+          txns: [{ name: 'T1', ...txnRef(txns, t) }],
+          key: k,
+          details: { mop: future.readMop, element: future.element },
+        };
+      });
+    }
+  }
+}
