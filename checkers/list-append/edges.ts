@@ -19,7 +19,8 @@ import { type EdgeReason, keyName, showTail } from '../txn/explain.js';
 import type { EdgeList } from '../txn/graph.js';
 import { RW, WR, WW } from '../txn/kinds.js';
 import type { Txns } from '../txn/txns.js';
-import { type KeyState, readValue, type ValueKey, valueKey } from './keys.js';
+import { type ValueKey, valueKey } from '../txn/values.js';
+import { type KeyState, readValue } from './keys.js';
 import type { VersionOrder } from './versions.js';
 
 export interface KeyVersions {

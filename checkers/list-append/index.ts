@@ -22,9 +22,10 @@ import { addLostUpdates } from '../txn/lost-update.js';
 import type { TxnCheckOptions } from '../txn/plan.js';
 import type { TxnResultFields } from '../txn/result.js';
 import { OK, readTxns, type TxnShape, type Txns, txnRef } from '../txn/txns.js';
+import { type ValueKey, valueKey } from '../txn/values.js';
 import { addEdges, explainEdge, type KeyVersions } from './edges.js';
 import { futureReadCase, internalCase } from './internal.js';
-import { gatherKeys, type ValueKey, valueKey } from './keys.js';
+import { gatherKeys } from './keys.js';
 import { inferVersionOrder } from './versions.js';
 
 declare module '../checker.js' {

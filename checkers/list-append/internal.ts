@@ -9,7 +9,7 @@
  */
 import type { Json } from '../../harness/history/op.js';
 import type { Mop } from '../txn/txns.js';
-import { type ValueKey, valueKey } from './keys.js';
+import { type ValueKey, valueKey } from '../txn/values.js';
 
 export interface InternalCase {
   /** The read that disagrees. */

@@ -9,14 +9,10 @@
  * themselves, anything else by its canonical text.
  */
 import { MalformedHistoryError } from '../../harness/history/errors.js';
-import { jsonKey, show } from '../../harness/history/json.js';
+import { show } from '../../harness/history/json.js';
 import type { Json } from '../../harness/history/op.js';
 import { FAIL, OK, type Txns } from '../txn/txns.js';
-
-/** A key or element as a Map key. */
-export type ValueKey = string | number | boolean | null;
-
-export const valueKey = (v: Json): ValueKey => (typeof v === 'object' && v !== null ? jsonKey(v) : v);
+import { type ValueKey, valueKey } from '../txn/values.js';
 
 export class KeyState {
   /** Element → the ok or info transaction that appended it. */

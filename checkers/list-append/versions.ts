@@ -20,7 +20,8 @@ import type { Json } from '../../harness/history/op.js';
 import type { AnomalyCollector } from '../txn/collector.js';
 import { keyName, showList } from '../txn/explain.js';
 import { FAIL, INFO, OK, type Txns, txnRef } from '../txn/txns.js';
-import { type KeyState, readValue, type ValueKey, valueKey } from './keys.js';
+import { type ValueKey, valueKey } from '../txn/values.js';
+import { type KeyState, readValue } from './keys.js';
 
 /** The inferred order of one key. */
 export interface VersionOrder {
