@@ -3,8 +3,12 @@
  * summarised in a line and drawn in the report (see ./view.ts). To add a
  * checker, write its folder with a view.ts and add its view here.
  */
+
+import { bankView } from './bank/view.js';
 import type { CheckerErrorResult, CheckResult, ComposedResult, NoopResult, ResultBase } from './checker.js';
 import { linearizableView } from './linearizable/view.js';
+import { listAppendView } from './list-append/view.js';
+import { rwRegisterView } from './rw-register/view.js';
 import { setView } from './set/view.js';
 import { defineView, type ResultView } from './view.js';
 
@@ -40,7 +44,16 @@ const composeView = defineView<ComposedResult>({
 });
 
 // biome-ignore lint/suspicious/noExplicitAny: each view is typed by its own result kind
-const VIEWS: readonly ResultView<any>[] = [noopView, checkerErrorView, composeView, linearizableView, setView];
+const VIEWS: readonly ResultView<any>[] = [
+  noopView,
+  checkerErrorView,
+  composeView,
+  linearizableView,
+  setView,
+  listAppendView,
+  rwRegisterView,
+  bankView,
+];
 
 const byKind = new Map<string, ResultView<ResultBase>>(VIEWS.map((v) => [v.kind, v]));
 
