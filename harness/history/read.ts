@@ -2,6 +2,8 @@
  * Reads a history file in any format faultline understands, into ops.
  *
  * - `jsonl`: faultline's own history.jsonl (formats/jsonl.ts).
+ * - `json-array`: elle-cli's JSON, one array of op objects, f and time
+ *   optional (formats/json-array.ts).
  * - `edn`: Jepsen / Knossos history.edn (formats/edn.ts).
  * - `jepsen-log`: Jepsen's history.txt or jepsen.log op lines (formats/jepsen-log.ts).
  * - `auto` (the default): decided from the content (formats/detect.ts).
@@ -25,12 +27,13 @@ import { UserError } from './errors.js';
 import { type ConcreteFormat, detectFormat } from './formats/detect.js';
 import { parseEdnHistory } from './formats/edn.js';
 import { parseJepsenLog } from './formats/jepsen-log.js';
+import { parseJsonArray } from './formats/json-array.js';
 import { parseJsonl } from './formats/jsonl.js';
 import type { ReadOps } from './formats/op-fields.js';
 import type { Op } from './op.js';
 
 export type HistoryFormat = 'auto' | ConcreteFormat;
-export const HISTORY_FORMATS: readonly HistoryFormat[] = ['auto', 'jsonl', 'edn', 'jepsen-log'];
+export const HISTORY_FORMATS: readonly HistoryFormat[] = ['auto', 'jsonl', 'json-array', 'edn', 'jepsen-log'];
 
 export interface LoadedHistory {
   history: Op[];
@@ -98,6 +101,7 @@ export function parseHistory(text: string, options: ReadOptions & { path: string
 
 const PARSERS: Record<ConcreteFormat, (text: string, path: string) => ReadOps> = {
   jsonl: parseJsonl,
+  'json-array': parseJsonArray,
   edn: parseEdnHistory,
   'jepsen-log': parseJepsenLog,
 };
