@@ -130,7 +130,9 @@ function addInternal(txns: Txns, collector: AnomalyCollector): void {
 }
 
 /** The transaction order as history position → rank. Throws UserError naming the option when it is malformed. */
-function parseTransactionOrder(order: Readonly<Record<string, Json>> | undefined): Map<number, number> | undefined {
+export function parseTransactionOrder(
+  order: Readonly<Record<string, Json>> | undefined,
+): Map<number, number> | undefined {
   if (order === undefined) return undefined;
   if (typeof order !== 'object' || order === null || Array.isArray(order)) {
     throw new UserError('must be an object mapping history positions to ranks, e.g. {"1": 0, "3": 1}', {

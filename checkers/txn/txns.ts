@@ -139,6 +139,7 @@ function sameJson(a: Json, b: Json): boolean {
 }
 
 function brief(value: unknown): string {
+  if (value === undefined) return 'no value';
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);
