@@ -3,8 +3,11 @@
  * exporting a Workload and add it here.
  */
 import { UserError } from '../harness/errors.js';
+import { bankWorkloadDefault } from './bank/index.js';
 import { casRegisterWorkload } from './cas-register/index.js';
+import { listAppendWorkloadDefault } from './list-append/index.js';
 import { registerWorkload } from './register/index.js';
+import { rwRegisterWorkloadDefault } from './rw-register/index.js';
 import { setWorkload } from './set/index.js';
 import type { Workload } from './workload.js';
 
@@ -12,6 +15,9 @@ const workloads: Record<string, Workload> = {
   register: registerWorkload,
   'cas-register': casRegisterWorkload,
   set: setWorkload,
+  'list-append': listAppendWorkloadDefault,
+  'rw-register': rwRegisterWorkloadDefault,
+  bank: bankWorkloadDefault,
 };
 
 export function workloadNames(): string[] {
