@@ -20,49 +20,53 @@ import type { EdgeList } from '../txn/graph.js';
 import { RW, WR, WW } from '../txn/kinds.js';
 import type { Txns } from '../txn/txns.js';
 import { type ValueKey, valueKey } from '../txn/values.js';
-import { type KeyState, readValue } from './keys.js';
+import { type KeyIndex, type KeyState, readValue } from './keys.js';
 import type { VersionOrder } from './versions.js';
 
+/** One key's appends and version order. */
 export interface KeyVersions {
   state: KeyState;
+  index: KeyIndex;
   versions: VersionOrder;
 }
 
-export function addEdges(txns: Txns, keys: readonly KeyVersions[], edges: EdgeList): void {
-  for (const { state, versions } of keys) {
-    const { order, position, unobservedTxns } = versions;
-    const writerAt = (p: number): number | undefined => state.writer.get(valueKey(order[p]!));
-    let previous = order.length > 0 ? writerAt(0) : undefined;
-    for (let p = 1; p < order.length; p++) {
-      const w = writerAt(p);
-      if (previous !== undefined && w !== undefined) edges.add(previous, w, WW);
-      previous = w;
+/** Adds one key's edges. */
+export function addKeyEdges(txns: Txns, { state, index, versions }: KeyVersions, edges: EdgeList): void {
+  const { order, position, unobservedTxns } = versions;
+  const writerAt = (p: number): number | undefined => index.writer.get(valueKey(order[p]!));
+  let previous = order.length > 0 ? writerAt(0) : undefined;
+  for (let p = 1; p < order.length; p++) {
+    const w = writerAt(p);
+    if (previous !== undefined && w !== undefined) edges.add(previous, w, WW);
+    previous = w;
+  }
+  const last = order.length > 0 ? writerAt(order.length - 1) : undefined;
+  if (last !== undefined) for (const u of unobservedTxns) edges.add(last, u, WW);
+  for (let r = 0; r < state.readTxns.length; r++) {
+    const t = state.readTxns[r]!;
+    const read = readValue(txns, t, state.readMops[r]!);
+    let p = -1;
+    if (read.length > 0) {
+      const e = valueKey(read[read.length - 1]!);
+      const w = index.writer.get(e);
+      if (w !== undefined) edges.add(w, t, WR);
+      p = position.get(e) ?? -2;
     }
-    const last = order.length > 0 ? writerAt(order.length - 1) : undefined;
-    if (last !== undefined) for (const u of unobservedTxns) edges.add(last, u, WW);
-    for (let r = 0; r < state.readTxns.length; r++) {
-      const t = state.readTxns[r]!;
-      const read = readValue(txns, t, state.readMops[r]!);
-      let p = -1;
-      if (read.length > 0) {
-        const e = valueKey(read[read.length - 1]!);
-        const w = state.writer.get(e);
-        if (w !== undefined) edges.add(w, t, WR);
-        p = position.get(e) ?? -2;
-      }
-      if (p === -2) continue; // its last element is not in the order: nothing follows it that we know of
-      if (p + 1 < order.length) {
-        const w = writerAt(p + 1);
-        if (w !== undefined) edges.add(t, w, RW);
-      } else for (const u of unobservedTxns) edges.add(t, u, RW);
-    }
+    if (p === -2) continue; // its last element is not in the order: nothing follows it that we know of
+    if (p + 1 < order.length) {
+      const w = writerAt(p + 1);
+      if (w !== undefined) edges.add(t, w, RW);
+    } else for (const u of unobservedTxns) edges.add(t, u, RW);
   }
 }
 
-/** Explains a ww, wr or rw edge a → b by the rules above; undefined when no key justifies it. */
+/**
+ * Explains a ww, wr or rw edge a → b by the rules above; undefined when no
+ * key justifies it. `byKey` gives a key's versions (rebuilt on demand).
+ */
 export function explainEdge(
   txns: Txns,
-  byKey: ReadonlyMap<ValueKey, KeyVersions>,
+  byKey: { get(key: ValueKey): KeyVersions | undefined },
   kind: number,
   a: number,
   b: number,
@@ -75,7 +79,7 @@ export function explainEdge(
       const kv = byKey.get(valueKey(k));
       if (!kv || !Array.isArray(read) || read.length === 0) return undefined;
       const last = read[read.length - 1]!;
-      if (kv.state.writer.get(valueKey(last)) !== a) return undefined;
+      if (kv.index.writer.get(valueKey(last)) !== a) return undefined;
       return {
         key: k,
         fromMop: appendMop(txns, a, k, last),
@@ -91,7 +95,7 @@ export function explainEdge(
       const { order, position } = kv.versions;
       const p = position.get(valueKey(element));
       const before = p === undefined ? order.length - 1 : p - 1;
-      if (before < 0 || kv.state.writer.get(valueKey(order[before]!)) !== a) return undefined;
+      if (before < 0 || kv.index.writer.get(valueKey(order[before]!)) !== a) return undefined;
       const prev = order[before]!;
       const text =
         p === undefined
@@ -113,7 +117,7 @@ export function explainEdge(
       const seen = `${A} read ${keyName(k)} = ${showTail(read)}`;
       if (p + 1 < order.length) {
         const next = order[p + 1]!;
-        if (kv.state.writer.get(valueKey(next)) !== b) return undefined;
+        if (kv.index.writer.get(valueKey(next)) !== b) return undefined;
         const text =
           p === -1
             ? `${seen} (empty), without ${show(next)}, which ${B} appended as its first element`

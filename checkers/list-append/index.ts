@@ -12,20 +12,20 @@
  */
 
 import { show } from '../../harness/history/json.js';
-import type { History } from '../../harness/history/op.js';
+import type { History, Json } from '../../harness/history/op.js';
 import type { Checker } from '../checker.js';
 import { analyse, startCheck } from '../txn/analyse.js';
 import type { AnomalyCollector } from '../txn/collector.js';
 import { keyName, showList } from '../txn/explain.js';
 import { EdgeList } from '../txn/graph.js';
-import { addLostUpdates } from '../txn/lost-update.js';
+import { LostUpdateGroups, writeAfterRead } from '../txn/lost-update.js';
 import type { TxnCheckOptions } from '../txn/plan.js';
 import type { TxnResultFields } from '../txn/result.js';
 import { OK, readTxns, type TxnShape, type Txns, txnRef } from '../txn/txns.js';
 import { type ValueKey, valueKey } from '../txn/values.js';
-import { addEdges, explainEdge, type KeyVersions } from './edges.js';
+import { addKeyEdges, explainEdge, type KeyVersions } from './edges.js';
 import { futureReadCase, internalCase } from './internal.js';
-import { gatherKeys } from './keys.js';
+import { gatherKeys, indexKey, readValue } from './keys.js';
 import { inferVersionOrder } from './versions.js';
 
 declare module '../checker.js' {
@@ -69,37 +69,33 @@ export function checkListAppend(history: History, options: ListAppendOptions = {
   const txns = readTxns(history, SHAPE);
   addTransactionAnomalies(txns, collector);
   const keys = gatherKeys(txns);
-  const versions: KeyVersions[] = [];
-  const byKey = new Map<ValueKey, KeyVersions>();
-  let unwritten = 0;
-  for (const [kk, state] of keys) {
-    const inferred = inferVersionOrder(txns, state, collector);
-    unwritten += inferred.unwritten;
-    const kv = { state, versions: inferred.versions };
-    versions.push(kv);
-    byKey.set(kk, kv);
-  }
-  addLostUpdates(
-    txns,
-    {
-      write: 'append',
-      keyOf: valueKey,
-      // Reads of a key with the same length and last element saw the same version (else: incompatible-order).
-      versionOf: (read) => {
-        const list = read as unknown[];
-        return list.length === 0 ? '' : `${list.length}:${String(valueKey(list[list.length - 1] as never))}`;
-      },
-      describeRead: (key, read) => `read ${keyName(key)} = ${showList(read as never[])}`,
-      describeWrite: (value) => `appended ${show(value)}`,
-    },
-    collector,
-  );
   const edges = new EdgeList();
-  addEdges(txns, versions, edges);
+  let unwritten = 0;
+  // Key by key; each key's index is dropped once its edges are in (see keys.ts).
+  for (const state of keys.values()) {
+    const index = indexKey(txns, state);
+    const inferred = inferVersionOrder(txns, state, index, collector);
+    unwritten += inferred.unwritten;
+    const kv = { state, index, versions: inferred.versions };
+    addKeyEdges(txns, kv, edges);
+    addKeyLostUpdates(txns, kv, collector);
+  }
   const warnings =
     unwritten > 0
       ? [`${unwritten} element(s) were read that no transaction appended; they are treated as initial data.`]
       : [];
+  const rebuilt = new Map<ValueKey, KeyVersions>();
+  const byKey = {
+    get(kk: ValueKey): KeyVersions | undefined {
+      let kv = rebuilt.get(kk);
+      const state = keys.get(kk);
+      if (!kv && state) {
+        const index = indexKey(txns, state);
+        rebuilt.set(kk, (kv = { state, index, versions: inferVersionOrder(txns, state, index, undefined).versions }));
+      }
+      return kv;
+    },
+  };
   const verdict = analyse(
     { historyLength: history.length, txns, plan, collector, budget },
     {
@@ -112,12 +108,46 @@ export function checkListAppend(history: History, options: ListAppendOptions = {
   return { kind: 'list-append', ...verdict };
 }
 
+const LOST_UPDATE_SHAPE = {
+  write: 'append',
+  describeRead: (key: Json, read: Json) => `read ${keyName(key)} = ${showList(read as Json[])}`,
+  describeWrite: (value: Json) => `appended ${show(value)}`,
+};
+
+/**
+ * Lost updates on one key: transactions that read it first and then
+ * appended to it, grouped by the version they read (the position of the
+ * read's last element in the key's order; -1 for the empty list).
+ */
+function addKeyLostUpdates(txns: Txns, { state, versions }: KeyVersions, collector: AnomalyCollector): void {
+  const groups = new LostUpdateGroups();
+  for (let r = 0; r < state.readTxns.length; r++) {
+    const t = state.readTxns[r]!;
+    const i = state.readMops[r]!;
+    const w = writeAfterRead(txns, t, i, 'append');
+    if (w === -1) continue;
+    const read = readValue(txns, t, i);
+    const version = read.length === 0 ? -1 : (versions.position.get(valueKey(read[read.length - 1]!)) ?? -2);
+    groups.add(version, t, i, w);
+  }
+  groups.report(txns, LOST_UPDATE_SHAPE, collector);
+}
+
+/** Whether two micro-ops share a key (else no internal or future read is possible). */
+function touchesAKeyTwice(mops: Txns['mops'][number]): boolean {
+  for (let i = 1; i < mops.length; i++) {
+    const k = valueKey(mops[i]![1]);
+    for (let j = 0; j < i; j++) if (valueKey(mops[j]![1]) === k) return true;
+  }
+  return false;
+}
+
 /** internal and future-read, transaction by transaction. */
 function addTransactionAnomalies(txns: Txns, collector: AnomalyCollector): void {
   for (let t = 0; t < txns.count; t++) {
     if (txns.status[t] !== OK) continue;
     const mops = txns.mops[t]!;
-    if (mops.length < 2) continue;
+    if (!touchesAKeyTwice(mops)) continue;
     const internal = internalCase(mops);
     if (internal) {
       collector.add('internal', () => {

@@ -21,7 +21,7 @@ import type { AnomalyCollector } from '../txn/collector.js';
 import { keyName, showList } from '../txn/explain.js';
 import { FAIL, INFO, OK, type Txns, txnRef } from '../txn/txns.js';
 import { type ValueKey, valueKey } from '../txn/values.js';
-import { type KeyState, readValue } from './keys.js';
+import { type KeyIndex, type KeyState, readValue } from './keys.js';
 
 /** The inferred order of one key. */
 export interface VersionOrder {
@@ -36,11 +36,16 @@ export interface VersionOrder {
 
 const same = (a: Json, b: Json): boolean => a === b || (typeof a === 'object' && valueKey(a) === valueKey(b));
 
-/** Infers one key's version order, adding the anomalies found to `collector`. Returns the order and how many read elements nobody appended. */
+/**
+ * Infers one key's version order from its index, adding the anomalies found
+ * to `collector` (when given; explanations rebuild orders without one).
+ * Returns the order and how many read elements nobody appended.
+ */
 export function inferVersionOrder(
   txns: Txns,
   state: KeyState,
-  collector: AnomalyCollector,
+  index: KeyIndex,
+  collector: AnomalyCollector | undefined,
 ): { versions: VersionOrder; unwritten: number } {
   const longest =
     state.longest === -1 ? [] : readValue(txns, state.readTxns[state.longest]!, state.readMops[state.longest]!);
@@ -60,9 +65,19 @@ export function inferVersionOrder(
   let unwritten = 0;
   for (let p = 0; p < order.length; p++) {
     const e = valueKey(order[p]!);
-    if (state.failedWriter.has(e)) failedPositions.push(p);
-    else if (!state.writer.has(e)) unwritten++;
+    if (index.failedWriter.has(e)) failedPositions.push(p);
+    else if (!index.writer.has(e)) unwritten++;
   }
+  const unobservedTxns: number[] = [];
+  const unobservedElements: Json[] = [];
+  for (let i = 0; i < state.appendTxns.length; i++) {
+    const element = txns.mops[state.appendTxns[i]!]![state.appendMops[i]!]![2];
+    if (position.has(valueKey(element))) continue;
+    unobservedTxns.push(state.appendTxns[i]!);
+    unobservedElements.push(element);
+  }
+  const versions = { order, position, unobservedTxns, unobservedElements };
+  if (!collector) return { versions, unwritten };
 
   let incompatibleReported = false;
   for (let r = 0; r < state.readTxns.length; r++) {
@@ -75,7 +90,7 @@ export function inferVersionOrder(
       if (firstDuplicate !== -1 && read.length > firstDuplicate) addDuplicates(txns, t, mop, read, collector);
       for (const p of failedPositions) {
         if (p >= read.length) break;
-        addAbortedRead(txns, state, t, mop, read, order[p]!, collector);
+        addAbortedRead(txns, state, index, t, mop, read, order[p]!, collector);
       }
     } else {
       if (!incompatibleReported) {
@@ -84,25 +99,17 @@ export function inferVersionOrder(
       }
       if (new Set(read.map(valueKey)).size < read.length) addDuplicates(txns, t, mop, read, collector);
       for (const e of read) {
-        if (state.failedWriter.has(valueKey(e))) addAbortedRead(txns, state, t, mop, read, e, collector);
-        else if (!state.writer.has(valueKey(e)) && !position.has(valueKey(e))) unwritten++;
+        if (index.failedWriter.has(valueKey(e))) addAbortedRead(txns, state, index, t, mop, read, e, collector);
+        else if (!index.writer.has(valueKey(e)) && !position.has(valueKey(e))) unwritten++;
       }
     }
     if (read.length > 0) {
-      const writer = state.intermediate.get(valueKey(read[read.length - 1]!));
+      const writer = index.intermediate.get(valueKey(read[read.length - 1]!));
       if (writer !== undefined && writer !== t) addIntermediateRead(txns, state, t, mop, read, writer, collector);
     }
   }
-  addDirtyUpdates(txns, state, order, collector);
-
-  const unobservedTxns: number[] = [];
-  const unobservedElements: Json[] = [];
-  for (let i = 0; i < state.appendTxns.length; i++) {
-    if (position.has(valueKey(state.appendElements[i]!))) continue;
-    unobservedTxns.push(state.appendTxns[i]!);
-    unobservedElements.push(state.appendElements[i]!);
-  }
-  return { versions: { order, position, unobservedTxns, unobservedElements }, unwritten };
+  addDirtyUpdates(txns, state, index, order, collector);
+  return { versions, unwritten };
 }
 
 const readText = (key: Json, read: Json[]): string => `read ${keyName(key)} = ${showList(read)}`;
@@ -131,6 +138,7 @@ function addDuplicates(txns: Txns, t: number, mop: number, read: Json[], collect
 function addAbortedRead(
   txns: Txns,
   state: KeyState,
+  index: KeyIndex,
   t: number,
   mop: number,
   read: Json[],
@@ -138,7 +146,7 @@ function addAbortedRead(
   collector: AnomalyCollector,
 ): void {
   collector.add('G1a', () => {
-    const writer = state.failedWriter.get(valueKey(element))!;
+    const writer = index.failedWriter.get(valueKey(element))!;
     return {
       explanation:
         `T1 ${readText(state.key, read)}, which includes ${show(element)}, appended by T2 — ` +
@@ -206,12 +214,18 @@ function addIncompatible(
  * append (through any info or failed ones between) is a dirty update; the
  * case covers the elements from the failed one to the committed one.
  */
-function addDirtyUpdates(txns: Txns, state: KeyState, order: Json[], collector: AnomalyCollector): void {
+function addDirtyUpdates(
+  txns: Txns,
+  state: KeyState,
+  index: KeyIndex,
+  order: Json[],
+  collector: AnomalyCollector,
+): void {
   let failedAt = -1;
   for (let p = 0; p < order.length; p++) {
     const e = valueKey(order[p]!);
-    const failed = state.failedWriter.get(e);
-    const writer = failed ?? state.writer.get(e);
+    const failed = index.failedWriter.get(e);
+    const writer = failed ?? index.writer.get(e);
     const status = writer === undefined ? INFO : txns.status[writer];
     if (status === FAIL) {
       if (failedAt === -1) failedAt = p;
@@ -220,8 +234,8 @@ function addDirtyUpdates(txns: Txns, state: KeyState, order: Json[], collector: 
         const from = failedAt;
         const to = p;
         collector.add('dirty-update', () => {
-          const first = state.failedWriter.get(valueKey(order[from]!))!;
-          const last = state.writer.get(valueKey(order[to]!))!;
+          const first = index.failedWriter.get(valueKey(order[from]!))!;
+          const last = index.writer.get(valueKey(order[to]!))!;
           return {
             explanation:
               `In ${keyName(state.key)}'s version order ${showList(order.slice(from, to + 1))}, T1's append of ` +

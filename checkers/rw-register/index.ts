@@ -84,8 +84,6 @@ export function checkRwRegister(history: History, options: RwRegisterOptions = {
     txns,
     {
       write: 'w',
-      keyOf: valueKey,
-      versionOf: valueKey,
       describeRead: (key, read) => `read ${keyName(key)} = ${show(read)}`,
       describeWrite: (value) => `wrote ${show(value)}`,
     },

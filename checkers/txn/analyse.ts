@@ -105,7 +105,15 @@ function searchCycles(
   const stop = (): boolean => (stoppedWhy ??= budget.exceeded()) !== undefined;
   for (const component of components) {
     if (stop()) break;
-    const { cycles, complete } = searchComponent(graph, component, plan.cycleTypes, includedMask, scratch, stop);
+    const { cycles, complete } = searchComponent(
+      graph,
+      component,
+      plan.cycleTypes,
+      includedMask,
+      scratch,
+      stop,
+      txns.invokeIndex,
+    );
     for (const cycle of cycles) collector.add(cycle.type, () => explainCycle(cycle, txns, explainer));
     if (!complete) break;
   }

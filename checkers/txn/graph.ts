@@ -8,33 +8,73 @@
  */
 import { KIND_COUNT } from './kinds.js';
 
+/**
+ * Edges per chunk. The first chunk starts small and doubles up to this size;
+ * after that the list grows a chunk at a time, never copying (big copies
+ * would churn memory, and each big allocation can set off a full garbage
+ * collection over everything the history holds).
+ */
+const CHUNK_BITS = 20;
+const CHUNK = 1 << CHUNK_BITS;
+
 export class EdgeList {
-  from = new Int32Array(1024);
-  to = new Int32Array(1024);
-  kind = new Uint8Array(1024);
+  private readonly froms: Int32Array[] = [];
+  private readonly tos: Int32Array[] = [];
+  private readonly kinds: Uint8Array[] = [];
   length = 0;
 
   /** Adds from → to of `kind` (a self-edge is ignored). */
   add(from: number, to: number, kind: number): void {
     if (from === to) return;
-    if (this.length === this.from.length) this.grow();
-    const i = this.length++;
-    this.from[i] = from;
-    this.to[i] = to;
-    this.kind[i] = kind;
+    const at = this.length & (CHUNK - 1);
+    const c = this.length >>> CHUNK_BITS;
+    if (c === this.froms.length || at === this.froms[c]!.length) this.grow(c);
+    this.froms[c]![at] = from;
+    this.tos[c]![at] = to;
+    this.kinds[c]![at] = kind;
+    this.length++;
   }
 
-  private grow(): void {
-    const size = this.from.length * 2;
-    const from = new Int32Array(size);
-    from.set(this.from);
-    const to = new Int32Array(size);
-    to.set(this.to);
-    const kind = new Uint8Array(size);
-    kind.set(this.kind);
-    this.from = from;
-    this.to = to;
-    this.kind = kind;
+  /** Makes room at chunk c: a new chunk, or the first one doubled. */
+  private grow(c: number): void {
+    if (c === this.froms.length && c > 0) {
+      this.froms.push(new Int32Array(CHUNK));
+      this.tos.push(new Int32Array(CHUNK));
+      this.kinds.push(new Uint8Array(CHUNK));
+      return;
+    }
+    const size = c === this.froms.length ? 1024 : this.froms[0]!.length * 2;
+    const grown = <T extends Int32Array | Uint8Array>(old: T | undefined, make: (n: number) => T): T => {
+      const array = make(size);
+      if (old) array.set(old);
+      return array;
+    };
+    this.froms[0] = grown(this.froms[0], (n) => new Int32Array(n));
+    this.tos[0] = grown(this.tos[0], (n) => new Int32Array(n));
+    this.kinds[0] = grown(this.kinds[0], (n) => new Uint8Array(n));
+  }
+
+  fromAt(i: number): number {
+    return this.froms[i >>> CHUNK_BITS]![i & (CHUNK - 1)]!;
+  }
+
+  toAt(i: number): number {
+    return this.tos[i >>> CHUNK_BITS]![i & (CHUNK - 1)]!;
+  }
+
+  kindAt(i: number): number {
+    return this.kinds[i >>> CHUNK_BITS]![i & (CHUNK - 1)]!;
+  }
+
+  /** Calls visit(from, to, kind) for every edge, in the order added. */
+  forEach(visit: (from: number, to: number, kind: number) => void): void {
+    for (let c = 0; c < this.froms.length; c++) {
+      const n = Math.min(CHUNK, this.length - c * CHUNK);
+      const froms = this.froms[c]!;
+      const tos = this.tos[c]!;
+      const kinds = this.kinds[c]!;
+      for (let i = 0; i < n; i++) visit(froms[i]!, tos[i]!, kinds[i]!);
+    }
   }
 }
 
@@ -53,19 +93,19 @@ export function buildGraph(nodeCount: number, edges: EdgeList): Graph {
   const offsets = new Int32Array(nodeCount + 1);
   const m = edges.length;
   const kindCounts = new Array<number>(KIND_COUNT).fill(0);
-  for (let i = 0; i < m; i++) {
-    offsets[edges.from[i]! + 1]!++;
-    kindCounts[edges.kind[i]!]!++;
-  }
+  edges.forEach((from, _to, kind) => {
+    offsets[from + 1]!++;
+    kindCounts[kind]!++;
+  });
   for (let v = 0; v < nodeCount; v++) offsets[v + 1]! += offsets[v]!;
   const fill = offsets.slice(0, nodeCount);
   const targets = new Int32Array(m);
   const kinds = new Uint8Array(m);
-  for (let i = 0; i < m; i++) {
-    const at = fill[edges.from[i]!]!++;
-    targets[at] = edges.to[i]!;
-    kinds[at] = edges.kind[i]!;
-  }
+  edges.forEach((from, to, kind) => {
+    const at = fill[from]!++;
+    targets[at] = to;
+    kinds[at] = kind;
+  });
   return { nodeCount, offsets, targets, kinds, kindCounts };
 }
 

@@ -60,7 +60,7 @@ describe('real-time and process orders', () => {
         const pairs: string[] = [];
         intervalOrder(txns, live, (a, b) => pairs.push(`${a}>${b}`));
         const direct: string[] = [];
-        for (let i = 0; i < edges.length; i++) direct.push(`${edges.from[i]}>${edges.to[i]}`);
+        for (let i = 0; i < edges.length; i++) direct.push(`${edges.fromAt(i)}>${edges.toAt(i)}`);
         expect(pairs.sort()).toEqual(direct.sort());
       }),
       { numRuns: 300 },
@@ -81,7 +81,7 @@ describe('real-time and process orders', () => {
     const txns = readTxns(h, SHAPE);
     const edges = new EdgeList();
     addProcessEdges(txns, edges);
-    const pairs = Array.from({ length: edges.length }, (_, i) => [edges.from[i], edges.to[i], edges.kind[i]]);
+    const pairs = Array.from({ length: edges.length }, (_, i) => [edges.fromAt(i), edges.toAt(i), edges.kindAt(i)]);
     // 0 ok, 1 fail, 2 info (process 0), 3 ok (process 100): 0 → 2 only.
     expect(pairs).toEqual([[0, 2, PROCESS]]);
   });

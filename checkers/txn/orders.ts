@@ -75,7 +75,7 @@ export function addRealtimeEdges(txns: Txns, edges: EdgeList, historyLength: num
   const predStart = new Int32Array(txns.count);
   const predEnd = new Int32Array(txns.count);
   const inFrontier = new Uint8Array(txns.count);
-  let frontier: number[] = [];
+  const frontier: number[] = [];
   let next = 0; // the next transaction to be invoked
   const invokeUpTo = (position: number): void => {
     while (next < txns.count && txns.invokeIndex[next]! < position) {
@@ -91,8 +91,10 @@ export function addRealtimeEdges(txns: Txns, edges: EdgeList, historyLength: num
     if (t === -1) continue;
     invokeUpTo(position);
     if (predEnd[t]! > predStart[t]!) {
-      for (let e = predStart[t]!; e < predEnd[t]!; e++) inFrontier[edges.from[e]!] = 0;
-      frontier = frontier.filter((a) => inFrontier[a] === 1);
+      for (let e = predStart[t]!; e < predEnd[t]!; e++) inFrontier[edges.fromAt(e)] = 0;
+      let kept = 0;
+      for (const a of frontier) if (inFrontier[a] === 1) frontier[kept++] = a;
+      frontier.length = kept;
     }
     inFrontier[t] = 1;
     frontier.push(t);

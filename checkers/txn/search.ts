@@ -20,7 +20,11 @@
  * searched (a G-single-item is also a G-single-item-realtime).
  *
  * Each search tries up to MAX_ANCHORS anchors (exhaustive in small
- * components) within a work limit, keeping the shortest cycle.
+ * components) within a work limit, keeping the shortest cycle. Anchors that
+ * surely close a cycle come first, then those whose head was invoked
+ * furthest before their tail: a dependency that points back in time is
+ * where anomalies show (a stale read's rw edge points at a transaction that
+ * had completed before the reader began).
  */
 import { CYCLE_TYPES, type CycleBase, cycleType, splitCycleType } from './cycle-types.js';
 import { type Graph, type Subgraph, subgraph } from './graph.js';
@@ -59,6 +63,7 @@ export function searchComponent(
   includedMask: number,
   scratch: Int32Array,
   stop: () => boolean,
+  time?: ArrayLike<number>,
 ): { cycles: FoundCycle[]; complete: boolean } {
   const cycles: FoundCycle[] = [];
   const covered = new Set<string>();
@@ -74,14 +79,24 @@ export function searchComponent(
     const extra = variantMask(variant);
     if ((extra & includedMask) !== extra) continue;
     if (stop()) return { cycles, complete: false };
-    const found = searchType(base, extra, sub);
+    const found = searchType(base, extra, sub, time);
     if (!found) continue;
     const foundType = cycleType(found.kinds);
     if (covered.has(foundType)) continue;
-    cycles.push({ type: foundType, nodes: found.nodes, kinds: found.kinds });
+    cycles.push({ type: foundType, ...rotateToEarliest(found) });
     for (const t of impliedAnomalies([foundType])) covered.add(t);
   }
   return { cycles, complete: true };
+}
+
+/** The same cycle, starting at its earliest transaction (so T1 is the first invoked). */
+function rotateToEarliest(c: LocalCycle): LocalCycle {
+  let at = 0;
+  for (let i = 1; i < c.nodes.length; i++) if (c.nodes[i]! < c.nodes[at]!) at = i;
+  return {
+    nodes: [...c.nodes.slice(at), ...c.nodes.slice(0, at)],
+    kinds: [...c.kinds.slice(at), ...c.kinds.slice(0, at)],
+  };
 }
 
 interface LocalCycle {
@@ -89,19 +104,24 @@ interface LocalCycle {
   kinds: number[];
 }
 
-function searchType(base: CycleBase, extra: number, sub: (mask: number) => Subgraph): LocalCycle | undefined {
+function searchType(
+  base: CycleBase,
+  extra: number,
+  sub: (mask: number) => Subgraph,
+  time: ArrayLike<number> | undefined,
+): LocalCycle | undefined {
   const local = (() => {
     switch (base) {
       case 'G0':
         return searchG0(sub(maskOf(WW) | extra));
       case 'G1c':
-        return anchoredPlain(sub(maskOf(WW, WR) | extra), WR, maskOf(WW, WR) | extra);
+        return anchoredPlain(sub(maskOf(WW, WR) | extra), WR, maskOf(WW, WR) | extra, time);
       case 'G-single-item':
-        return anchoredPlain(sub(maskOf(WW, WR, RW) | extra), RW, maskOf(WW, WR) | extra);
+        return anchoredPlain(sub(maskOf(WW, WR, RW) | extra), RW, maskOf(WW, WR) | extra, time);
       case 'G-nonadjacent-item':
-        return anchoredProduct(sub(maskOf(WW, WR, RW) | extra), nonadjacentAutomaton(extra), acceptsNonadjacent);
+        return anchoredProduct(sub(maskOf(WW, WR, RW) | extra), nonadjacentAutomaton(extra), acceptsNonadjacent, time);
       case 'G2-item':
-        return anchoredProduct(sub(maskOf(WW, WR, RW) | extra), atLeastOneRwAutomaton(extra), acceptsTwoRw);
+        return anchoredProduct(sub(maskOf(WW, WR, RW) | extra), atLeastOneRwAutomaton(extra), acceptsTwoRw, time);
     }
   })();
   if (!local) return undefined;
@@ -138,24 +158,30 @@ function searchG0(g: Subgraph): LocalResult {
  * so only anchors inside one of its components are tried, and every one
  * tried yields a cycle: the search then misses none.
  */
-function anchoredPlain(g: Subgraph, anchorKind: number, pathMask: number): LocalResult {
-  let componentOf: Int32Array | undefined;
-  if ((pathMask >> anchorKind) & 1) {
-    componentOf = new Int32Array(g.nodeCount).fill(-1);
-    stronglyConnected(g, pathMask).forEach((c, i) => {
-      for (const v of c) componentOf![v] = i;
-    });
-  }
+function anchoredPlain(
+  g: Subgraph,
+  anchorKind: number,
+  pathMask: number,
+  time: ArrayLike<number> | undefined,
+): LocalResult {
+  const componentOf = new Int32Array(g.nodeCount).fill(-1);
+  stronglyConnected(g, pathMask).forEach((c, i) => {
+    for (const v of c) componentOf[v] = i;
+  });
+  // Head and tail in one component of the path subgraph: the head reaches the tail, a cycle for sure.
+  const sure = (u: number, v: number): boolean => componentOf[u] !== -1 && componentOf[u] === componentOf[v];
+  // When the anchor's kind is on paths too (G1c), the cycle lies in that subgraph: only sure anchors can work.
+  const onlySure = ((pathMask >> anchorKind) & 1) === 1;
   const finder = new PathFinder(g, plainAutomaton(pathMask));
   let best: LocalCycle | undefined;
   let tried = 0;
-  forEachEdge(g, anchorKind, (u, v) => {
-    if (componentOf && (componentOf[u] === -1 || componentOf[u] !== componentOf[v])) return true;
-    if (tried++ >= MAX_ANCHORS || finder.work > WORK_LIMIT) return false;
+  for (const [u, v] of anchors(g, anchorKind, time, sure)) {
+    if (onlySure && !sure(u, v)) break;
+    if (tried++ >= MAX_ANCHORS || finder.work > WORK_LIMIT) break;
     const path = finder.shortest(v, u);
     if (path) best = shorter(best, closeCycle(u, anchorKind, path));
-    return !(best && best.nodes.length <= SHORTEST_POSSIBLE);
-  });
+    if (best && best.nodes.length <= SHORTEST_POSSIBLE) break;
+  }
   return best && { graph: g, cycle: best };
 }
 
@@ -163,17 +189,22 @@ function anchoredPlain(g: Subgraph, anchorKind: number, pathMask: number): Local
  * Cycles made of one rw edge u → v and a path back from v to u that the
  * automaton accepts, simplified to a simple cycle that `accepts` allows.
  */
-function anchoredProduct(g: Subgraph, machine: Automaton, accepts: (kinds: number[]) => boolean): LocalResult {
+function anchoredProduct(
+  g: Subgraph,
+  machine: Automaton,
+  accepts: (kinds: number[]) => boolean,
+  time: ArrayLike<number> | undefined,
+): LocalResult {
   const finder = new PathFinder(g, machine);
   let best: LocalCycle | undefined;
   let tried = 0;
-  forEachEdge(g, RW, (u, v) => {
-    if (tried++ >= MAX_ANCHORS || finder.work > WORK_LIMIT) return false;
+  for (const [u, v] of anchors(g, RW, time, () => false)) {
+    if (tried++ >= MAX_ANCHORS || finder.work > WORK_LIMIT) break;
     const path = finder.shortest(v, u);
     const cycle = path && simplify(closeCycle(u, RW, path), accepts);
     if (cycle) best = shorter(best, cycle);
-    return !(best && best.nodes.length <= SHORTEST_POSSIBLE);
-  });
+    if (best && best.nodes.length <= SHORTEST_POSSIBLE) break;
+  }
   return best && { graph: g, cycle: best };
 }
 
@@ -182,13 +213,26 @@ function closeCycle(u: number, anchorKind: number, path: Path): LocalCycle {
   return { nodes: [u, ...path.nodes.slice(0, -1)], kinds: [anchorKind, ...path.kinds] };
 }
 
-/** Calls visit(u, v) for each edge of `kind`; stops when visit returns false. */
-function forEachEdge(g: Graph, kind: number, visit: (u: number, v: number) => boolean): void {
+/**
+ * The edges of `kind` (local u, v) in the order to try them: the sure ones
+ * first, then by how far back in time the head is from the tail (most first).
+ */
+function anchors(
+  g: Subgraph,
+  kind: number,
+  time: ArrayLike<number> | undefined,
+  sure: (u: number, v: number) => boolean,
+): [number, number][] {
+  const list: [number, number, number][] = [];
   for (let u = 0; u < g.nodeCount; u++) {
     for (let e = g.offsets[u]!; e < g.offsets[u + 1]!; e++) {
-      if (g.kinds[e] === kind && !visit(u, g.targets[e]!)) return;
+      if (g.kinds[e] !== kind) continue;
+      const v = g.targets[e]!;
+      const back = time ? time[g.nodes[v]!]! - time[g.nodes[u]!]! : 0;
+      list.push([u, v, sure(u, v) ? Number.NEGATIVE_INFINITY : back]);
     }
   }
+  return list.sort((a, b) => a[2] - b[2]).map(([u, v]) => [u, v]);
 }
 
 /**
