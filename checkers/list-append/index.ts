@@ -21,11 +21,11 @@ import { EdgeList } from '../txn/graph.js';
 import { LostUpdateGroups, writeAfterRead } from '../txn/lost-update.js';
 import type { TxnCheckOptions } from '../txn/plan.js';
 import type { TxnResultFields } from '../txn/result.js';
-import { OK, readTxns, type TxnShape, type Txns, txnRef } from '../txn/txns.js';
+import { type Mop, OK, readTxns, type TxnShape, type Txns, txnRef } from '../txn/txns.js';
 import { type ValueKey, valueKey } from '../txn/values.js';
 import { addKeyEdges, explainEdge, type KeyVersions } from './edges.js';
 import { futureReadCase, internalCase } from './internal.js';
-import { gatherKeys, indexKey, readValue } from './keys.js';
+import { indexKey, KeyTable, readValue } from './keys.js';
 import { inferVersionOrder } from './versions.js';
 
 declare module '../checker.js' {
@@ -66,13 +66,23 @@ export function listAppendChecker(options: ListAppendOptions = {}): Checker<List
  */
 export function checkListAppend(history: History, options: ListAppendOptions = {}): ListAppendResult {
   const { plan, collector, budget } = startCheck(options);
-  const txns = readTxns(history, SHAPE);
-  addTransactionAnomalies(txns, collector);
-  const keys = gatherKeys(txns);
+  const table = new KeyTable();
+  const inside: TransactionAnomalies[] = [];
+  // One pass over the micro-ops while they are read (see readTxns): keys, and what a transaction shows alone.
+  const txns = readTxns(history, SHAPE, (t, status, mops) => {
+    table.add(t, mops);
+    if (status === OK && touchesAKeyTwice(mops)) {
+      const found = transactionAnomalies(t, mops);
+      if (found) inside.push(found);
+    }
+  });
+  table.finish();
+  for (const found of inside) addTransactionAnomalies(txns, found, collector);
   const edges = new EdgeList();
   let unwritten = 0;
-  // Key by key; each key's index is dropped once its edges are in (see keys.ts).
-  for (const state of keys.values()) {
+  // Key by key; each key's lists and index are dropped once its edges are in (see keys.ts).
+  for (let id = 0; id < table.size; id++) {
+    const state = table.state(txns, id);
     const index = indexKey(txns, state);
     const inferred = inferVersionOrder(txns, state, index, collector);
     unwritten += inferred.unwritten;
@@ -88,8 +98,9 @@ export function checkListAppend(history: History, options: ListAppendOptions = {
   const byKey = {
     get(kk: ValueKey): KeyVersions | undefined {
       let kv = rebuilt.get(kk);
-      const state = keys.get(kk);
-      if (!kv && state) {
+      const id = table.idOf(kk);
+      if (!kv && id !== undefined) {
+        const state = table.state(txns, id);
         const index = indexKey(txns, state);
         rebuilt.set(kk, (kv = { state, index, versions: inferVersionOrder(txns, state, index, undefined).versions }));
       }
@@ -101,7 +112,7 @@ export function checkListAppend(history: History, options: ListAppendOptions = {
     {
       edges,
       explain: (kind, a, b, name) => explainEdge(txns, byKey, kind, a, b, name),
-      keyCount: keys.size,
+      keyCount: table.size,
       warnings,
     },
   );
@@ -142,46 +153,56 @@ function touchesAKeyTwice(mops: Txns['mops'][number]): boolean {
   return false;
 }
 
-/** internal and future-read, transaction by transaction. */
-function addTransactionAnomalies(txns: Txns, collector: AnomalyCollector): void {
-  for (let t = 0; t < txns.count; t++) {
-    if (txns.status[t] !== OK) continue;
-    const mops = txns.mops[t]!;
-    if (!touchesAKeyTwice(mops)) continue;
-    const internal = internalCase(mops);
-    if (internal) {
-      collector.add('internal', () => {
-        const [, k, read] = mops[internal.mop]!;
-        const expected = internal.unknownPrefix
-          ? `a list ending in ${showList(internal.expected)}`
-          : showList(internal.expected);
-        return {
-          explanation:
-            `T1 read ${keyName(k)} = ${showList(read as never[])}, but its own earlier reads and appends of ` +
-            `${keyName(k)} say it should have read ${expected}.`,
-          txns: [{ name: 'T1', ...txnRef(txns, t) }],
-          key: k,
-          details: {
-            mop: internal.mop,
-            expected: internal.unknownPrefix ? ['...', ...internal.expected] : internal.expected,
-          },
-        };
-      });
-    }
-    const future = futureReadCase(mops);
-    if (future) {
-      collector.add('future-read', () => {
-        const [, k, read] = mops[future.readMop]!;
-        return {
-          explanation:
-            `T1 read ${keyName(k)} = ${showList(read as never[])}, which includes ${show(future.element)} — an element ` +
-            'T1 itself appends only later (micro-op ' +
-            `${future.appendMop}): it saw its own future.`,
-          txns: [{ name: 'T1', ...txnRef(txns, t) }],
-          key: k,
-          details: { mop: future.readMop, element: future.element },
-        };
-      });
-    }
+/** What one transaction shows on its own. */
+interface TransactionAnomalies {
+  t: number;
+  internal: ReturnType<typeof internalCase>;
+  future: ReturnType<typeof futureReadCase>;
+}
+
+function transactionAnomalies(t: number, mops: readonly Mop[]): TransactionAnomalies | undefined {
+  const internal = internalCase(mops);
+  const future = futureReadCase(mops);
+  return internal || future ? { t, internal, future } : undefined;
+}
+
+/** internal and future-read cases of one transaction. */
+function addTransactionAnomalies(
+  txns: Txns,
+  { t, internal, future }: TransactionAnomalies,
+  collector: AnomalyCollector,
+): void {
+  const mops = txns.mops[t]!;
+  if (internal) {
+    collector.add('internal', () => {
+      const [, k, read] = mops[internal.mop]!;
+      const expected = internal.unknownPrefix
+        ? `a list ending in ${showList(internal.expected)}`
+        : showList(internal.expected);
+      return {
+        explanation:
+          `T1 read ${keyName(k)} = ${showList(read as never[])}, but its own earlier reads and appends of ` +
+          `${keyName(k)} say it should have read ${expected}.`,
+        txns: [{ name: 'T1', ...txnRef(txns, t) }],
+        key: k,
+        details: {
+          mop: internal.mop,
+          expected: internal.unknownPrefix ? ['...', ...internal.expected] : internal.expected,
+        },
+      };
+    });
+  }
+  if (future) {
+    collector.add('future-read', () => {
+      const [, k, read] = mops[future.readMop]!;
+      return {
+        explanation:
+          `T1 read ${keyName(k)} = ${showList(read as never[])}, which includes ${show(future.element)} — an element ` +
+          `T1 itself appends only later (micro-op ${future.appendMop}): it saw its own future.`,
+        txns: [{ name: 'T1', ...txnRef(txns, t) }],
+        key: k,
+        details: { mop: future.readMop, element: future.element },
+      };
+    });
   }
 }

@@ -76,8 +76,10 @@ export function rwRegisterChecker(options: RwRegisterOptions = {}): Checker<RwRe
 export function checkRwRegister(history: History, options: RwRegisterOptions = {}): RwRegisterResult {
   const transactionOrder = parseTransactionOrder(options.transactionOrder);
   const { plan, collector, budget } = startCheck(options);
-  const txns = readTxns(history, SHAPE);
-  const exts = txns.mops.map((mops) => externals(mops));
+  const exts: ReturnType<typeof externals>[] = [];
+  const txns = readTxns(history, SHAPE, (t, _status, mops) => {
+    exts[t] = externals(mops);
+  });
   addInternal(txns, collector);
   const { keys, unwritten } = indexKeys(txns, exts, collector);
   addLostUpdates(

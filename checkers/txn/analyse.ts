@@ -66,9 +66,11 @@ export type TxnVerdict = Omit<TxnResultFields, 'kind'>;
 export function analyse(ctx: AnalysisContext, inference: Inference): TxnVerdict {
   const { txns, plan, collector, budget } = ctx;
   const edges = inference.edges;
-  if (plan.realtime) addRealtimeEdges(txns, edges, ctx.historyLength);
+  // Real time goes through time points, nodes after the transactions (see orders.ts).
+  let timePoints = 0;
+  if (plan.realtime) timePoints = addRealtimeEdges(txns, edges, ctx.historyLength);
   else if (plan.process) addProcessEdges(txns, edges);
-  const graph = buildGraph(txns.count, edges);
+  const graph = buildGraph(txns.count + timePoints, edges);
   if (edges.length === 0) {
     collector.add('empty-transaction-graph', () => ({
       explanation:
@@ -79,6 +81,7 @@ export function analyse(ctx: AnalysisContext, inference: Inference): TxnVerdict 
   }
   const includedMask = maskOf(WW, WR, RW) | (plan.realtime ? maskOf(RT) : 0) | (plan.process ? maskOf(PROCESS) : 0);
   const components = budget.exceeded() === undefined ? stronglyConnected(graph, includedMask) : undefined;
+  const txnsIn = (component: number[]): number => component.filter((v) => v < txns.count).length;
   const stopped = components
     ? searchCycles(ctx, graph, components, includedMask, inference.explain)
     : budget.exceeded();
@@ -88,7 +91,7 @@ export function analyse(ctx: AnalysisContext, inference: Inference): TxnVerdict 
       txns: [],
     }));
   }
-  return verdict(ctx, inference, graph, components ?? [], stopped);
+  return verdict(ctx, inference, graph, (components ?? []).map(txnsIn), stopped);
 }
 
 /** Searches every component; returns why it stopped early, or undefined when it finished. */
@@ -112,6 +115,7 @@ function searchCycles(
       includedMask,
       scratch,
       stop,
+      txns.count,
       txns.invokeIndex,
     );
     for (const cycle of cycles) collector.add(cycle.type, () => explainCycle(cycle, txns, explainer));
@@ -142,7 +146,8 @@ function addCycleExists(
     for (const component of components) {
       const sub = subgraph(graph, component, spec.mask | (spec.extendedByRw ? maskOf(RW) : 0), scratch);
       const found = cycleExists(sub, spec);
-      if (found && (!smallest || found.length < smallest.length)) smallest = found.map((v) => sub.nodes[v]!);
+      const foundTxns = found?.map((v) => sub.nodes[v]!).filter((v) => v < txns.count);
+      if (foundTxns && (!smallest || foundTxns.length < smallest.length)) smallest = foundTxns;
     }
     if (!smallest) continue;
     const nodes = smallest;
@@ -160,7 +165,7 @@ function verdict(
   ctx: AnalysisContext,
   inference: Inference,
   graph: Graph,
-  components: number[][],
+  componentSizes: number[],
   stopped: string | undefined,
 ): TxnVerdict {
   const { txns, plan, collector, budget } = ctx;
@@ -184,7 +189,7 @@ function verdict(
     alsoNot,
     consistencyModels: plan.models,
     extraAnomalies: plan.extraAnomalies,
-    stats: stats(txns, inference, graph, components, budget.elapsedMs()),
+    stats: stats(txns, inference, graph, componentSizes, budget.elapsedMs()),
     warnings: inference.warnings,
   };
 }
@@ -196,7 +201,7 @@ function errorText(types: string[], not: string[], stopped: string | undefined):
   return stopped ? `stopped early (${stopped}); ${what}${rules}` : `${what}${rules}`;
 }
 
-function stats(txns: Txns, inference: Inference, graph: Graph, components: number[][], elapsedMs: number): TxnStats {
+function stats(txns: Txns, inference: Inference, graph: Graph, componentSizes: number[], elapsedMs: number): TxnStats {
   const counts = [0, 0, 0];
   for (let t = 0; t < txns.count; t++) counts[txns.status[t]!]!++;
   const edges = Object.fromEntries(
@@ -209,8 +214,8 @@ function stats(txns: Txns, inference: Inference, graph: Graph, components: numbe
     fail: counts[FAIL]!,
     keys: inference.keyCount,
     edges,
-    components: components.length,
-    largestComponent: components.reduce((m, c) => Math.max(m, c.length), 0),
+    components: componentSizes.length,
+    largestComponent: componentSizes.reduce((m, c) => Math.max(m, c), 0),
     elapsedMs,
   };
 }

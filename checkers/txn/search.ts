@@ -63,6 +63,7 @@ export function searchComponent(
   includedMask: number,
   scratch: Int32Array,
   stop: () => boolean,
+  txnCount = graph.nodeCount,
   time?: ArrayLike<number>,
 ): { cycles: FoundCycle[]; complete: boolean } {
   const cycles: FoundCycle[] = [];
@@ -79,14 +80,30 @@ export function searchComponent(
     const extra = variantMask(variant);
     if ((extra & includedMask) !== extra) continue;
     if (stop()) return { cycles, complete: false };
-    const found = searchType(base, extra, sub, time);
-    if (!found) continue;
+    const expanded = searchType(base, extra, sub, txnCount, time);
+    if (!expanded) continue;
+    const found = collapseTimePoints(expanded, txnCount);
     const foundType = cycleType(found.kinds);
     if (covered.has(foundType)) continue;
     cycles.push({ type: foundType, ...rotateToEarliest(found) });
     for (const t of impliedAnomalies([foundType])) covered.add(t);
   }
   return { cycles, complete: true };
+}
+
+/**
+ * The cycle without its time points (nodes from txnCount on): a run
+ * a → point → ... → point → b is the real-time edge a → b.
+ */
+function collapseTimePoints(c: LocalCycle, txnCount: number): LocalCycle {
+  const nodes: number[] = [];
+  const kinds: number[] = [];
+  c.nodes.forEach((v, i) => {
+    if (v >= txnCount) return;
+    nodes.push(v);
+    kinds.push(c.nodes[(i + 1) % c.nodes.length]! >= txnCount ? RT : c.kinds[i]!);
+  });
+  return { nodes, kinds };
 }
 
 /** The same cycle, starting at its earliest transaction (so T1 is the first invoked). */
@@ -108,12 +125,13 @@ function searchType(
   base: CycleBase,
   extra: number,
   sub: (mask: number) => Subgraph,
+  txnCount: number,
   time: ArrayLike<number> | undefined,
 ): LocalCycle | undefined {
   const local = (() => {
     switch (base) {
       case 'G0':
-        return searchG0(sub(maskOf(WW) | extra));
+        return searchG0(sub(maskOf(WW) | extra), txnCount);
       case 'G1c':
         return anchoredPlain(sub(maskOf(WW, WR) | extra), WR, maskOf(WW, WR) | extra, time);
       case 'G-single-item':
@@ -135,13 +153,14 @@ type LocalResult = { graph: Subgraph; cycle: LocalCycle } | undefined;
 const shorter = (a: LocalCycle | undefined, b: LocalCycle | undefined): LocalCycle | undefined =>
   !a ? b : !b ? a : b.nodes.length < a.nodes.length ? b : a;
 
-function searchG0(g: Subgraph): LocalResult {
+function searchG0(g: Subgraph, txnCount: number): LocalResult {
   // The subgraph holds only ww edges and the variant's: every edge may be taken.
   const finder = new PathFinder(g, plainAutomaton(~0));
   let best: LocalCycle | undefined;
   let tried = 0;
   for (const component of stronglyConnected(g, ~0)) {
     for (const s of component) {
+      if (g.nodes[s]! >= txnCount) continue; // a time point: start from transactions
       if (tried++ >= MAX_ANCHORS || finder.work > WORK_LIMIT) break;
       const path = finder.shortest(s, s);
       if (path) best = shorter(best, { nodes: path.nodes.slice(0, -1), kinds: path.kinds });
