@@ -55,15 +55,15 @@ describe('real-time and process orders', () => {
         expect(edges.length).toBeLessThanOrEqual(3 * n);
         const reach = closure(n + points, (a) => [...g.targets.subarray(g.offsets[a], g.offsets[a + 1])]);
         const live = (t: number) => txns.status[t] !== 2;
-        const before = (a: number, b: number) =>
+        const precedes = (a: number, b: number) =>
           live(a) && live(b) && txns.okIndex[a] !== -1 && txns.okIndex[a]! < txns.invokeIndex[b]!;
-        for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) expect(reach[a]![b]).toBe(before(a, b));
+        for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) expect(reach[a]![b]).toBe(precedes(a, b));
         expect([...g.kinds].every((k) => k === RT)).toBe(true);
         // The Hasse diagram of the same order has the same closure.
         const hasse: number[][] = Array.from({ length: n }, () => []);
         intervalOrder(txns, [...Array(n).keys()].filter(live), (a, b) => hasse[a]!.push(b));
         const hasseReach = closure(n, (a) => hasse[a]!);
-        for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) expect(hasseReach[a]![b]).toBe(before(a, b));
+        for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) expect(hasseReach[a]![b]).toBe(precedes(a, b));
       }),
       { numRuns: 300 },
     );
