@@ -80,8 +80,10 @@ export function checkListAppend(history: History, options: ListAppendOptions = {
   for (const found of inside) addTransactionAnomalies(txns, found, collector);
   const edges = new EdgeList();
   let unwritten = 0;
+  let stopped: string | undefined;
   // Key by key; each key's lists and index are dropped once its edges are in (see keys.ts).
   for (let id = 0; id < table.size; id++) {
+    if (id % 1024 === 0 && (stopped = budget.exceeded()) !== undefined) break;
     const state = table.state(txns, id);
     const index = indexKey(txns, state);
     const inferred = inferVersionOrder(txns, state, index, collector);
@@ -114,6 +116,7 @@ export function checkListAppend(history: History, options: ListAppendOptions = {
       explain: (kind, a, b, name) => explainEdge(txns, byKey, kind, a, b, name),
       keyCount: table.size,
       warnings,
+      stopped,
     },
   );
   return { kind: 'list-append', ...verdict };

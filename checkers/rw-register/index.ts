@@ -19,7 +19,6 @@ import { addLostUpdates } from '../txn/lost-update.js';
 import type { TxnCheckOptions } from '../txn/plan.js';
 import type { TxnResultFields } from '../txn/result.js';
 import { OK, readTxns, type TxnShape, type Txns, txnRef } from '../txn/txns.js';
-import { valueKey } from '../txn/values.js';
 import { addEdges, explainEdge } from './edges.js';
 import { externals, internalCase } from './ext.js';
 import { indexKeys } from './keys.js';

@@ -38,6 +38,8 @@ export interface Inference {
   explain: EdgeExplainer;
   keyCount: number;
   warnings: string[];
+  /** Why the inference stopped early (the budget), when it did: the edges are then partial. */
+  stopped?: string | undefined;
 }
 
 /** The pieces a checker hands over: the plan and collector it used, and the budget. */
@@ -66,6 +68,14 @@ export type TxnVerdict = Omit<TxnResultFields, 'kind'>;
 export function analyse(ctx: AnalysisContext, inference: Inference): TxnVerdict {
   const { txns, plan, collector, budget } = ctx;
   const edges = inference.edges;
+  if (inference.stopped) {
+    const why = inference.stopped;
+    collector.add('cycle-search-timeout', () => ({
+      explanation: `The check stopped early (${why}), before the dependency graph was complete; the anomalies listed are those found before it stopped.`,
+      txns: [],
+    }));
+    return verdict(ctx, inference, buildGraph(txns.count, edges), [], why);
+  }
   // Real time goes through time points, nodes after the transactions (see orders.ts).
   let timePoints = 0;
   if (plan.realtime) timePoints = addRealtimeEdges(txns, edges, ctx.historyLength);
