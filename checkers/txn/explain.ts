@@ -59,9 +59,14 @@ function cycleSentence(type: string, steps: CycleStep[]): string {
   return `${meaning} ${why.join('; ')}. So ${list(before)}: no order of these transactions explains what they observed.`;
 }
 
-/** "ww x", "rw key 1", "rt". */
+/** "ww x", "rw key 1", "rt" (in prose). */
 export function edgeLabel(step: Pick<CycleStep, 'kind' | 'key'>): string {
   return step.key === undefined ? step.kind : `${step.kind} ${keyName(step.key)}`;
+}
+
+/** "ww x", "rw 1", "rt": short, for a graph's arrows. */
+export function shortEdgeLabel(step: Pick<CycleStep, 'kind' | 'key'>): string {
+  return step.key === undefined ? step.kind : `${step.kind} ${show(step.key)}`;
 }
 
 /** A key as the explanations name it: a string as itself ("x"), anything else as "key 1". */

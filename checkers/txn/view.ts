@@ -11,7 +11,7 @@ import { show } from '../../harness/history/json.js';
 import type { Json } from '../../harness/history/op.js';
 import type { Block, Cell, ReportSection, ResultView, ViewContext } from '../view.js';
 import { CYCLE_MEANING, isCycleType, splitCycleType, VARIANT_MEANING } from './cycle-types.js';
-import { edgeLabel } from './explain.js';
+import { shortEdgeLabel } from './explain.js';
 import type { AnomalyCase, NamedTxn, TxnResultFields } from './result.js';
 
 /** Cases drawn per anomaly type. */
@@ -115,7 +115,7 @@ function caseBlocks(c: AnomalyCase, i: number, ctx: ViewContext): Block[] {
     blocks.push({
       type: 'graph',
       nodes: c.txns.map((t) => ({ id: t.name, label: t.name, detail: mopsText(t.mops) })),
-      edges: c.steps.map((s) => ({ from: s.from, to: s.to, label: edgeLabel(s), detail: s.text })),
+      edges: c.steps.map((s) => ({ from: s.from, to: s.to, label: shortEdgeLabel(s), detail: s.text })),
     });
   }
   blocks.push({ type: 'text', role: 'explain', text: `${i + 1}. ${c.explanation}` });

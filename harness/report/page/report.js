@@ -336,7 +336,7 @@
   // A small directed graph (e.g. a cycle of transactions), nodes on a circle, edges labelled.
   function graphBlock(b) {
     var n = b.nodes.length;
-    var W = Math.min(900, Math.max(360, svgWidth())), H = Math.max(220, Math.min(520, 120 + n * 40));
+    var W = Math.min(900, Math.max(360, svgWidth())), H = Math.max(300, Math.min(520, 160 + n * 40));
     var cx = W / 2, cy = H / 2, r = Math.min(W, H) / 2 - 60;
     var pos = new Map();
     b.nodes.forEach(function (node, i) {
@@ -354,13 +354,16 @@
       if (!p || !q) return;
       var dx = q.x - p.x, dy = q.y - p.y, len = Math.max(1, Math.sqrt(dx * dx + dy * dy));
       var sx = p.x + (dx / len) * 30, sy = p.y + (dy / len) * 18, tx = q.x - (dx / len) * 30, ty = q.y - (dy / len) * 18;
-      // Bend each edge a little so that a pair of opposite edges stays apart.
-      var mx = (sx + tx) / 2 - (dy / len) * 18, my = (sy + ty) / 2 + (dx / len) * 18;
+      // Bend each edge a little so that a pair of opposite edges stays apart: away from the centre, so that the
+      // labels of a cycle sit outside it rather than pile up in the middle.
+      var nx = -dy / len, ny = dx / len, hx = (sx + tx) / 2, hy = (sy + ty) / 2;
+      if (nx * (hx - cx) + ny * (hy - cy) < 0) { nx = -nx; ny = -ny; }
+      var mx = hx + nx * 18, my = hy + ny * 18;
       var path = svg('path', { d: 'M ' + sx + ' ' + sy + ' Q ' + mx + ' ' + my + ' ' + tx + ' ' + ty, fill: 'none', stroke: '#57606a', 'stroke-width': 1.5, 'marker-end': 'url(#arrow)' });
       path.setAttribute('data-edge', e.label);
       if (e.detail) path.appendChild(svg('title', {}, e.detail));
       g.appendChild(path);
-      g.appendChild(svg('text', { x: mx, y: my - 4, 'text-anchor': 'middle', fill: '#0969da', 'font-size': 12 }, e.label));
+      g.appendChild(svg('text', { x: hx + nx * 30, y: hy + ny * 30 + 4, 'text-anchor': 'middle', fill: '#0969da', 'font-size': 12 }, e.label));
     });
     b.nodes.forEach(function (node) {
       var p = pos.get(node.id);
