@@ -46,6 +46,8 @@ describe('bank workload', () => {
   it('starts with the total split over the accounts, and rejects bad settings', () => {
     expect(initialBalances({ accounts: 3, totalAmount: 10 })).toEqual([4, 3, 3]);
     expect(bankSettings({}, { concurrency: 1, keys: 4 })).toMatchObject({ accounts: 4, totalAmount: 100 });
+    const fromConfig = { concurrency: 1, totalAmount: 40, allowNegativeBalances: true } as never;
+    expect(bankSettings({}, fromConfig)).toMatchObject({ accounts: 8, totalAmount: 40, allowNegativeBalances: true });
     expect(() => bankSettings({ maxTransfer: 0 }, { concurrency: 1 })).toThrow(/^test\.workloadOptions\.maxTransfer/);
     expect(() => bankSettings({}, { concurrency: 1, keys: 1 })).toThrow(/^test\.workloadOptions\.keys/);
   });

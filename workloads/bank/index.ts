@@ -15,6 +15,7 @@ import { bankChecker } from '../../checkers/bank/index.js';
 import { UserError } from '../../harness/errors.js';
 import * as gen from '../../harness/generator/index.js';
 import { paced } from '../register/independent.js';
+import { pick } from '../txn/options.js';
 import type { Workload, WorkloadOptions } from '../workload.js';
 
 export interface BankWorkloadOptions {
@@ -37,11 +38,13 @@ interface BankSettings {
 
 /** The settings for a run. Throws UserError naming the option when one is bad. */
 export function bankSettings(defaults: BankWorkloadOptions, options: WorkloadOptions): BankSettings {
+  // test.workloadOptions may set any of them by name.
+  const given = { ...defaults, ...pick(options, ['accounts', 'totalAmount', 'maxTransfer', 'allowNegativeBalances']) };
   const settings = {
-    accounts: options.keys ?? defaults.accounts ?? 8,
-    totalAmount: defaults.totalAmount ?? 100,
-    maxTransfer: defaults.maxTransfer ?? 5,
-    allowNegativeBalances: defaults.allowNegativeBalances ?? false,
+    accounts: options.keys ?? (given.accounts as number | undefined) ?? 8,
+    totalAmount: (given.totalAmount as number | undefined) ?? 100,
+    maxTransfer: (given.maxTransfer as number | undefined) ?? 5,
+    allowNegativeBalances: (given.allowNegativeBalances as boolean | undefined) ?? false,
   };
   for (const [name, min] of [
     ['accounts', 2],

@@ -16,7 +16,7 @@ import * as gen from '../../harness/generator/index.js';
 import { paced } from '../register/independent.js';
 import { txnGenerator } from '../txn/generator.js';
 import { initialPool } from '../txn/keys.js';
-import { knobsFor, type TxnWorkloadOptions } from '../txn/options.js';
+import { knobsFor, modelsFor, type TxnWorkloadOptions } from '../txn/options.js';
 import type { Workload } from '../workload.js';
 
 export function listAppendWorkload(defaults: TxnWorkloadOptions = {}): Workload {
@@ -34,8 +34,8 @@ export function listAppendWorkload(defaults: TxnWorkloadOptions = {}): Workload 
     finalGenerator() {
       return undefined;
     },
-    checker() {
-      return listAppendChecker({ consistencyModels: defaults.consistencyModels });
+    checker(options) {
+      return listAppendChecker({ consistencyModels: modelsFor(defaults, options) });
     },
   };
 }

@@ -16,7 +16,7 @@ import * as gen from '../../harness/generator/index.js';
 import { paced } from '../register/independent.js';
 import { txnGenerator } from '../txn/generator.js';
 import { initialPool } from '../txn/keys.js';
-import { knobsFor, type TxnWorkloadOptions } from '../txn/options.js';
+import { knobsFor, modelsFor, pick, type TxnWorkloadOptions } from '../txn/options.js';
 import type { Workload } from '../workload.js';
 
 export interface RwRegisterWorkloadOptions extends TxnWorkloadOptions {
@@ -25,6 +25,8 @@ export interface RwRegisterWorkloadOptions extends TxnWorkloadOptions {
   sequentialKeys?: boolean;
   wfrKeys?: boolean;
 }
+
+const PROMISES = ['linearizableKeys', 'sequentialKeys', 'wfrKeys'] as const;
 
 export function rwRegisterWorkload(defaults: RwRegisterWorkloadOptions = {}): Workload {
   return {
@@ -42,11 +44,12 @@ export function rwRegisterWorkload(defaults: RwRegisterWorkloadOptions = {}): Wo
       return undefined;
     },
     checker(options) {
+      const promises = { ...pick(defaults, PROMISES), ...pick(options, PROMISES) } as RwRegisterWorkloadOptions;
       return rwRegisterChecker({
-        consistencyModels: defaults.consistencyModels,
-        linearizableKeys: defaults.linearizableKeys ?? options.linearizableReads,
-        sequentialKeys: defaults.sequentialKeys,
-        wfrKeys: defaults.wfrKeys,
+        consistencyModels: modelsFor(defaults, options),
+        linearizableKeys: promises.linearizableKeys ?? options.linearizableReads,
+        sequentialKeys: promises.sequentialKeys,
+        wfrKeys: promises.wfrKeys,
       });
     },
   };

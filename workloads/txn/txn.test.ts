@@ -8,6 +8,7 @@ import type { Json, Op } from '../../harness/history/op.js';
 import { seededRng } from '../../harness/history/random.js';
 import { listAppendWorkload } from '../list-append/index.js';
 import { rwRegisterWorkload } from '../rw-register/index.js';
+import type { WorkloadOptions } from '../workload.js';
 import { DEFAULT_KNOBS, initialPool, nextTxn } from './keys.js';
 
 /**
@@ -104,6 +105,67 @@ describe('transactional workload generators', () => {
     });
     const result = await w.checker({ concurrency: 4 }).check(sim.history);
     expect(result.valid).toBe(false);
+  });
+
+  it('takes knobs and models from test.workloadOptions too', async () => {
+    const options = {
+      concurrency: 2,
+      maxTxnLength: 1,
+      activeKeys: 1,
+      consistencyModels: ['read-committed'],
+    } as WorkloadOptions;
+    const sim = simulate(listAppendWorkload().generator(options), { concurrency: 2, maxOps: 50 });
+    expect(sim.invocations.every((op) => (op.value as Json[]).length === 1)).toBe(true);
+    expect(new Set(sim.invocations.map((op) => (op.value as MicroOp[])[0]![1])).size).toBeLessThanOrEqual(2);
+    // A write skew passes read committed.
+    const skew = [
+      {
+        index: 0,
+        time: 0,
+        type: 'invoke',
+        process: 0,
+        f: 'txn',
+        value: [
+          ['r', 'x', null],
+          ['append', 'y', 1],
+        ],
+      },
+      {
+        index: 1,
+        time: 1,
+        type: 'invoke',
+        process: 1,
+        f: 'txn',
+        value: [
+          ['r', 'y', null],
+          ['append', 'x', 1],
+        ],
+      },
+      {
+        index: 2,
+        time: 2,
+        type: 'ok',
+        process: 0,
+        f: 'txn',
+        value: [
+          ['r', 'x', []],
+          ['append', 'y', 1],
+        ],
+      },
+      {
+        index: 3,
+        time: 3,
+        type: 'ok',
+        process: 1,
+        f: 'txn',
+        value: [
+          ['r', 'y', []],
+          ['append', 'x', 1],
+        ],
+      },
+    ] as Op[];
+    expect((await listAppendWorkload().checker(options).check(skew)).valid).toBe(true);
+    expect((await listAppendWorkload().checker({ concurrency: 2 }).check(skew)).valid).toBe(false);
   });
 
   it('rejects bad knobs, naming the option', () => {
