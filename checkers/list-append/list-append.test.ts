@@ -258,6 +258,17 @@ describe('list-append checker', () => {
     expect(stopped.valid).toBe('unknown');
     expect(stopped.error).toMatch(/stopped early \(stopped before it finished\)/);
     expect(checkListAppend(g0).anomalyTypes).toEqual(['G0']);
+    // The budget is also looked at while keys are inferred (every 1024 keys).
+    const manyKeys = h(
+      [0, 'invoke', Array.from({ length: 2000 }, (_, k) => ['append', k, 1])],
+      [0, 'ok', Array.from({ length: 2000 }, (_, k) => ['append', k, 1])],
+    );
+    let calls = 0;
+    const late = checkListAppend(manyKeys, { timeoutMs: 10, clock: () => (calls++ < 2 ? 0 : 100) });
+    expect(late.valid).toBe('unknown');
+    expect(late.anomalies['cycle-search-timeout']!.cases[0]!.explanation).toMatch(
+      /before the dependency graph was complete/,
+    );
   });
 
   it('summarises in a line and draws each cycle as a graph with its explanation and transactions', () => {

@@ -6,15 +6,17 @@
  * - G0: a breadth-first search from a node back to itself over ww edges.
  * - G1c, G-single-item: anchored on one edge (a wr, an rw), the shortest
  *   path back from its head to its tail over ww and wr edges. For G1c only
- *   anchors inside a component of the ww/wr subgraph are tried, each of
- *   which closes a cycle, so G1c is never missed.
+ *   anchors inside a component of the ww/wr subgraph can close a cycle, and
+ *   each of them does, so a G1c is missed only past the anchor limit.
  * - G-nonadjacent-item, G2-item: anchored on an rw edge, a search over
  *   (node, automaton state) for a path back with at least one more rw edge
  *   (and, for G-nonadjacent, no two rw edges in a row). Such a path may
  *   pass a node twice; it is then cut into simple cycles and one of the
  *   right type is kept.
  *
- * The -process and -realtime variants do the same with those edges allowed.
+ * The -process and -realtime variants do the same with those edges allowed
+ * (real time runs through time points, see orders.ts; a cycle found through
+ * them is reported with each run of them as one rt edge).
  * Every cycle is named by its edges (cycle-types.ts), whatever search found
  * it, and a type implied by one already found in the component is not
  * searched (a G-single-item is also a G-single-item-realtime).
