@@ -2,7 +2,7 @@
  * The self-contained HTML report of a run (or of an offline check).
  *
  *   renderReport(input)                 ReportInput -> one HTML string (pure)
- *   writeRunReport(runDir)              results run folder -> runDir/report.html
+ *   writeRunReport(runDir, run)         a run's history and results -> runDir/report.html
  *   writeCheckReport(path, { file, model, history, result })   offline `faultline check --report`
  *
  * Files: page-data.ts computes everything the page shows (tested in Node);

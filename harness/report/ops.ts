@@ -3,6 +3,7 @@
  * latency scatter). Times are whole microseconds since the test started.
  */
 import type { Op, ProcessId } from '../history/op.js';
+import { pairOps } from '../history/pair.js';
 import { shortJson, truncate } from './text.js';
 
 /** Outcome codes in `OpColumns.type`. */
@@ -40,9 +41,8 @@ export interface OpColumnLimits {
 export const DEFAULT_OP_LIMITS: OpColumnLimits = { maxOps: 250_000, textBudget: 8_000_000 };
 
 /**
- * Pairs invocations with completions by process (lenient: a stray completion is
- * skipped, never thrown, since a report must render even a malformed history).
- * Returns the columns and notes on what was elided (empty when nothing was).
+ * The client ops, paired leniently (a stray completion is skipped, never
+ * thrown). Returns the columns and notes on what was elided (empty when nothing was).
  */
 export function opColumns(
   history: readonly Op[],
@@ -51,26 +51,8 @@ export function opColumns(
   columns: OpColumns;
   elided: string[];
 } {
-  interface Row {
-    invoke: Op;
-    done: Op | undefined;
-  }
-  const rows: Row[] = [];
-  const pending = new Map<ProcessId, Row>();
-  for (const op of history) {
-    if (op.process === 'nemesis') continue;
-    if (op.type === 'invoke') {
-      const row: Row = { invoke: op, done: undefined };
-      rows.push(row);
-      pending.set(op.process, row);
-    } else {
-      const row = pending.get(op.process);
-      if (row) {
-        row.done = op;
-        pending.delete(op.process);
-      }
-    }
-  }
+  // Lenient: a report must render even a malformed history.
+  const rows = pairOps(history, { lenient: true }).map((o) => ({ invoke: o.invoke, done: o.complete }));
 
   const elided: string[] = [];
   let kept = rows;

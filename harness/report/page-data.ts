@@ -5,6 +5,7 @@
 import type { ResultBase, Validity } from '../../checkers/checker.js';
 import type { ReportSection } from '../../checkers/view.js';
 import type { Op } from '../history/op.js';
+import { pairOps } from '../history/pair.js';
 import { type Buckets, computeBuckets } from './buckets.js';
 import { clockSamplesFromHistory } from './clock.js';
 import { faultWindowsFromHistory, type PageFault, pageFaults } from './faults.js';
@@ -184,20 +185,10 @@ function countClientOps(history: readonly Op[]): number {
 
 function countByF(history: readonly Op[]): PageData['counts'] {
   const byF = new Map<string, PageData['counts'][number]>();
-  const pending = new Map<string | number, string>();
-  for (const op of history) {
-    if (op.process === 'nemesis') continue;
-    let row = byF.get(op.f);
-    if (!row) byF.set(op.f, (row = { f: op.f, ok: 0, fail: 0, info: 0, open: 0 }));
-    if (op.type === 'invoke') {
-      pending.set(op.process, op.f);
-      row.open += 1;
-    } else if (pending.has(op.process)) {
-      const invokedF = pending.get(op.process)!;
-      pending.delete(op.process);
-      byF.get(invokedF)!.open -= 1;
-      row[op.type] += 1;
-    }
+  for (const { f, complete } of pairOps(history, { lenient: true })) {
+    let row = byF.get(f);
+    if (!row) byF.set(f, (row = { f, ok: 0, fail: 0, info: 0, open: 0 }));
+    row[complete ? complete.type : 'open'] += 1;
   }
   return [...byF.values()].sort((a, b) => a.f.localeCompare(b.f));
 }

@@ -15,6 +15,7 @@ import { checkSet } from '../../checkers/set/index.js';
 import type { Op } from '../history/op.js';
 import { readHistoryFile } from '../history/read.js';
 import type { RunResults } from '../results/results.js';
+import { readStoredRun } from '../results/store.js';
 import { missing } from '../testing/requirements.js';
 import { KNOSSOS_DIR } from '../testing/shared-data.js';
 import { syntheticRun } from './synthetic.js';
@@ -49,7 +50,7 @@ describe.skipIf(missing({ commands: ['chromium'] }))('report.html in chromium', 
     await writeFile(path.join(runDir, 'test.json'), JSON.stringify(run.test));
     await writeFile(path.join(runDir, 'history.jsonl'), `${run.history.map((op) => JSON.stringify(op)).join('\n')}\n`);
     await writeFile(path.join(runDir, 'results.json'), JSON.stringify(results));
-    runReport = await writeRunReport(runDir);
+    runReport = await writeRunReport(runDir, await readStoredRun(runDir));
     browser = await launchChromium();
   }, 120_000);
 

@@ -6,6 +6,8 @@
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import type { History } from '../history/op.js';
+import { readHistoryFile } from '../history/read.js';
 import type { RunResults, TestRecord } from './results.js';
 
 export const RUN_FILES = {
@@ -74,5 +76,36 @@ export async function readTestRecord(runDir: string): Promise<TestRecord> {
     return JSON.parse(text) as TestRecord;
   } catch (cause) {
     throw new UserError(`invalid JSON: ${(cause as Error).message}`, { where: path, cause });
+  }
+}
+
+/**
+ * Reads a stored run: test.json (optional: undefined when missing), history.jsonl
+ * and results.json. Throws UserError naming the file (and line, for the
+ * history) when one is missing or malformed.
+ */
+export async function readStoredRun(
+  runDir: string,
+): Promise<{ test: TestRecord | undefined; history: History; results: RunResults }> {
+  const test = await readJsonFile<TestRecord>(join(runDir, RUN_FILES.test), { optional: true });
+  const results = await readJsonFile<RunResults>(join(runDir, RUN_FILES.results), { optional: false });
+  const { history } = await readHistoryFile(join(runDir, RUN_FILES.history), { format: 'jsonl' });
+  return { test, history, results: results! };
+}
+
+async function readJsonFile<T>(file: string, { optional }: { optional: boolean }): Promise<T | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if (optional && (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const why =
+      (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing (has the run been checked?)' : (err as Error).message;
+    throw new UserError(why, { where: file, cause: err });
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new UserError(`not valid JSON: ${(err as Error).message}`, { where: file, cause: err });
   }
 }

@@ -249,7 +249,7 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
   try {
     const results = await checkRun(p, pkg, history, options, runLog, pkg.nemesis.warnings?.() ?? []);
     await writeResults(runDir, results);
-    await writeReportSafely(runDir, runLog);
+    await writeReportSafely(runDir, { test: record, history, results }, runLog);
     return { runDir, results, aborted: abort.signal.aborted };
   } finally {
     await runLog.close();
@@ -324,9 +324,13 @@ async function collectLogs(
   );
 }
 
-export async function writeReportSafely(runDir: string, log: Logger): Promise<void> {
+export async function writeReportSafely(
+  runDir: string,
+  run: Parameters<typeof writeRunReport>[1],
+  log: Logger,
+): Promise<void> {
   try {
-    await writeRunReport(runDir);
+    await writeRunReport(runDir, run);
   } catch (err) {
     log.error(`could not write the report: ${err instanceof Error ? err.message : String(err)}`);
   }

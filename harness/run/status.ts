@@ -4,7 +4,9 @@
  * line every few seconds otherwise (CI logs).
  */
 import type { Op } from '../history/op.js';
-import type { WindowSpec } from './fault-windows.js';
+import { OpPairer } from '../history/pair.js';
+import type { FaultWindow } from '../results/results.js';
+import { applyToWindows, type WindowSpec } from './fault-windows.js';
 
 export interface StatusLine {
   /** Feed every recorded op. */
@@ -25,13 +27,13 @@ export function statusLine(options: {
   const tty = stream.isTTY === true;
   const intervalMs = options.intervalMs ?? (tty ? 500 : 10_000);
   const counts = { ok: 0, fail: 0, info: 0 };
-  const active = new Map<string, string>();
+  const active = new Map<string, FaultWindow>();
   let startedAt = 0;
   let lastTotal = 0;
   let lastAt = 0;
   let timer: NodeJS.Timeout | undefined;
-  // Nemesis ops come in pairs (invocation, completion); only completions say what was done.
-  let nemesisCompletion = false;
+  // Lenient: the status line only counts; the history is checked later.
+  const pairer = new OpPairer({ processes: 'all', lenient: true });
 
   const render = (): string => {
     const now = Date.now();
@@ -41,7 +43,10 @@ export function statusLine(options: {
     const rate = lastAt > 0 ? ((total - lastTotal) * 1000) / Math.max(1, now - lastAt) : 0;
     lastTotal = total;
     lastAt = now;
-    const faults = active.size > 0 ? [...active.values()].join(', ') : 'none';
+    const faults =
+      active.size > 0
+        ? [...active.values()].map((w) => `${w.fault} ${JSON.stringify(w.detail).slice(0, 40)}`).join(', ')
+        : 'none';
     return (
       `${elapsed.toFixed(0)}s elapsed, ${remaining.toFixed(0)}s left | ${rate.toFixed(0)} ops/s | ` +
       `ok ${counts.ok} fail ${counts.fail} info ${counts.info} | faults: ${faults}`
@@ -56,12 +61,11 @@ export function statusLine(options: {
 
   return {
     record(op) {
-      if (op.process === 'nemesis') {
-        nemesisCompletion = !nemesisCompletion;
-        if (nemesisCompletion && op.error === undefined) noteFault(active, options.windows, op);
-        return;
-      }
-      if (op.type !== 'invoke') counts[op.type] += 1;
+      const paired = pairer.add(op);
+      if (paired?.kind !== 'completed') return;
+      const { complete } = paired.operation;
+      if (op.process !== 'nemesis') counts[complete!.type] += 1;
+      else if (complete!.error === undefined) applyToWindows(active, options.windows, complete!);
     },
     start() {
       startedAt = Date.now();
@@ -74,12 +78,4 @@ export function statusLine(options: {
       if (tty) stream.write('\r\x1b[2K');
     },
   };
-}
-
-/** Tracks which faults are active from the nemesis completions. */
-function noteFault(active: Map<string, string>, windows: readonly WindowSpec[], op: Op): void {
-  for (const w of windows) {
-    if (op.f === w.start) active.set(w.label, `${w.label} ${JSON.stringify(op.value ?? null).slice(0, 40)}`);
-    else if (op.f === w.stop) active.delete(w.label);
-  }
 }

@@ -42,7 +42,7 @@ export const analyzeCommand: FaultlineCommand = (setExit) => ({
     for (const warning of warnings) process.stderr.write(`faultline: warning: ${warning}\n`);
     const results = await checkRun(plan, pkg, history, options, log, await readStoredWarnings(runDir));
     await writeResults(runDir, results);
-    await writeReportSafely(runDir, log);
+    await writeReportSafely(runDir, { test: record, history, results }, log);
 
     process.stdout.write(`${verdictWord(results.valid)}  ${record.name} (${history.length} history entries)\n`);
     const anomaly = describeAnomaly(results.checker);
