@@ -11,7 +11,7 @@ import { type DockerdHandle, dockerdMissing, startDockerd } from '../harness/tes
 import { healFromState } from './heal-from-state.js';
 import { HealState } from './heal-state.js';
 import { listRules, PARTITION_CHAIN } from './iptables.js';
-import { partitionNemesis } from './partition.js';
+import { partitionNemesis } from './partition/nemesis.js';
 import { nemesisContext, removeTempStateDirs } from './testing/cluster.js';
 import { echoTarget } from './testing/echo-target.js';
 

@@ -29,7 +29,7 @@
  */
 
 import { MalformedHistoryError } from '../../harness/history/errors.js';
-import type { History, Json, ProcessId } from '../../harness/history/op.js';
+import type { History, Json } from '../../harness/history/op.js';
 import { type PairedOp, pairHistory, pairOps } from '../../harness/history/pair.js';
 import type { Checker, ResultBase } from '../checker.js';
 

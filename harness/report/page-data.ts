@@ -8,7 +8,7 @@ import type { Op } from '../history/op.js';
 import { pairOps } from '../history/pair.js';
 import { type Buckets, computeBuckets } from './buckets.js';
 import { clockSamplesFromHistory } from './clock.js';
-import { faultWindowsFromHistory, type PageFault, pageFaults } from './faults.js';
+import { type PageFault, pageFaults } from './faults.js';
 import { type ClockSample, isRunResults, type NodeLogs, type ReportInput } from './input.js';
 import { DEFAULT_OP_LIMITS, type OpColumnLimits, type OpColumns, opColumns } from './ops.js';
 import { resultSections } from './sections.js';
@@ -68,9 +68,14 @@ export function pageData(input: ReportInput, limits: PageDataLimits = DEFAULT_LI
 
   const endNs = history.reduce((m, op) => Math.max(m, Number.isFinite(op.time) ? op.time : 0), 0);
   const { columns, elided } = opColumns(history, limits);
-  const faultWindows = run
-    ? run.faults.filter((w) => typeof w === 'object' && w !== null && Number.isFinite(w.start))
-    : faultWindowsFromHistory(history);
+  // Recorded windows only: a run's results.json, or what an offline check computed from the fault registry.
+  const recorded = (run ? run.faults : (input.faults ?? [])).filter(
+    (w) => typeof w === 'object' && w !== null && Number.isFinite(w.start),
+  );
+  // Without times, an op's time is its position, and so are the windows' times: scale them as the ops.
+  const faultWindows = untimed
+    ? recorded.map((w) => ({ ...w, start: w.start * 1e9, ...(w.end === undefined ? {} : { end: w.end * 1e9 }) }))
+    : recorded;
   const faults = pageFaults(faultWindows, test?.nodes ?? []);
   const faultNames = test?.nemesis.length ? test.nemesis : [...new Set(faults.map((f) => f.fault))];
   const durationSeconds =

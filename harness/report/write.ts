@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { ResultBase } from '../../checkers/checker.js';
 import { UserError } from '../errors.js';
 import type { History, Op } from '../history/op.js';
-import type { RunResults, TestRecord } from '../results/results.js';
+import type { FaultWindow, RunResults, TestRecord } from '../results/results.js';
 import type { NodeLogs } from './input.js';
 import { renderReport } from './render.js';
 
@@ -37,11 +37,18 @@ export async function writeRunReport(
  */
 export async function writeCheckReport(
   outPath: string,
-  check: { file: string; model?: string | undefined; history: readonly Op[]; result: ResultBase },
+  check: {
+    file: string;
+    model?: string | undefined;
+    history: readonly Op[];
+    result: ResultBase;
+    faults?: FaultWindow[] | undefined;
+  },
 ): Promise<string> {
   const html = renderReport({
     history: check.history,
     results: check.result,
+    faults: check.faults,
     source: { file: check.file, model: check.model },
   });
   try {

@@ -26,7 +26,10 @@ export interface TestOptions {
   recoverySeconds: number;
   /** Budget for the checker; past it the verdict is unknown. */
   checkTimeoutSeconds: number;
+  /** test.targetOptions from the config (the target's schema parses them with targetFlags over them). */
   targetOptions: Record<string, Json>;
+  /** Target option flags as typed, by option key (e.g. readMode from --read-mode). */
+  targetFlags?: Record<string, string>;
   workloadOptions: Record<string, Json>;
   nemesisOptions: Record<string, Json>;
 }

@@ -14,10 +14,24 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { safeCheck } from '../../checkers/checker.js';
 import { HealState } from '../../nemesis/heal-state.js';
-import { clockEnv, healStateDir, nemesisPackage, noopPackage, parseNemesisNames } from '../../nemesis/index.js';
+import {
+  healStateDir,
+  historyFaultWindows,
+  nemesisPackage,
+  noopPackage,
+  parseNemesisNames,
+} from '../../nemesis/index.js';
 import type { NemesisContext, NemesisPackage } from '../../nemesis/nemesis.js';
 import { getTarget } from '../../targets/index.js';
-import { hasReadConsistency, type Target, type TargetContext } from '../../targets/target.js';
+import { parseTargetOptions } from '../../targets/options.js';
+import {
+  type AnyTarget,
+  hasReadConsistency,
+  type Target,
+  type TargetContext,
+  type TargetOptions,
+  targetWorkloads,
+} from '../../targets/target.js';
 import { getWorkload } from '../../workloads/index.js';
 import type { Workload, WorkloadOptions } from '../../workloads/workload.js';
 import type { FaultlineConfig } from '../config/schema.js';
@@ -34,7 +48,6 @@ import { createRunDir, RUN_FILES, writeResults, writeTestRecord } from '../resul
 import { createRuntime } from '../runtime/create.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { CleanupStack } from './cleanup.js';
-import { faultWindows } from './fault-windows.js';
 import { teeLogger } from './file-logger.js';
 import { plannedNodeCount, type TestOptions } from './options.js';
 import { countCompletions } from './stats.js';
@@ -49,7 +62,9 @@ export interface RunOutcome {
 
 /** Everything a run needs, resolved and validated before anything is created. */
 export interface Plan {
-  target: Target;
+  target: AnyTarget;
+  /** The target's options, parsed by its schema (defaults filled in). */
+  targetOptions: TargetOptions;
   workload: Workload;
   workloadOptions: WorkloadOptions;
   nemesisNames: string[];
@@ -68,21 +83,23 @@ function workloadGenerators(p: Plan): WorkloadGenerators {
 export function planRun(options: TestOptions): Plan {
   const target = getTarget(options.target);
   const workload = getWorkload(options.workload);
-  if (!target.workloads.includes(workload.name)) {
+  if (!Object.hasOwn(target.clients, workload.name)) {
     throw new UserError(
-      `target ${target.name} has no client for workload ${workload.name} (it has: ${target.workloads.join(', ')})`,
+      `target ${target.name} has no client for workload ${workload.name} (it has: ${targetWorkloads(target).join(', ')})`,
       { where: '--workload' },
     );
   }
+  const targetOptions = parseTargetOptions(target, options.targetOptions, options.targetFlags);
   return {
     target,
+    targetOptions,
     workload,
     // The run's own settings win over anything of the same name in test.workloadOptions.
     workloadOptions: {
       ...options.workloadOptions,
       concurrency: options.concurrency,
       rate: options.rate,
-      linearizableReads: hasReadConsistency(target) && target.linearizableReads(options.targetOptions),
+      linearizableReads: hasReadConsistency(target) && target.linearizableReads(targetOptions),
     },
     nemesisNames: parseNemesisNames(options.nemesis),
   };
@@ -98,20 +115,12 @@ export function buildNemesis(p: Plan, options: TestOptions, nodeCount: number): 
   );
 }
 
-/** The name heal state is filed under, so `faultline heal` finds it. */
-function clusterName(config: FaultlineConfig, options: TestOptions): string {
-  const r = config.runtime;
-  if (r.kind === 'docker') return r.docker.name ?? 'faultline';
-  if (r.kind === 'netns') return r.netns.name ?? 'faultline';
-  return `ssh-${options.name}`;
-}
-
 export async function runTest(config: FaultlineConfig, options: TestOptions, log: Logger): Promise<RunOutcome> {
   const p = planRun(options);
   const nodeCount = plannedNodeCount(config);
   const pkg = buildNemesis(p, options, nodeCount);
   const generators = workloadGenerators(p);
-  const runtime = createRuntime(config.runtime, log);
+  const runtime = await createRuntime(config.runtime, log);
 
   const record: TestRecord = {
     name: options.name,
@@ -154,22 +163,21 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
     await writeTestRecord(runDir, record);
     runLog.info(`nodes up (${runtime.kind}): ${nodes.map((n) => `${n.name} ${n.address}`).join(', ')}`);
 
-    const useClock = p.nemesisNames.includes('clock');
     const targetCtx: TargetContext = {
       runtime,
       nodes,
       log: runLog,
-      options: options.targetOptions,
-      nodeEnv: (node) => (useClock ? clockEnv({ runtime }, node) : {}),
+      options: p.targetOptions,
+      // e.g. the clock fault's libfaketime variables, for the SUT's processes
+      nodeEnv: (node) => pkg.nemesis.nodeEnv?.(runtime, node) ?? {},
     };
     const nemesisCtx: NemesisContext = {
       runtime,
       target: p.target,
       targetCtx,
       log: runLog,
-      stateDir: healStateDir(clusterName(config, options)),
+      stateDir: healStateDir(runtime.cluster),
       rng,
-      runtimeOptions: JSON.parse(JSON.stringify(config.runtime)) as Json,
     };
     // Before the SUT starts: e.g. the clock nemesis writes the offset files the SUT's libfaketime reads.
     await pkg.nemesis.setup(nemesisCtx);
@@ -215,7 +223,7 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
     const outcome = await runInterpreter({
       generator,
       concurrency: options.concurrency,
-      makeClient: () => p.target.client(p.workload.name, targetCtx),
+      makeClient: () => p.target.clients[p.workload.name]!(targetCtx, p.workload.name),
       nodeFor: (thread) => nodes[thread % nodes.length]!,
       nemesis: { invoke: (op) => pkg.nemesis.invoke(nemesisCtx, op) },
       writer,
@@ -247,7 +255,7 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
   }
 
   try {
-    const results = await checkRun(p, pkg, history, options, runLog, pkg.nemesis.warnings?.() ?? []);
+    const results = await checkRun(p, history, options, runLog, pkg.nemesis.warnings?.() ?? []);
     await writeResults(runDir, results);
     await writeReportSafely(runDir, { test: record, history, results }, runLog);
     return { runDir, results, aborted: abort.signal.aborted };
@@ -276,7 +284,6 @@ function withoutSecrets(value: unknown): Json {
  */
 export async function checkRun(
   p: Plan,
-  pkg: NemesisPackage,
   history: History,
   options: TestOptions,
   log: Logger,
@@ -295,7 +302,7 @@ export async function checkRun(
       counts: countCompletions(history),
       durationSeconds: last ? last.time / 1e9 : 0,
     },
-    faults: faultWindows(history, pkg.windows),
+    faults: historyFaultWindows(history),
     warnings: [...warnings],
   };
 }

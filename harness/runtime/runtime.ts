@@ -1,3 +1,5 @@
+import type { Json } from '../history/op.js';
+
 /**
  * Runtime: where the nodes of a system under test live (netns, docker, ssh).
  * Targets, nemeses and clients reach nodes only through this interface, so one
@@ -46,6 +48,15 @@ export type Signal = 'SIGKILL' | 'SIGTERM' | 'SIGSTOP' | 'SIGCONT' | 'SIGINT' | 
 
 export interface Runtime {
   readonly kind: string;
+  /** The cluster's name, unique on this controller: heal state is filed under it (`faultline heal --cluster`). */
+  readonly cluster: string;
+  /**
+   * What `faultline heal` needs to reach these nodes again once they are up
+   * (see harness/runtime/attach.ts): the runtime's options with the node
+   * names resolved. Secrets are left out (they are Secret values, which
+   * serialise as "(redacted)").
+   */
+  attachment(): { kind: string; options: Json };
   /** Bring the nodes up (clearing stale leftovers of the same name first). */
   up(): Promise<NodeInfo[]>;
   /** Tear everything down: nodes, links, processes, mounts. Idempotent. */

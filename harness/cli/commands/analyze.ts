@@ -34,13 +34,12 @@ export const analyzeCommand: FaultlineCommand = (setExit) => ({
     const timeout = positiveOption(args.checkTimeout as string | undefined, '--check-timeout', 'seconds', 1);
     if (timeout !== undefined) options.checkTimeoutSeconds = timeout;
 
-    const { buildNemesis, checkRun, planRun, writeReportSafely } = await import('../../run/run-test.js');
+    const { checkRun, planRun, writeReportSafely } = await import('../../run/run-test.js');
     const plan = planRun(options);
-    const pkg = buildNemesis(plan, options, record.nodes.length);
     const { history, warnings } = await readHistoryFile(join(runDir, RUN_FILES.history), { format: 'jsonl' });
     // e.g. a last line cut off when the controller was killed: the rest is still checked.
     for (const warning of warnings) process.stderr.write(`faultline: warning: ${warning}\n`);
-    const results = await checkRun(plan, pkg, history, options, log, await readStoredWarnings(runDir));
+    const results = await checkRun(plan, history, options, log, await readStoredWarnings(runDir));
     await writeResults(runDir, results);
     await writeReportSafely(runDir, { test: record, history, results }, log);
 

@@ -130,7 +130,10 @@ export async function runCheck(args: CheckArgs, out: CheckOutput): Promise<numbe
     const { outcome, history } = await checkFile(file, args, { initial, timeoutMs, memoryLimitBytes }, out);
     outcomes.push(outcome);
     if (args.report !== undefined && 'result' in outcome && history) {
-      await writeCheckReport(args.report, { file, model: args.model, history, result: outcome.result });
+      // The windows a run would record for this history (loaded only for a report).
+      const { historyFaultWindows } = await import('../../../nemesis/registry.js');
+      const faults = historyFaultWindows(history);
+      await writeCheckReport(args.report, { file, model: args.model, history, result: outcome.result, faults });
       out.stderr(`faultline: report written to ${args.report}\n`);
     }
   }

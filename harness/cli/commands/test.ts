@@ -12,6 +12,7 @@ import { resolveTestOptions } from '../../run/options.js';
 import { describeAnomaly, verdictWord } from '../../run/summary.js';
 import type { FaultlineCommand } from '../command.js';
 import { positiveOption } from '../options.js';
+import { givenTargetFlags, targetFlagOptions } from '../target-flags.js';
 
 /**
  * Numeric flags arrive as text so that a bad value is reported as typed
@@ -31,7 +32,6 @@ interface TestArgs extends Omit<ConfigFlags, 'concurrency' | 'timeLimit' | 'seed
   rate?: string;
   nemesisInterval?: string;
   config?: string;
-  readMode?: string;
   opTimeout?: string;
   recoveryTime?: string;
   checkTimeout?: string;
@@ -63,10 +63,6 @@ export const testCommand: FaultlineCommand = (setExit) => ({
       .option('ssh-key', { describe: 'ssh private key file (ssh runtime)', type: 'string' })
       .option('name', { describe: 'test name (results/<name>/...)', type: 'string' })
       .option('results-dir', { describe: 'where runs are stored', type: 'string' })
-      .option('read-mode', {
-        describe: 'etcd reads: linearizable or serializable',
-        choices: ['linearizable', 'serializable'],
-      })
       .option('op-timeout', {
         describe: 'seconds before a client op is recorded as info (indeterminate)',
         type: 'string',
@@ -76,7 +72,8 @@ export const testCommand: FaultlineCommand = (setExit) => ({
         type: 'string',
       })
       .option('check-timeout', { describe: 'seconds the checker may search before answering unknown', type: 'string' })
-      .option('verbose', { describe: 'debug log lines', type: 'boolean', default: false }),
+      .option('verbose', { describe: 'debug log lines', type: 'boolean', default: false })
+      .options(targetFlagOptions()),
   handler: async (args) => {
     const argv = args as TestArgs;
     const log = consoleLogger(argv.verbose ? 'debug' : 'info');
@@ -104,7 +101,7 @@ export const testCommand: FaultlineCommand = (setExit) => ({
       recoverySeconds: positiveOption(argv.recoveryTime, '--recovery-time', 'seconds', 1),
       checkTimeoutSeconds: positiveOption(argv.checkTimeout, '--check-timeout', 'seconds', 1),
     });
-    if (argv.readMode !== undefined) options.targetOptions = { ...options.targetOptions, readMode: argv.readMode };
+    options.targetFlags = givenTargetFlags(args);
 
     // Loaded on demand: the run stack (runtimes, targets, dockerode) is not needed by other commands.
     const { runTest } = await import('../../run/run-test.js');

@@ -110,6 +110,25 @@ async function removeContainer(docker: Docker, name: string): Promise<void> {
 
 class DockerRuntime extends DaemonRuntime implements Runtime {
   readonly kind = 'docker';
+
+  get cluster(): string {
+    return this.options.cluster;
+  }
+
+  /** Each container is named after its node: the cluster name and the node names find them. */
+  attachment() {
+    const o = this.options;
+    return {
+      kind: this.kind,
+      options: {
+        name: o.cluster,
+        nodes: o.nodeNames,
+        subnet: o.subnet.cidr,
+        socketPath: o.socketPath,
+        nodeDir: o.nodeDir,
+      },
+    };
+  }
   private readonly docker: Docker;
   private infos: NodeInfo[] = [];
   /** Set once `up` got an answer from dockerd: from then on `down` has something to check. */

@@ -37,6 +37,25 @@ class NetnsRuntime extends DaemonRuntime implements Runtime {
   readonly kind = 'netns';
   private isUp = false;
 
+  get cluster(): string {
+    return this.layout.cluster;
+  }
+
+  /** exec needs each node's namespace: the cluster name and the node names are enough. */
+  attachment() {
+    const { layout } = this;
+    return {
+      kind: this.kind,
+      options: {
+        name: layout.cluster,
+        nodes: layout.nodes.map((n) => n.name),
+        subnet: layout.subnet,
+        baseDir: path.dirname(layout.clusterDir),
+        stateDir: layout.stateDir,
+      },
+    };
+  }
+
   constructor(
     private readonly layout: NetnsLayout,
     private readonly log: Logger,

@@ -4,6 +4,7 @@
  * the runtime-wide ones.
  */
 import { UserError } from '../../errors.js';
+import { Secret } from '../../secret.js';
 
 /** How to log in: set runtime-wide, or per node (the node's setting wins). */
 export interface SshCredentials {
@@ -13,7 +14,8 @@ export interface SshCredentials {
   /** Path of a private key file (OpenSSH or PEM format). */
   privateKeyFile?: string;
   /** Passphrase of an encrypted private key. */
-  passphrase?: string;
+  /** The private key's passphrase (a Secret from the config; never written anywhere). */
+  passphrase?: string | Secret;
   /** ssh-agent socket path (default $SSH_AUTH_SOCK when no key file is given). */
   agent?: string;
   /** Prefix commands with `sudo -n` (default: when the user is not root). */
@@ -30,6 +32,8 @@ export interface SshNodeOptions extends SshCredentials {
 }
 
 export interface SshRuntimeOptions extends SshCredentials {
+  /** The cluster's name (heal state is filed under it). Default "ssh". */
+  name?: string;
   nodes: Array<SshNodeOptions | string>;
   /** Node directories are <baseDir>/<node>/ (default /var/lib/faultline). */
   baseDir?: string;
@@ -45,7 +49,7 @@ export interface ResolvedSshNode {
   port: number;
   user: string;
   privateKeyFile: string | undefined;
-  passphrase: string | undefined;
+  passphrase: Secret | undefined;
   agent: string | undefined;
   sudo: boolean;
   hostKeyFingerprint: string | undefined;
@@ -53,10 +57,14 @@ export interface ResolvedSshNode {
 }
 
 export interface ResolvedSshOptions {
+  cluster: string;
   nodes: ResolvedSshNode[];
   controllerAddress: string | undefined;
   connectTimeoutMs: number;
 }
+
+const asSecret = (v: string | Secret | undefined): Secret | undefined =>
+  v === undefined || v instanceof Secret ? v : new Secret(v);
 
 const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
 const USER = /^[A-Za-z_][A-Za-z0-9_.-]*\$?$/;
@@ -122,12 +130,18 @@ export function resolveSshOptions(
       port,
       user,
       privateKeyFile,
-      passphrase: node.passphrase ?? options.passphrase,
+      passphrase: asSecret(node.passphrase ?? options.passphrase),
       agent,
       sudo: node.sudo ?? options.sudo ?? user !== 'root',
       hostKeyFingerprint: fingerprint,
       dir: `${baseDir.replace(/\/+$/, '')}/${name}`,
     };
   });
-  return { nodes, controllerAddress: options.controllerAddress, connectTimeoutMs: timeout };
+  const cluster = options.name ?? 'ssh';
+  if (!NODE_NAME.test(cluster)) {
+    throw new UserError(`expected 1-32 letters, digits, ".", "-" or "_", got ${JSON.stringify(cluster)}`, {
+      where: where('name'),
+    });
+  }
+  return { cluster, nodes, controllerAddress: options.controllerAddress, connectTimeoutMs: timeout };
 }

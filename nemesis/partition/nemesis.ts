@@ -9,10 +9,15 @@
  * - stop-partition: removes our chain from every node. Result { healed: [nodes] }.
  */
 
-import { UserError } from '../harness/errors.js';
-import type { Rng } from '../harness/generator/generator.js';
-import type { Json } from '../harness/history/op.js';
-import { hasPrimaries } from '../targets/target.js';
+import { UserError } from '../../harness/errors.js';
+import type { Rng } from '../../harness/generator/generator.js';
+import type { Json } from '../../harness/history/op.js';
+import { hasPrimaries } from '../../targets/target.js';
+import { checkStateDir, type FaultKind, HealState, recordFault } from '../heal-state.js';
+import { installDropRules, PARTITION_CHAIN, removeChain } from '../iptables.js';
+import type { Nemesis, NemesisContext, NemesisOp } from '../nemesis.js';
+import type { NodeExec } from '../node-shell.js';
+import { attempt, forEachNode, names } from '../util.js';
 import {
   bridge,
   type Grudge,
@@ -25,11 +30,6 @@ import {
   randomHalves,
   validateGrudge,
 } from './grudge.js';
-import { checkStateDir, type FaultKind, HealState, recordFault } from './heal-state.js';
-import { installDropRules, PARTITION_CHAIN, removeChain } from './iptables.js';
-import type { Nemesis, NemesisContext, NemesisOp } from './nemesis.js';
-import type { NodeExec } from './node-shell.js';
-import { attempt, forEachNode, names } from './util.js';
 
 const KIND: FaultKind = 'partition';
 

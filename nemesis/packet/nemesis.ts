@@ -15,14 +15,14 @@
  * - stop-packet: removes our rules and qdiscs everywhere. Result { healed: [nodes] }.
  */
 
-import { UserError } from '../harness/errors.js';
-import type { Json } from '../harness/history/op.js';
-import { checkStateDir, type FaultKind, HealState, recordFault } from './heal-state.js';
-import { type DropRule, installDropRules, PACKET_CHAIN, removeChain } from './iptables.js';
-import type { Nemesis, NemesisContext, NemesisOp } from './nemesis.js';
-import { type NodeExec, sh } from './node-shell.js';
-import { resolveSpec, specFromValue } from './node-spec.js';
-import { attempt, forEachNode, names } from './util.js';
+import { UserError } from '../../harness/errors.js';
+import type { Json } from '../../harness/history/op.js';
+import { checkStateDir, type FaultKind, HealState, recordFault } from '../heal-state.js';
+import { type DropRule, installDropRules, PACKET_CHAIN, removeChain } from '../iptables.js';
+import type { Nemesis, NemesisContext, NemesisOp } from '../nemesis.js';
+import { type NodeExec, sh } from '../node-shell.js';
+import { resolveSpec, specFromValue } from '../node-spec.js';
+import { attempt, forEachNode, names } from '../util.js';
 
 const KIND: FaultKind = 'packet';
 /** The handle of our tbf qdisc, so heal removes ours and only ours. */

@@ -7,8 +7,8 @@
  * side holds a grudge against the other (see `cutLinks`).
  */
 
-import { UserError } from '../harness/errors.js';
-import type { Rng } from '../harness/generator/generator.js';
+import { UserError } from '../../harness/errors.js';
+import type { Rng } from '../../harness/generator/generator.js';
 
 export type Grudge = Record<string, string[]>;
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../harness/errors.js';
-import { seededRng } from '../harness/generator/rng.js';
+import { UserError } from '../../harness/errors.js';
+import { seededRng } from '../../harness/generator/rng.js';
 import {
   bridge,
   complete,

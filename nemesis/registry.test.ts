@@ -4,10 +4,12 @@ import { UserError } from '../harness/errors.js';
 import { simulate } from '../harness/generator/index.js';
 import { seededRng } from '../harness/generator/rng.js';
 import type { Op } from '../harness/history/op.js';
+import { randomSkewMs } from './clock/index.js';
 import { composeNemeses, composePackages, serialized } from './compose.js';
 import type { Nemesis } from './nemesis.js';
 import { noopPackage } from './noop.js';
-import { feasibleShapes, nemesisPackage, parseNemesisNames, randomSkewMs } from './packages.js';
+import { feasibleShapes } from './partition/index.js';
+import { nemesisPackage, parseNemesisNames } from './registry.js';
 import { echoTarget } from './testing/echo-target.js';
 
 const SECOND = 1e9;
@@ -102,7 +104,14 @@ describe('package schedules (simulated clock)', () => {
   it('combined packages interleave every fault, and the final generator heals each in turn', () => {
     const { pkg, ops } = schedule(['partition', 'packet', 'kill', 'pause', 'clock'], 1, 3600);
     for (const f of ['start-partition', 'start-packet', 'kill', 'pause', 'bump-clock']) expect(fs(ops)).toContain(f);
-    expect(pkg.windows.map((w) => w.label)).toEqual(['partition', 'packet loss', 'kill', 'pause', 'clock skew']);
+    expect(pkg.windows.map((w: { label: string }) => w.label)).toEqual([
+      'partition',
+      'packet loss',
+      'kill',
+      'pause',
+      'clock skew', // bump-clock until reset-clock
+      'clock skew', // strobe-clock until reset-clock
+    ]);
     expect(fs(simulate(pkg.finalGenerator, { concurrency: 1, nemesis: true }).invocations)).toEqual([
       'stop-partition',
       'stop-packet',
@@ -170,7 +179,7 @@ describe('nemesis options from the config', () => {
       /^test\.nemesisOptions\.partition\.shapes: expected a list of shapes/,
     );
     expect(refusal(['partition'], { partition: { shape: ['halves'] } })).toBe(
-      'test.nemesisOptions.partition.shape: unknown option; known: shapes',
+      'test.nemesisOptions.partition.shape: unknown key (known keys here: shapes)',
     );
     expect(refusal(['packet'], { packet: { probability: 0 } })).toMatch(
       /^test\.nemesisOptions\.packet\.probability: expected a loss probability in \(0, 1\], got 0$/,
@@ -197,7 +206,7 @@ describe('nemesis options from the config', () => {
       /^test\.nemesisOptions\.clock\.strobe\.periodMs: .*got undefined$/,
     );
     expect(refusal(['kill'], { kil: {} })).toMatch(
-      /^test\.nemesisOptions\.kil: unknown option; known: intervalSeconds, partition, packet, kill, pause, clock$/,
+      /^test\.nemesisOptions\.kil: unknown key \(known keys here: partition, packet, kill, pause, clock\)$/,
     );
     expect(refusal(['kill'], { intervalSeconds: 'often' })).toMatch(
       /^--nemesis-interval: expected a positive number of seconds, got "often"$/,

@@ -5,8 +5,9 @@
  * Only the wall clock is skewed (FAKETIME_DONT_FAKE_MONOTONIC=1), like a
  * misbehaving NTP, never the monotonic clock.
  *
- * Wire `clockEnv` into TargetContext.nodeEnv only for runs with the clock
- * nemesis: with no-cache, every time call of the SUT reads the offset file.
+ * The nemesis's nodeEnv is `clockEnv`, which the run passes to the target
+ * (TargetContext.nodeEnv) only when the clock fault runs: with no-cache,
+ * every time call of the SUT reads the offset file.
  * The nemesis's setup writes a zero offset file on every node, so run it
  * before the SUT starts: a SUT started under clockEnv then reads offset 0.
  *
@@ -24,14 +25,14 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Json } from '../harness/history/op.js';
-import type { Runtime } from '../harness/runtime/runtime.js';
-import { hasClockSensitivity } from '../targets/target.js';
-import { checkStateDir, type FaultKind, HealState, recordFault } from './heal-state.js';
-import type { Nemesis, NemesisContext, NemesisOp } from './nemesis.js';
-import { type NodeExec, sh } from './node-shell.js';
-import { type NodeSpec, resolveSpec, specFromValue } from './node-spec.js';
-import { attempt, forEachNode, names } from './util.js';
+import type { Json } from '../../harness/history/op.js';
+import type { Runtime } from '../../harness/runtime/runtime.js';
+import { hasClockSensitivity } from '../../targets/target.js';
+import { checkStateDir, type FaultKind, HealState, recordFault } from '../heal-state.js';
+import type { Nemesis, NemesisContext, NemesisOp } from '../nemesis.js';
+import { type NodeExec, sh } from '../node-shell.js';
+import { type NodeSpec, resolveSpec, specFromValue } from '../node-spec.js';
+import { attempt, forEachNode, names } from '../util.js';
 
 const KIND: FaultKind = 'clock';
 const FALLBACK_LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
@@ -155,6 +156,7 @@ export function clockNemesis(opts: ClockOptions = {}): Nemesis {
   return {
     name: 'clock',
     fs: ['bump-clock', 'strobe-clock', 'reset-clock'],
+    nodeEnv: (runtime, node) => clockEnv({ runtime }, node),
     async setup(ctx) {
       await checkStateDir(ctx.stateDir);
       const reason = ignored(ctx);

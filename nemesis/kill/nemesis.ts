@@ -9,13 +9,13 @@
  * - start: starts the SUT on every node killed so far. Result { started: [nodes] }.
  * Heal starts whatever is still down. `faultline heal` (no target) can only list them.
  */
-import { UserError } from '../harness/errors.js';
-import { isKillable } from '../targets/target.js';
-import { checkStateDir, type FaultKind, HealState, recordFault } from './heal-state.js';
-import type { Nemesis, NemesisContext, NemesisOp } from './nemesis.js';
-import { type NodeSpec, resolveSpec, specFromValue } from './node-spec.js';
-import { awaitChange, ended, listProcesses } from './procs.js';
-import { attempt, forEachNode } from './util.js';
+import { UserError } from '../../harness/errors.js';
+import { isKillable } from '../../targets/target.js';
+import { checkStateDir, type FaultKind, HealState, recordFault } from '../heal-state.js';
+import type { Nemesis, NemesisContext, NemesisOp } from '../nemesis.js';
+import { type NodeSpec, resolveSpec, specFromValue } from '../node-spec.js';
+import { awaitChange, ended, listProcesses } from '../procs.js';
+import { attempt, forEachNode } from '../util.js';
 
 const KIND: FaultKind = 'kill';
 

@@ -9,15 +9,15 @@
  * - resume: resumes every paused node. Result { resumed: { node: [pids] } }.
  */
 
-import { UserError } from '../harness/errors.js';
-import type { Json } from '../harness/history/op.js';
-import { isPausable } from '../targets/target.js';
-import { checkStateDir, type FaultKind, HealState, recordFault } from './heal-state.js';
-import type { Nemesis, NemesisContext, NemesisOp } from './nemesis.js';
-import type { NodeExec } from './node-shell.js';
-import { type NodeSpec, resolveSpec, specFromValue } from './node-spec.js';
-import { awaitChange, listProcesses, newlyStopped, resumeProcesses } from './procs.js';
-import { attempt, errorMessage, forEachNode } from './util.js';
+import { UserError } from '../../harness/errors.js';
+import type { Json } from '../../harness/history/op.js';
+import { isPausable } from '../../targets/target.js';
+import { checkStateDir, type FaultKind, HealState, recordFault } from '../heal-state.js';
+import type { Nemesis, NemesisContext, NemesisOp } from '../nemesis.js';
+import type { NodeExec } from '../node-shell.js';
+import { type NodeSpec, resolveSpec, specFromValue } from '../node-spec.js';
+import { awaitChange, listProcesses, newlyStopped, resumeProcesses } from '../procs.js';
+import { attempt, errorMessage, forEachNode } from '../util.js';
 
 const KIND: FaultKind = 'pause';
 
