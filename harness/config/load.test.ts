@@ -194,3 +194,21 @@ describe('mergeFlags', () => {
     expect(() => mergeFlags(base(), { runtime: 'ssh' })).toThrow(/runtime.ssh: is required/);
   });
 });
+
+describe('secrets in the config', () => {
+  it('keeps an ssh passphrase out of everything written: JSON, strings, the runtime heal records', async () => {
+    const config = parseConfig(
+      'runtime:\n  kind: ssh\n  ssh:\n    privateKeyFile: k\n    passphrase: hunter2\n    nodes: [db1]\n',
+      'f.yaml',
+      '/cfg',
+    );
+    expect(JSON.stringify(config)).not.toContain('hunter2');
+    expect(JSON.stringify(config)).toContain('(redacted)');
+    expect(String(config.runtime.ssh?.passphrase)).toBe('(redacted)');
+    const { createRuntime } = await import('../runtime/create.js');
+    const { silentLogger } = await import('../log.js');
+    const runtime = await createRuntime(config.runtime, silentLogger);
+    expect(JSON.stringify(runtime.attachment())).not.toContain('hunter2');
+    expect(JSON.stringify(runtime.attachment())).not.toContain('passphrase');
+  });
+});

@@ -10,6 +10,8 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type Document, LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { nemesisOptionsSchema } from '../../nemesis/registry.js';
 import { UserError } from '../errors.js';
 import { planLayout } from '../runtime/netns/layout.js';
 import { resolveSshOptions } from '../runtime/ssh/options.js';
@@ -21,7 +23,7 @@ import {
   type TestConfig,
   testSchema,
 } from './schema.js';
-import { dropNulls, SchemaError, validate } from './validate.js';
+import { type KeyPath, parseSchema, SchemaError } from './zod.js';
 
 export const CONFIG_FILES = ['faultline.config.yaml', 'faultline.config.yml', 'faultline.config.json'] as const;
 
@@ -88,23 +90,23 @@ export function parseConfig(text: string, where: string, baseDir: string = proce
       throw new UserError(`not valid JSON: ${(err as Error).message}`, { where });
     }
   }
-  const raw = dropNulls(doc.toJS() ?? {});
+  const raw = dropNulls(doc.toJS({ maxAliasCount: 100 }) ?? {});
+  let parsed: RawConfig;
   try {
-    validate(raw, configSchema);
+    parsed = parseSchema(configSchema, raw);
+    // Each fault's options, by the faults' own schemas (the target's wait for the run: they depend on --target).
+    parseSchema(nemesisOptionsSchema(), parsed.test?.nemesisOptions ?? {}, ['test', 'nemesisOptions']);
   } catch (err) {
     if (!(err instanceof SchemaError)) throw err;
     throw new UserError(err.message, { where: withLine(where, doc, lineCounter, err.path), cause: err });
   }
-  const config = normalize(raw as RawConfig, baseDir);
+  const config = normalize(parsed, baseDir);
   config.source = where;
   checkSelectedRuntime(config, where);
   return config;
 }
 
-interface RawConfig {
-  runtime?: RuntimeKind | { kind?: RuntimeKind; netns?: object; docker?: object; ssh?: object };
-  test?: TestConfig;
-}
+type RawConfig = z.output<typeof configSchema>;
 
 function normalize(raw: RawConfig, baseDir: string): FaultlineConfig {
   const config = defaultConfig();
@@ -114,7 +116,7 @@ function normalize(raw: RawConfig, baseDir: string): FaultlineConfig {
     config.runtime.kind = raw.runtime.kind ?? 'netns';
     config.runtime.netns = raw.runtime.netns ?? {};
     config.runtime.docker = raw.runtime.docker ?? {};
-    const ssh = raw.runtime.ssh as FaultlineConfig['runtime']['ssh'];
+    const ssh = raw.runtime.ssh;
     if (ssh) {
       config.runtime.ssh = {
         ...ssh,
@@ -182,9 +184,9 @@ export interface ConfigFlags {
 export function mergeFlags(config: FaultlineConfig, flags: ConfigFlags): FaultlineConfig {
   const merged: FaultlineConfig = structuredClone(config);
   const { runtime, test } = merged;
-  const check = (flag: string, value: unknown, schema: Parameters<typeof validate>[1]) => {
+  const check = (flag: string, value: unknown, schema: z.ZodType) => {
     try {
-      validate(value, schema);
+      parseSchema(schema, value);
     } catch (err) {
       if (err instanceof SchemaError) throw new UserError(err.expected, { where: `--${flag}` });
       throw err;
@@ -192,7 +194,7 @@ export function mergeFlags(config: FaultlineConfig, flags: ConfigFlags): Faultli
   };
 
   if (flags.runtime !== undefined) {
-    check('runtime', flags.runtime, { type: 'string', enum: RUNTIME_KINDS });
+    check('runtime', flags.runtime, z.enum(RUNTIME_KINDS));
     runtime.kind = flags.runtime as RuntimeKind;
   }
   if (flags.nodes !== undefined) {
@@ -237,7 +239,7 @@ export function mergeFlags(config: FaultlineConfig, flags: ConfigFlags): Faultli
   for (const [flag, key, display] of testFlags) {
     const value = flags[flag];
     if (value === undefined) continue;
-    check(display, value, testSchema[key]);
+    check(display, value, testSchema.shape[key]);
     (test as Record<string, unknown>)[key] = value;
   }
   if (flags.nemesis !== undefined) {
@@ -245,7 +247,7 @@ export function mergeFlags(config: FaultlineConfig, flags: ConfigFlags): Faultli
       .flatMap((n) => String(n).split(','))
       .map((n) => n.trim())
       .filter((n) => n !== '' && n !== 'none');
-    check('nemesis', list, testSchema.nemesis);
+    check('nemesis', list, testSchema.shape.nemesis);
     test.nemesis = list;
   }
   try {
@@ -283,11 +285,22 @@ function displayName(location: string, cwd: string): string {
 }
 
 /** `file:line` of the value at `keyPath` (or of its nearest existing parent); `file` when unknown. */
-function withLine(where: string, doc: Document, lines: LineCounter, keyPath: ReadonlyArray<string | number>): string {
+function withLine(where: string, doc: Document, lines: LineCounter, keyPath: KeyPath): string {
   for (let depth = keyPath.length; depth >= 0; depth--) {
     const node = depth === 0 ? doc.contents : doc.getIn(keyPath.slice(0, depth), true);
     const offset = (node as { range?: [number, number, number] } | null | undefined)?.range?.[0];
     if (offset !== undefined) return `${where}:${lines.linePos(offset).line}`;
   }
   return where;
+}
+
+/** Drops keys whose value is null (YAML's empty value), recursively, so they read as absent. */
+function dropNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropNulls);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null && v !== undefined)
+      .map(([k, v]) => [k, dropNulls(v)]),
+  );
 }

@@ -41,8 +41,7 @@ export function parseSchema<S extends z.ZodType>(schema: S, value: unknown, pref
   if (result.success) return result.data;
   // An unknown key is most often a typo of a missing one: say that first.
   const { issues } = result.error;
-  const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]!;
-  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  const { issue, path } = decisive(issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]!, []);
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0] ?? '';
     const known = knownKeys(schema, path);
@@ -52,14 +51,47 @@ export function parseSchema<S extends z.ZodType>(schema: S, value: unknown, pref
   throw new SchemaError([...prefix, ...path], message(issue));
 }
 
-/** What the first issue expected, in faultline's words. */
-function message(issue: z.core.$ZodIssue): string {
+type Issue = z.core.$ZodIssue;
+
+/**
+ * The issue to report and its path. For a union, the alternative of the
+ * value's own type decides (a number given where "a count or a list of
+ * names" is allowed is judged as a count): its issue, when exactly one
+ * alternative got past the type check; otherwise the union's own.
+ */
+function decisive(issue: Issue, prefix: KeyPath): { issue: Issue; path: KeyPath } {
+  const path = [...prefix, ...issue.path.filter((p): p is string | number => typeof p !== 'symbol')];
+  if (issue.code !== 'invalid_union') return { issue, path };
+  const scored = issue.errors
+    .filter((branch) => branch.length > 0)
+    .map((branch) => ({ branch, score: fit(branch[0]!) }))
+    .sort((a, b) => b.score - a.score);
+  const best = scored[0];
+  if (!best || best.score === 0 || scored[1]?.score === best.score) return { issue, path };
+  return decisive(best.branch.find((i) => i.code === 'unrecognized_keys') ?? best.branch[0]!, path);
+}
+
+/**
+ * How well a union alternative fits the value, from its first issue: 2 when
+ * the value got past the alternative's top level (the problem is inside), 1
+ * when it has the right type but a wrong value (2.5 for a whole number, "vm"
+ * for an enum), 0 when it is of another type altogether.
+ */
+function fit(first: Issue): number {
+  if (first.path.length > 0) return 2;
+  if (first.code !== 'invalid_type') return 1;
+  const numeric = first.expected === 'int' || first.expected === 'number';
+  return numeric && typeof first.input === 'number' ? 1 : 0;
+}
+
+/** What the issue expected, in faultline's words. */
+function message(issue: Issue): string {
   const got = `, got ${describeValue(issue.input)}`;
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
   const custom = !isDefaultMessage(issue.message);
   if (custom) return issue.message.startsWith('expected') ? issue.message + got : issue.message;
   switch (issue.code) {
     case 'invalid_type':
-      if (issue.input === undefined) return 'is required';
       return `expected ${typeNoun(issue.expected)}${got}`;
     case 'too_small':
       return `expected ${bound(issue.origin, issue.minimum, issue.inclusive ?? true, 'min')}${got}`;

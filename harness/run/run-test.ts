@@ -133,7 +133,8 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
     timeLimitSeconds: options.timeLimitSeconds,
     seed: options.seed,
     startedAt: new Date().toISOString(),
-    options: withoutSecrets({ ...options, runtime: config.runtime }) as Record<string, Json>,
+    // Secrets (an ssh key's passphrase) are Secret values: they are written as "(redacted)".
+    options: JSON.parse(JSON.stringify({ ...options, runtime: config.runtime })) as Record<string, Json>,
   };
   const runDir = await createRunDir(options.resultsDir, record);
   const runLog = teeLogger(join(runDir, RUN_FILES.log), log);
@@ -268,13 +269,6 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
 function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted)
     throw new InterruptedError('interrupted while setting up the cluster; everything set up so far was torn down');
-}
-
-/** A copy of the options fit for test.json (a CI artifact): credentials are replaced. */
-function withoutSecrets(value: unknown): Json {
-  return JSON.parse(
-    JSON.stringify(value, (key, v: unknown) => (key === 'passphrase' && v !== undefined ? '(redacted)' : v)),
-  ) as Json;
 }
 
 /**

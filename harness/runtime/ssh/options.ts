@@ -5,43 +5,9 @@
  */
 import { UserError } from '../../errors.js';
 import { Secret } from '../../secret.js';
+import type { SshNodeOptions, SshRuntimeOptions } from './schema.js';
 
-/** How to log in: set runtime-wide, or per node (the node's setting wins). */
-export interface SshCredentials {
-  port?: number;
-  /** Default root. */
-  user?: string;
-  /** Path of a private key file (OpenSSH or PEM format). */
-  privateKeyFile?: string;
-  /** Passphrase of an encrypted private key. */
-  /** The private key's passphrase (a Secret from the config; never written anywhere). */
-  passphrase?: string | Secret;
-  /** ssh-agent socket path (default $SSH_AUTH_SOCK when no key file is given). */
-  agent?: string;
-  /** Prefix commands with `sudo -n` (default: when the user is not root). */
-  sudo?: boolean;
-}
-
-export interface SshNodeOptions extends SshCredentials {
-  /** Address the controller connects to, and that other nodes reach this node at. */
-  host: string;
-  /** Node name (default n1, n2, ... by position). */
-  name?: string;
-  /** Expected host key fingerprint as `ssh-keygen -l` prints it (SHA256:...); unset accepts any host key. */
-  hostKeyFingerprint?: string;
-}
-
-export interface SshRuntimeOptions extends SshCredentials {
-  /** The cluster's name (heal state is filed under it). Default "ssh". */
-  name?: string;
-  nodes: Array<SshNodeOptions | string>;
-  /** Node directories are <baseDir>/<node>/ (default /var/lib/faultline). */
-  baseDir?: string;
-  /** The controller's address as the nodes see it (default: from $SSH_CONNECTION on the first node). */
-  controllerAddress?: string;
-  /** How long to wait for a connection's handshake (default 10000 ms). */
-  connectTimeoutMs?: number;
-}
+export type { SshCredentials, SshNodeOptions, SshRuntimeOptions } from './schema.js';
 
 export interface ResolvedSshNode {
   name: string;
