@@ -24,6 +24,8 @@ export interface FaultDefinition<S extends z.ZodType = z.ZodType> {
   readonly name: string;
   /** One line for --help. */
   readonly description: string;
+  /** Debian packages its nemesis runs on a node (scripts/setup.sh and the docker node image install them). */
+  readonly packages: readonly string[];
   /** Its options, under test.nemesisOptions.<name>; the schema fills in the defaults. */
   readonly options: S;
   /** Which nemesis f opens and which closes each window this fault draws (results, report, status line). */

@@ -32,6 +32,7 @@ export {
   FAULTS,
   faultNamed,
   faultNames,
+  faultPackages,
   historyFaultWindows,
   nemesisOptionsSchema,
   nemesisPackage,

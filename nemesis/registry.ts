@@ -31,6 +31,11 @@ export function faultNames(): string[] {
   return FAULTS.map((f) => f.name);
 }
 
+/** The Debian packages every registered fault needs on a node, sorted, each once. */
+export function faultPackages(): string[] {
+  return [...new Set(FAULTS.flatMap((f) => f.packages))].sort();
+}
+
 /** The fault called `name`, or undefined. */
 export function faultNamed(name: string): FaultDefinition | undefined {
   return FAULTS.find((f) => f.name === name);

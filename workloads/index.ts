@@ -2,8 +2,9 @@
  * The workload registry, by name. To add one, write workloads/<name>/index.ts
  * exporting a Workload and add it here.
  */
-import { UserError } from '../harness/errors.js';
+import { UserError } from '../harness/history/errors.js';
 import { casRegisterWorkload } from './cas-register/index.js';
+import { noopWorkload } from './noop/index.js';
 import { registerWorkload } from './register/index.js';
 import { setWorkload } from './set/index.js';
 import type { Workload } from './workload.js';
@@ -12,6 +13,7 @@ const workloads: Record<string, Workload> = {
   register: registerWorkload,
   'cas-register': casRegisterWorkload,
   set: setWorkload,
+  noop: noopWorkload,
 };
 
 export function workloadNames(): string[] {

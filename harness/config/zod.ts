@@ -64,7 +64,7 @@ function decisive(issue: Issue, prefix: KeyPath): { issue: Issue; path: KeyPath 
   if (issue.code !== 'invalid_union') return { issue, path };
   const scored = issue.errors
     .filter((branch) => branch.length > 0)
-    .map((branch) => ({ branch, score: fit(branch[0]!) }))
+    .map((branch) => ({ branch, score: fitness(branch[0]!) }))
     .sort((a, b) => b.score - a.score);
   const best = scored[0];
   if (!best || best.score === 0 || scored[1]?.score === best.score) return { issue, path };
@@ -77,7 +77,7 @@ function decisive(issue: Issue, prefix: KeyPath): { issue: Issue; path: KeyPath 
  * when it has the right type but a wrong value (2.5 for a whole number, "vm"
  * for an enum), 0 when it is of another type altogether.
  */
-function fit(first: Issue): number {
+function fitness(first: Issue): number {
   if (first.path.length > 0) return 2;
   if (first.code !== 'invalid_type') return 1;
   const numeric = first.expected === 'int' || first.expected === 'number';

@@ -67,8 +67,7 @@ export function resolveTestOptions(config: FaultlineConfig, flags: RunFlags = {}
 
 /** The node names a runtime config will bring up (for the test record before `up`). */
 export function plannedNodeCount(config: FaultlineConfig): number {
-  const r = config.runtime;
-  const nodes = r.kind === 'ssh' ? r.ssh?.nodes : r.kind === 'docker' ? r.docker.nodes : r.netns.nodes;
+  const nodes = config.runtime[config.runtime.kind]?.nodes;
   if (Array.isArray(nodes)) return nodes.length;
   return typeof nodes === 'number' ? nodes : 5;
 }

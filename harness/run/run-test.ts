@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { safeCheck } from '../../checkers/checker.js';
 import { HealState } from '../../nemesis/heal-state.js';
 import {
+  faultPackages,
   healStateDir,
   historyFaultWindows,
   nemesisPackage,
@@ -158,7 +159,8 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
   let history: History = [];
   let failed = false;
   try {
-    const nodes = await runtime.up();
+    // Every fault's tools, not only this run's: the docker node image stays one image per target.
+    const nodes = await runtime.up({ packages: [...p.target.packages, ...faultPackages()] });
     cleanup.push('tear down the nodes', () => runtime.down());
     record.nodes = nodes.map((n) => n.name);
     await writeTestRecord(runDir, record);

@@ -13,6 +13,11 @@ export interface NodeInfo {
   address: string;
 }
 
+/** What the nodes must have. */
+export interface NodeNeeds {
+  packages?: readonly string[];
+}
+
 export interface ExecOptions {
   env?: Record<string, string>;
   stdin?: string | Buffer;
@@ -57,8 +62,13 @@ export interface Runtime {
    * serialise as "(redacted)").
    */
   attachment(): { kind: string; options: Json };
-  /** Bring the nodes up (clearing stale leftovers of the same name first). */
-  up(): Promise<NodeInfo[]>;
+  /**
+   * Bring the nodes up (clearing stale leftovers of the same name first).
+   * `needs.packages` are the Debian packages the nodes must have (the
+   * target's and the faults'): the docker runtime builds them into its node
+   * image; on netns (the host) and ssh nodes the target installs what is missing.
+   */
+  up(needs?: NodeNeeds): Promise<NodeInfo[]>;
   /** Tear everything down: nodes, links, processes, mounts. Idempotent. */
   down(): Promise<void>;
   /** The nodes, once up. */

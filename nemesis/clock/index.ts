@@ -28,6 +28,7 @@ const WINDOWS: WindowSpec[] = [
 export const clockFault = defineFault({
   name: 'clock',
   description: 'per-node clock offsets through libfaketime: bumps, strobes and resets, measured after each change',
+  packages: ['faketime'],
   options: z.strictObject({
     nodes: nodeSpecs.optional(),
     /** Bumps are random in ±[10 ms, maxSkewMs], log-uniform in magnitude. */

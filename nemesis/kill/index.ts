@@ -14,6 +14,7 @@ const WINDOWS: WindowSpec[] = [{ start: 'kill', stop: 'start', label: 'kill' }];
 export const killFault = defineFault({
   name: 'kill',
   description: 'SIGKILL of the SUT on one / minority / majority / all / primaries, then a restart',
+  packages: ['procps'],
   options: z.strictObject({ nodes: nodeSpecs.optional() }),
   windows: WINDOWS,
   build(options, ctx) {

@@ -18,6 +18,7 @@ const WINDOWS: WindowSpec[] = [{ start: 'start-packet', stop: 'stop-packet', lab
 export const packetFault = defineFault({
   name: 'packet',
   description: 'random packet loss between nodes (iptables statistic), optionally a tbf rate limit',
+  packages: ['iptables', 'iproute2'],
   options: z.strictObject({
     /** Probability that a packet from another node is dropped. */
     probability: z

@@ -26,6 +26,7 @@ const WINDOWS: WindowSpec[] = [{ start: 'start-partition', stop: 'stop-partition
 export const partitionFault = defineFault({
   name: 'partition',
   description: 'iptables DROP between nodes in shapes: halves, random halves, one isolated, ring, bridge, primaries',
+  packages: ['iptables'],
   options: z.strictObject({
     /** The shapes to pick from (default: every shape this cluster and target allow). */
     shapes: z

@@ -14,6 +14,7 @@ const WINDOWS: WindowSpec[] = [{ start: 'pause', stop: 'resume', label: 'pause' 
 export const pauseFault = defineFault({
   name: 'pause',
   description: 'SIGSTOP of the SUT on some nodes, then SIGCONT',
+  packages: ['procps'],
   options: z.strictObject({ nodes: nodeSpecs.optional() }),
   windows: WINDOWS,
   build(options, ctx) {

@@ -22,7 +22,7 @@ import { UserError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { pidAlive } from '../../process-alive.js';
 import { DaemonRuntime } from '../daemon-runtime.js';
-import type { ExecOptions, ExecResult, NodeInfo, Runtime } from '../runtime.js';
+import type { ExecOptions, ExecResult, NodeInfo, NodeNeeds, Runtime } from '../runtime.js';
 import { RuntimeCommandError } from '../runtime.js';
 import { extractTo, packPath } from './archive.js';
 import { dockerExec } from './exec.js';
@@ -150,11 +150,13 @@ class DockerRuntime extends DaemonRuntime implements Runtime {
    * live faultline on this host owns the cluster name, or when the subnet is
    * taken; on any other failure removes what it made and rethrows.
    */
-  async up(): Promise<NodeInfo[]> {
+  async up(needs: NodeNeeds = {}): Promise<NodeInfo[]> {
     const { cluster, nodeNames, subnet } = this.options;
     await this.ping();
     this.reachedDaemon = true;
-    const image = await ensureImage(this.docker, this.options.image, this.log);
+    const { image: imageOptions } = this.options;
+    const extraPackages = [...imageOptions.extraPackages, ...(needs.packages ?? [])];
+    const image = await ensureImage(this.docker, { ...imageOptions, extraPackages }, this.log);
     await this.clearStale();
 
     const network = networkName(cluster);
