@@ -48,9 +48,15 @@ export function usablePrebuilt(bundle: string, dir: string): boolean {
 /**
  * Bundles the page's TypeScript with esbuild: one IIFE for browsers, other
  * than ASCII characters in strings escaped, no source map. Throws when the
- * sources do not build (a syntax error; types are checked by `npm run typecheck`).
+ * sources are missing or do not build (a syntax error; types are checked by
+ * `npm run typecheck`).
  */
 export function bundlePage(entry: string = PAGE_ENTRY): string {
+  if (!existsSync(entry)) {
+    throw new Error(
+      `the report's page script is missing: no ${PREBUILT_BUNDLE} and no sources at ${entry} (npm run build:page makes the bundle)`,
+    );
+  }
   const require = createRequire(import.meta.url);
   const esbuild = require('esbuild') as typeof import('esbuild');
   const result = esbuild.buildSync({

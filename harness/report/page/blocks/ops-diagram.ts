@@ -6,16 +6,16 @@
  * row under the lane with a leader line; none is clipped or overlaps another.
  */
 import type { DiagramOp, DiagramPath } from '../../../../checkers/view.js';
-import type { PageFault } from '../../page-types.js';
 import { COLORS } from '../colors.js';
 import { diagramWidth, type PageContext } from '../context.js';
 import { svg } from '../dom.js';
-import { faultLabel, nsText, secondsText } from '../format.js';
+import { nsText } from '../format.js';
 import { textWidth, wrapText } from '../measure.js';
-import { type Columns, eventColumns, faultSpan, type LabelBox, packRows } from './ops-layout.js';
+import { faultMarks } from './ops-faults.js';
+import { eventColumns, type LabelBox, packRows } from './ops-layout.js';
+import { drawPath } from './ops-path.js';
 
-/** Steps of a path drawn (and listed); earlier ones are folded away. */
-export const DRAWN_STEPS = 10;
+export { DRAWN_STEPS } from './ops-path.js';
 
 const RIGHT = 24;
 const BAR = 34;
@@ -207,94 +207,4 @@ function drawBar(ctx: PageContext, g: SVGSVGElement, b: Bar, top: number): void 
   label.setAttribute('data-label-for', o.id);
   label.setAttribute('data-placement', b.inside ? 'inside' : 'below');
   g.appendChild(label);
-}
-
-interface FaultMark {
-  fault: PageFault;
-  x0: number;
-  x1: number;
-  label: string;
-  labelX: number;
-  row: number;
-  tip: string;
-}
-
-/** The fault windows over the diagram's columns, with their names packed into rows above the lanes. */
-function faultMarks(
-  ctx: PageContext,
-  columns: Columns,
-  x: (slot: number) => number,
-  halfColumn: number,
-  W: number,
-): { marks: FaultMark[]; rows: number } {
-  const marks: FaultMark[] = [];
-  for (const f of ctx.data.faults) {
-    const span = faultSpan(columns, f.startUs * 1000, f.endUs === null ? null : f.endUs * 1000);
-    if (!span) continue;
-    const x0 = span.between ? x(span.from) - 2 : x(span.from) - halfColumn;
-    const x1 = span.between ? x(span.to) + 2 : Math.min(W - 2, x(span.to) + halfColumn);
-    const label = faultLabel(f);
-    const width = textWidth(label);
-    const until = f.endUs === null ? 'still active at the end' : `until ${secondsText(f.endUs, ctx.untimed)}`;
-    marks.push({
-      fault: f,
-      x0,
-      x1,
-      label,
-      labelX: Math.max(2, Math.min(x0, W - 2 - width)),
-      row: 0,
-      tip: `${label}: from ${secondsText(f.startUs, ctx.untimed)} ${until}\n${f.detail}`,
-    });
-  }
-  const packed = packRows(marks.map((m) => ({ x: m.labelX, width: textWidth(m.label), rows: 1 })));
-  marks.forEach((m, i) => {
-    m.row = packed.row[i]!;
-  });
-  return { marks, rows: packed.rows };
-}
-
-/** The selected path: a numbered dot inside each op's bar, in order, joined by a dashed line. */
-function drawPath(
-  g: SVGSVGElement,
-  path: DiagramPath,
-  centers: ReadonlyMap<string, { x0: number; x1: number; y: number }>,
-): void {
-  let prev = Number.NEGATIVE_INFINITY;
-  const pts: { x: number; y: number; n: number; state: string | undefined }[] = [];
-  const firstDrawn = Math.max(0, path.steps.length - DRAWN_STEPS);
-  path.steps.forEach((st, i) => {
-    const c = i >= firstDrawn ? centers.get(st.op) : undefined;
-    if (!c) return;
-    const px = Math.min(c.x1 - 6, Math.max(c.x0 + 16, prev + 30));
-    prev = px;
-    pts.push({ x: px, y: c.y, n: path.omitted + i + 1, state: st.detail });
-  });
-  if (pts.length > 1) {
-    g.appendChild(
-      svg('polyline', {
-        points: pts.map((p) => `${p.x},${p.y}`).join(' '),
-        fill: 'none',
-        stroke: '#0969da',
-        'stroke-width': 1.5,
-        'stroke-dasharray': '3 2',
-      }),
-    );
-  }
-  for (const p of pts) {
-    // A pill wide enough for the step number.
-    const w = 8 + 6.5 * String(p.n).length;
-    const dot = svg('rect', {
-      x: p.x - w / 2,
-      y: p.y - 7.5,
-      width: w,
-      height: 15,
-      rx: 7.5,
-      fill: '#0969da',
-      stroke: '#fff',
-      'stroke-width': 1,
-    });
-    dot.appendChild(svg('title', {}, `step ${p.n}${p.state === undefined ? '' : `: after it: ${p.state}`}`));
-    g.appendChild(dot);
-    g.appendChild(svg('text', { x: p.x, y: p.y + 3.5, 'text-anchor': 'middle', fill: '#fff', 'font-size': 10.5 }, p.n));
-  }
 }

@@ -25,8 +25,8 @@ export function opsBlock(ctx: PageContext, b: OpsBlock): HTMLElement {
       'ok op',
       swatch('#fff4e6', COLORS.info),
       'indeterminate (may or may not have happened)',
-      ...(ctx.data.faults.length ? [swatch(ctx.faultColors.fill(ctx.data.faults[0]!.fault, 0.5)), 'fault window'] : []),
       ` · ${b.legend ? `${b.legend} · ` : ''}left to right: the order in which ops were invoked and returned (not to scale)`,
+      ctx.data.faults.length ? ' · shaded: fault windows, named above the lanes and marked on the axis' : null,
     ]),
   );
   const diagram = el('div', 'diagram');
