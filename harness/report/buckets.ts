@@ -4,20 +4,9 @@
  */
 import type { Op } from '../history/op.js';
 import { pairOps } from '../history/pair.js';
+import type { Buckets } from './page-types.js';
 
-export interface Buckets {
-  /** Bucket width, µs. */
-  widthUs: number;
-  /** Start of each bucket, µs since the test started. */
-  t: number[];
-  /** Latency quantiles in ms of ops invoked in the bucket (null: no op completed). */
-  p50: (number | null)[];
-  p95: (number | null)[];
-  p99: (number | null)[];
-  max: (number | null)[];
-  /** Completions per second in each bucket, one series per f and outcome ("read ok"). */
-  throughput: { label: string; values: number[] }[];
-}
+export type { Buckets };
 
 /** At most this many buckets across the run. */
 export const MAX_BUCKETS = 200;

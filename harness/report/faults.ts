@@ -4,19 +4,10 @@
  * never guessed from the history here.
  */
 import type { FaultWindow } from '../results/results.js';
+import type { PageFault } from './page-types.js';
 import { shortJson } from './text.js';
 
-/** A fault window as the page draws it. Times µs since the test started. */
-export interface PageFault {
-  fault: string;
-  startUs: number;
-  /** null when the fault was still active at the end. */
-  endUs: number | null;
-  /** The nodes the detail names (e.g. the grudge's or the killed nodes), possibly empty. */
-  nodes: string[];
-  /** The detail as short JSON. */
-  detail: string;
-}
+export type { PageFault };
 
 /** Converts FaultWindows; `nodes` is the run's node list, used to name the nodes a fault touched. */
 export function pageFaults(windows: readonly FaultWindow[], nodes: readonly string[]): PageFault[] {

@@ -5,6 +5,7 @@
 import type { ResultBase } from '../../checkers/checker.js';
 import type { Op } from '../history/op.js';
 import type { FaultWindow, RunResults, TestRecord } from '../results/results.js';
+import type { NodeLogs } from './page-types.js';
 
 /** One measured clock offset: node `node` was `offsetMs` ahead (negative: behind) at `time` (ns since test start). */
 export interface ClockSample {
@@ -13,11 +14,7 @@ export interface ClockSample {
   offsetMs: number;
 }
 
-/** The log files of one node, as links relative to the report (e.g. "nodes/n1/etcd.log"). */
-export interface NodeLogs {
-  node: string;
-  files: string[];
-}
+export type { NodeLogs };
 
 export interface ReportInput {
   /** The run's test.json; absent for an offline `faultline check`. */

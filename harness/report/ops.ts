@@ -4,32 +4,13 @@
  */
 import type { Op, ProcessId } from '../history/op.js';
 import { pairOps } from '../history/pair.js';
+import { type OpColumns, OUTCOMES, type Outcome } from './page-types.js';
 import { shortJson, truncate } from './text.js';
 
-/** Outcome codes in `OpColumns.type`. */
-export const OUTCOME = { ok: 0, fail: 1, info: 2, open: 3 } as const;
+/** Outcome codes in `OpColumns.type`: each outcome's position in OUTCOMES. */
+export const OUTCOME = Object.fromEntries(OUTCOMES.map((o, i) => [o, i])) as Record<Outcome, number>;
 
-export interface OpColumns {
-  /** Invocation time, µs. */
-  invoke: number[];
-  /** Completion time, µs; -1 when the op never completed. */
-  complete: number[];
-  /** Index into `processes`. */
-  proc: number[];
-  /** Index into `fs`. */
-  f: number[];
-  /** OUTCOME code. */
-  type: number[];
-  /** History index of the invocation. */
-  index: number[];
-  /** "f value (error)" per op, or null when elided to keep the file small. */
-  text: string[] | null;
-  processes: string[];
-  /** Timeline lane per process (processes that never overlap share a lane). */
-  processLane: number[];
-  lanes: number;
-  fs: string[];
-}
+export type { OpColumns };
 
 export interface OpColumnLimits {
   /** Keep at most this many ops; past it, ok ops are sampled evenly (fail/info/open are all kept). */
@@ -89,12 +70,15 @@ export function opColumns(
     f: [],
     type: [],
     index: [],
+    node: [],
     text: withText ? [] : null,
     processes: [],
     processLane: [],
     lanes: 0,
     fs: [],
+    nodes: [],
   };
+  const nodeIndex = new Map<string, number>();
   for (const { invoke, done } of kept) {
     let p = procIndex.get(invoke.process);
     if (p === undefined) {
@@ -114,12 +98,24 @@ export function opColumns(
     columns.f.push(f);
     columns.type.push(done ? OUTCOME[done.type as 'ok' | 'fail' | 'info'] : OUTCOME.open);
     columns.index.push(invoke.index);
+    columns.node.push(done?.node === undefined ? -1 : indexOf(nodeIndex, columns.nodes, String(done.node)));
     if (columns.text) columns.text.push(opText(invoke, done, textCap));
   }
   const lanes = packLanes(columns);
   columns.processLane = lanes.processLane;
   columns.lanes = lanes.count;
   return { columns, elided };
+}
+
+/** The position of `name` in `names`, appending it the first time. */
+function indexOf(index: Map<string, number>, names: string[], name: string): number {
+  let i = index.get(name);
+  if (i === undefined) {
+    i = names.length;
+    index.set(name, i);
+    names.push(name);
+  }
+  return i;
 }
 
 /** ns -> whole µs. */
