@@ -12,6 +12,7 @@ packages=(
   docker.io debootstrap        # docker runtime; images built without a registry
   openssh-server openssh-client sudo # ssh runtime (tested against sshd inside netns nodes, also as a sudo user)
   chromium                     # browser tests of the HTML report (playwright-core)
+  gcc libc6-dev                # the delay fault's helper, a static C binary (nemesis/delay/helper/)
 )
 
 missing=()
@@ -27,6 +28,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# The delay fault's userspace packet scheduler (rebuilt only when its source changed): build/faultline-delay.
+nemesis/delay/helper/build.sh >/dev/null
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm dependencies"
