@@ -9,6 +9,7 @@ import type { Logger } from '../harness/log.js';
 import { pidAlive } from '../harness/process-alive.js';
 import { attachRuntime } from './attach.js';
 import { healClock } from './clock.js';
+import { healDelayFromState } from './delay/heal.js';
 import { type FaultKind, HealState } from './heal-state.js';
 import { listRules } from './iptables.js';
 import { healPacket } from './packet.js';
@@ -99,6 +100,9 @@ export async function healFromState(stateDir: string, log: Logger): Promise<Heal
           break;
         case 'clock':
           await healClock(runtime, nodes);
+          break;
+        case 'delay':
+          report.notes.push(...(await healDelayFromState(runtime, nodes)));
           break;
         case 'kill': {
           const down =

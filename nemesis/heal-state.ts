@@ -10,6 +10,7 @@
  *   <stateDir>/pause.json       paused nodes and their stopped pids
  *   <stateDir>/clock.json       nodes whose faketime offset may be non-zero
  *   <stateDir>/kill.json        nodes whose SUT was killed (heal can only report them)
+ *   <stateDir>/delay.json       nodes that may run the delay helper and hold its NFQUEUE rules
  *
  * Files are written to a temporary name and renamed, so a crash never leaves
  * half a file.
@@ -20,7 +21,7 @@ import { UserError } from '../harness/errors.js';
 import type { Json } from '../harness/history/op.js';
 import type { NodeInfo, Runtime } from '../harness/runtime/runtime.js';
 
-export const FAULT_KINDS = ['partition', 'packet', 'pause', 'clock', 'kill'] as const;
+export const FAULT_KINDS = ['partition', 'packet', 'pause', 'clock', 'kill', 'delay'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface RuntimeRecord {

@@ -19,7 +19,7 @@ export interface DelayOptions {
   duplicate: number;
   /** A tc-style rate ("1mbit", "500kbit", "2mbps"): packets leave no faster than this. Absent: no limit. */
   rate?: string;
-  /** Also delay what the nodes send to the controller (default false: the controller's traffic is untouched). */
+  /** Also delay what the selected nodes send to the controller (default false: the controller's traffic is untouched). */
   controller: boolean;
   /** At most this many packets are held per node; more are dropped (and counted). */
   limit: number;
