@@ -197,7 +197,7 @@ describe('nemesis options from the config', () => {
       /^test\.nemesisOptions\.clock\.strobe\.periodMs: .*got undefined$/,
     );
     expect(refusal(['kill'], { kil: {} })).toMatch(
-      /^test\.nemesisOptions\.kil: unknown option; known: intervalSeconds, partition, packet, kill, pause, clock$/,
+      /^test\.nemesisOptions\.kil: unknown option; known: intervalSeconds, partition, packet, kill, pause, clock, delay$/,
     );
     expect(refusal(['kill'], { intervalSeconds: 'often' })).toMatch(
       /^--nemesis-interval: expected a positive number of seconds, got "often"$/,

@@ -14,6 +14,7 @@ import type { Json } from '../harness/history/op.js';
 import { hasPrimaries, isKillable, isPausable, type Target } from '../targets/target.js';
 import { clockNemesis } from './clock.js';
 import { composePackages, serialized } from './compose.js';
+import { type DelayPackageOptions, delayPackage, validateDelayPackageOptions } from './delay/package.js';
 import { PARTITION_SHAPES, type PartitionShape } from './grudge.js';
 import { killNemesis } from './kill.js';
 import type { NemesisPackage } from './nemesis.js';
@@ -23,7 +24,7 @@ import { packetNemesis, validatePacketOptions } from './packet.js';
 import { partitionNemesis } from './partition.js';
 import { pauseNemesis } from './pause.js';
 
-export const NEMESIS_NAMES = ['partition', 'packet', 'kill', 'pause', 'clock'] as const;
+export const NEMESIS_NAMES = ['partition', 'packet', 'kill', 'pause', 'clock', 'delay'] as const;
 export type NemesisName = (typeof NEMESIS_NAMES)[number];
 
 /**
@@ -56,6 +57,8 @@ export interface PackageOptions {
     maxSkewMs?: number;
     strobe?: { deltaMs: number; periodMs: number; durationMs: number };
   };
+  /** See nemesis/delay/package.ts. */
+  delay?: DelayPackageOptions;
 }
 
 const WHERE = 'test.nemesisOptions';
@@ -108,7 +111,7 @@ function nodeSpecs(value: unknown, where: string): NodeSpec[] {
  * `test.nemesisOptions.<path>` (or --nemesis-interval for the interval).
  */
 export function validatePackageOptions(raw: unknown): PackageOptions {
-  const o = fields(raw, WHERE, ['intervalSeconds', 'partition', 'packet', 'kill', 'pause', 'clock']);
+  const o = fields(raw, WHERE, ['intervalSeconds', 'partition', 'packet', 'kill', 'pause', 'clock', 'delay']);
   const opts: PackageOptions = {
     intervalSeconds: number(o.intervalSeconds, '--nemesis-interval', (n) => n > 0, 'a positive number of seconds'),
   };
@@ -179,6 +182,7 @@ export function validatePackageOptions(raw: unknown): PackageOptions {
       };
     }
   }
+  if (o.delay !== undefined) opts.delay = validateDelayPackageOptions(o.delay, `${WHERE}.delay`);
   return opts;
 }
 
@@ -344,6 +348,7 @@ const BUILDERS: Record<NemesisName, (opts: PackageOptions, ctx: PackageContext) 
   kill: killPackage,
   pause: pausePackage,
   clock: clockPackage,
+  delay: delayPackage,
 };
 
 /**

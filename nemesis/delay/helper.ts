@@ -112,7 +112,10 @@ export async function startHelper(runtime: HelperRuntime, node: string, args: re
   return pid;
 }
 
-/** What the helper counted (its "stats" line): received, released, reordered, duplicated, dropped, ... */
+/**
+ * What the helper counted (its "stats" line: received, released, reordered, duplicated, dropped, ...) and
+ * what the kernel counted for its queue (kernel_queue_dropped, kernel_user_dropped).
+ */
 export type HelperStats = Record<string, number>;
 
 /** The counts of a "stats k=v ..." line (pure; exported for tests). */
@@ -155,12 +158,24 @@ exit 1`;
 export async function stopHelper(runtime: HelperRuntime, node: string): Promise<HelperStats | undefined> {
   const paths = helperPaths(runtime, node);
   const wasRunning = await runtime.daemonRunning(node, HELPER_DAEMON);
+  // The kernel's own counts for the queue, before the helper's exit unbinds it: packets it dropped because
+  // the queue was full, or because the helper's socket could not take them.
+  const queue = await sh(runtime, node, `grep -E "^ *$1 " /proc/net/netfilter/nfnetlink_queue; true`, [
+    String(DELAY_QUEUE),
+  ]);
+  const fields = queue.stdout.trim().split(/\s+/);
   await runtime.stopDaemon(node, HELPER_DAEMON, STOP_GRACE_MS);
   const gone = await sh(runtime, node, SWEEP_AND_CHECK, [String(DELAY_QUEUE)], { check: false });
   if (gone.exitCode !== 0) throw new Error(`on ${node}: stopping the delay helper: ${gone.stderr.trim()}`);
   if (!wasRunning) return undefined;
   const { stdout } = await sh(runtime, node, `[ -r "$1" ] && grep '^stats ' "$1" | tail -n 1; true`, [paths.log]);
-  return stdout.trim() === '' ? undefined : parseStats(stdout);
+  if (stdout.trim() === '') return undefined;
+  const stats = parseStats(stdout);
+  if (fields.length >= 7) {
+    stats.kernel_queue_dropped = Number(fields[5]);
+    stats.kernel_user_dropped = Number(fields[6]);
+  }
+  return stats;
 }
 
 /**

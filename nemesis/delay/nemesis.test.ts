@@ -20,7 +20,7 @@ import type { NemesisContext } from '../nemesis.js';
 import { nemesisContext, removeTempStateDirs, tempStateDir } from '../testing/cluster.js';
 import { echoTarget } from '../testing/echo-target.js';
 import { healDelay } from './heal.js';
-import { helperState, installHelper } from './helper.js';
+import { HELPER_DAEMON, helperState, installHelper } from './helper.js';
 import { measureRtt, percentile, summarize } from './measure.js';
 import { delayNemesis } from './nemesis.js';
 import { delayTestRuntime, faultlineRules } from './testing/cluster.js';
@@ -119,9 +119,12 @@ describe.skipIf(needs)('the delay nemesis on netns nodes', () => {
     expect(await controllerRtt('n1')).toBeLessThan(40);
     const stop = await delay.invoke(ctx, { f: 'stop-delay' });
     expect(stop.error).toBeUndefined();
-    const stats = (stop.value as { stats: Record<string, { received: number; released: number }> }).stats;
+    const stats = (stop.value as { stats: Record<string, Record<string, number>> }).stats;
     expect(Object.keys(stats).sort()).toEqual(NODES);
-    for (const s of Object.values(stats)) expect(s.released).toBe(s.received);
+    for (const s of Object.values(stats)) {
+      expect(s.released).toBe(s.received);
+      expect(s).toMatchObject({ dropped: 0, kernel_queue_dropped: 0, kernel_user_dropped: 0 });
+    }
     await expectNothingLeft();
     expect(percentile(await rtt('n1', 'n2'), 0.5)!).toBeLessThan(5);
     expect(await new HealState(ctx.stateDir).pending()).toEqual([]);
@@ -201,6 +204,20 @@ describe.skipIf(needs)('the delay nemesis on netns nodes', () => {
       value: { links: [['n1', 'n2']], controller: true },
     });
     expect(links.error).toMatch(/controller: true goes with nodes/);
+  });
+
+  it('a helper that dies mid-delay is named in the stop result and the warnings; its link goes undelayed', async () => {
+    const nem = delayNemesis();
+    await nem.invoke(ctx, { f: 'start-delay', value: { links: [['n1', 'n2']], delayMs: 40, jitterMs: 0 } });
+    await runtime.signalDaemon('n2', HELPER_DAEMON, 'SIGKILL');
+    // n2's answers now bypass the dead queue: one delayed direction is left.
+    const median = percentile(await rtt('n1', 'n2', 5), 0.5)!;
+    expect(median).toBeGreaterThanOrEqual(39);
+    expect(median).toBeLessThan(70);
+    const stop = await nem.invoke(ctx, { f: 'stop-delay' });
+    expect(stop.value).toMatchObject({ helperDied: ['n2'] });
+    expect(nem.warnings?.()).toEqual([expect.stringMatching(/the delay helper died on n2 during a delay/)]);
+    await expectNothingLeft();
   });
 
   it('bad options are an error result naming the option, and apply nothing', async () => {

@@ -15,7 +15,9 @@
  *   ({ measured: { "n1-n2": { before, after, addedMs } }, measuredDelayMs }),
  *   measuredDelayMs being half the added median RTT (each link is delayed both ways).
  * - stop-delay: removes the rules and stops the helpers everywhere.
- *   Result { healed: [nodes], stats: { node: helper counts } }.
+ *   Result { healed: [nodes], stats: { node: helper and kernel counts }, helperDied?: [nodes] }:
+ *   a helper that died during the delay (its packets then flowed undelayed,
+ *   --queue-bypass) is named there and in warnings().
  */
 import { UserError } from '../../harness/errors.js';
 import type { Json } from '../../harness/history/op.js';
@@ -24,7 +26,7 @@ import type { Nemesis, NemesisContext, NemesisOp } from '../nemesis.js';
 import { resolveSpec, specFromValue } from '../node-spec.js';
 import { attempt, forEachNode, names } from '../util.js';
 import { healDelay } from './heal.js';
-import { installHelper, startHelper } from './helper.js';
+import { HELPER_DAEMON, installHelper, startHelper } from './helper.js';
 import { measureRtt, type RttSummary, summarize } from './measure.js';
 import { DELAY_DEFAULTS, type DelayOptions, helperArgs, parseDelayOptions } from './options.js';
 import { checkLinks, type Link, linkName, linksOfNodes, senderPlan } from './plan.js';
@@ -128,6 +130,21 @@ function describeOptions(opts: DelayOptions): Record<string, Json> {
  */
 export function delayNemesis(defaults: Partial<DelayOptions> = {}): Nemesis {
   const base = parseDelayOptions(defaults, 'delay options');
+  /** The nodes whose helpers the current delay started: each must still run when it is healed. */
+  let active: string[] = [];
+  const warnings: string[] = [];
+  /** Heals every node; resolves with the helpers' counts and the nodes whose helper had died meanwhile. */
+  const healAll = async (ctx: NemesisContext) => {
+    const stats = await healDelay(ctx.runtime, names(ctx.runtime.nodes()));
+    const died = active.filter((n) => stats[n] === undefined);
+    active = [];
+    if (died.length > 0) {
+      const warning = `the delay helper died on ${died.join(', ')} during a delay: packets then went undelayed (see ${HELPER_DAEMON}.log in the node directory)`;
+      ctx.log.warn(`delay nemesis: ${warning}`);
+      if (!warnings.includes(warning)) warnings.push(warning);
+    }
+    return { stats, died };
+  };
   return {
     name: 'delay',
     fs: ['start-delay', 'stop-delay'],
@@ -139,9 +156,11 @@ export function delayNemesis(defaults: Partial<DelayOptions> = {}): Nemesis {
       const state = new HealState(ctx.stateDir);
       if (op.f === 'stop-delay') {
         return attempt(async () => {
-          const stats = await healDelay(ctx.runtime, all);
+          const { stats, died } = await healAll(ctx);
           await state.clear(DELAY_KIND);
-          return { healed: all, stats };
+          const result: Record<string, Json> = { healed: all, stats };
+          if (died.length > 0) result.helperDied = died;
+          return result;
         });
       }
       let links: Link[] | undefined;
@@ -163,9 +182,11 @@ export function delayNemesis(defaults: Partial<DelayOptions> = {}): Nemesis {
           });
           const toMeasure = plan.links.slice(0, MEASURED_LINKS);
           const before = await measureLinks(ctx, toMeasure, 3_000);
+          active = active.filter((n) => senders.includes(n));
           await forEachNode(senders, async (node) => {
             const seed = ctx.rng.int(2 ** 31);
             await startHelper(ctx.runtime, node, helperArgs(plan.opts, DELAY_QUEUE, DUP_MARK, seed));
+            if (!active.includes(node)) active.push(node);
             await installDelayRules(ctx.runtime, node, plan.destinations[node]!);
           });
           // Long enough for a round trip at the far end of the delay distribution.
@@ -184,10 +205,11 @@ export function delayNemesis(defaults: Partial<DelayOptions> = {}): Nemesis {
       );
     },
     async heal(ctx) {
-      await healDelay(ctx.runtime, names(ctx.runtime.nodes()));
+      await healAll(ctx);
       await new HealState(ctx.stateDir).clear(DELAY_KIND);
     },
     async teardown() {},
+    warnings: () => [...warnings],
   };
 }
 

@@ -209,7 +209,8 @@ static int request(struct nlmsghdr *nlh) {
       if (errno == EINTR) continue;
       die("recv from netlink");
     }
-    for (struct nlmsghdr *r = (struct nlmsghdr *)buf; NLMSG_OK(r, (size_t)n); r = NLMSG_NEXT(r, n)) {
+    int left = (int)n; /* signed, as in receive_all */
+    for (struct nlmsghdr *r = (struct nlmsghdr *)buf; NLMSG_OK(r, left); r = NLMSG_NEXT(r, left)) {
       if (r->nlmsg_type == NLMSG_ERROR && r->nlmsg_seq == nlh->nlmsg_seq)
         return -((struct nlmsgerr *)NLMSG_DATA(r))->error;
     }
@@ -345,7 +346,9 @@ static void receive_all(void) {
       die("recv packets");
     }
     uint64_t now = now_ns();
-    for (struct nlmsghdr *nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, (size_t)n); nlh = NLMSG_NEXT(nlh, n)) {
+    /* `left` is signed: NLMSG_NEXT may take it below 0 past an unpadded last message, which must end the loop. */
+    int left = (int)n;
+    for (struct nlmsghdr *nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, left); nlh = NLMSG_NEXT(nlh, left)) {
       if (nlh->nlmsg_type == ((NFNL_SUBSYS_QUEUE << 8) | NFQNL_MSG_PACKET)) on_packet(nlh, now);
     }
   }

@@ -36,7 +36,8 @@ sock.on('message', (m, from) => {
 sock.bind(port);`;
 
 const SENDER = `
-const [host, port, count, rate, size] = process.argv.slice(1).map((v, i) => (i === 0 ? v : Number(v)));
+const [host, port, count, rate] = process.argv.slice(1, 5).map((v, i) => (i === 0 ? v : Number(v)));
+const sizes = process.argv[5].split(',').map(Number);
 const sock = require('node:dgram').createSocket('udp4');
 let started = false;
 sock.on('message', () => { if (!started) { started = true; clearInterval(hello); stream(); } });
@@ -46,7 +47,7 @@ function stream() {
   const tick = () => {
     const due = Math.min(count, Math.floor((Number(process.hrtime.bigint() - t0) / 1e9) * rate) + 1);
     while (sent < due) {
-      const b = Buffer.alloc(Math.max(16, size)); b.write('data', 0, 'latin1');
+      const b = Buffer.alloc(Math.max(16, sizes[sent % sizes.length]), 0x5a); b.write('data', 0, 'latin1');
       b.writeUInt32BE(sent, 4); b.writeBigUInt64BE(process.hrtime.bigint(), 8);
       sock.send(b, port, host); sent++;
     }
@@ -74,8 +75,8 @@ export interface StreamOptions {
   count: number;
   ratePerSecond: number;
   port?: number;
-  /** Payload bytes (at least 16). */
-  size?: number;
+  /** Payload bytes (at least 16), or a list of sizes the packets take in turn; bytes past the header are 0x5a. */
+  size?: number | number[];
   settleMs?: number;
 }
 
@@ -107,7 +108,7 @@ export async function udpStream(
       String(port),
       String(opts.count),
       String(opts.ratePerSecond),
-      String(opts.size ?? 16),
+      [opts.size ?? 16].flat().join(','),
     ],
     { timeoutMs: timeoutMs + 5_000 },
   );
