@@ -80,7 +80,7 @@ const WAIT_READY = `${ALIVE}
 ${BOUND}
 log=$1 q=$2 pidfile=$3 i=0
 while [ "$i" -lt 100 ]; do
-  if grep -q "^ready queue=$q$" "$log" 2>/dev/null && bound "$q"; then exit 0; fi
+  if grep -Eq "^ready queue=$q( |$)" "$log" 2>/dev/null && bound "$q"; then exit 0; fi
   pid=$(cat "$pidfile" 2>/dev/null)
   if [ -n "$pid" ] && ! alive "$pid"; then echo "the helper exited: $(tail -n 3 "$log")" >&2; exit 1; fi
   sleep 0.05; i=$((i+1))

@@ -18,8 +18,9 @@ const sock = require('node:dgram').createSocket('udp4');
 const seen = new Map(); const delaysUs = []; let arrivals = 0, reordered = 0, highest = -1, ended = false;
 const finish = () => {
   const duplicates = [...seen.values()].reduce((s, n) => s + n - 1, 0);
-  process.stdout.write(JSON.stringify({ arrivals, unique: seen.size, duplicates, reordered, delaysUs }) + '\\n');
-  process.exit(0);
+  // Exit once the (possibly large) line is written: process.exit alone may cut a pipe write short.
+  const line = JSON.stringify({ arrivals, unique: seen.size, duplicates, reordered, delaysUs }) + '\\n';
+  process.stdout.write(line, () => process.exit(0));
 };
 setTimeout(finish, timeoutMs);
 sock.on('message', (m, from) => {
@@ -51,7 +52,7 @@ function stream() {
       b.writeUInt32BE(sent, 4); b.writeBigUInt64BE(process.hrtime.bigint(), 8);
       sock.send(b, port, host); sent++;
     }
-    if (sent < count) setImmediate(tick);
+    if (sent < count) setTimeout(tick, 1); // bursts of a millisecond's packets: no busy loop stealing a core
     else setTimeout(() => { sock.send('end!', port, host, () => { process.stdout.write(String(sent) + '\\n'); process.exit(0); }); }, 50);
   };
   tick();
