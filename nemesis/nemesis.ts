@@ -8,7 +8,8 @@
  *
  * Files: index.ts (public exports), packages.ts (packages + schedules,
  * `--nemesis` parsing), compose.ts, noop.ts; one file per fault: partition.ts
- * (+ grudge.ts shapes), packet.ts, kill.ts, pause.ts, clock.ts (+ clockEnv);
+ * (+ grudge.ts shapes), packet.ts, kill.ts, pause.ts, clock.ts (+ clockEnv),
+ * delay/ (latency, jitter, reordering, duplication: its own folder, with a C helper);
  * node-spec.ts (one / minority / majority / all / primaries / names);
  * heal-state.ts, heal-from-state.ts, attach.ts (`faultline heal`). The run
  * lifecycle (harness/run/run-test.ts) heals on normal exit, on error and on

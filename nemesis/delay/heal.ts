@@ -6,10 +6,11 @@
 import type { Runtime } from '../../harness/runtime/runtime.js';
 import { forEachNode } from '../util.js';
 import { type HelperStats, stopHelper } from './helper.js';
+import { removeNetem } from './netem.js';
 import { removeDelayRules } from './rules.js';
 
 /**
- * Removes the delay rules and stops the helper on every node of `nodes`, then
+ * Removes the delay rules and our netem qdiscs and stops the helper on every node of `nodes`, then
  * checks that no rule, helper process or queue binding is left. Idempotent.
  * Resolves with the counts each stopped helper printed (nodes without a
  * helper are absent); rejects naming every node where something is left.
@@ -20,6 +21,7 @@ export async function healDelay(
 ): Promise<Record<string, HelperStats>> {
   const stats = await forEachNode(nodes, async (node) => {
     await removeDelayRules(runtime, node);
+    await removeNetem(runtime, node);
     return stopHelper(runtime, node);
   });
   return Object.fromEntries(Object.entries(stats).filter((e): e is [string, HelperStats] => e[1] !== undefined));

@@ -33,7 +33,8 @@ const NODES = ['n1', 'n2', 'n3'];
 describe.skipIf(needs)('the delay nemesis on netns nodes', () => {
   let runtime: Runtime;
   let ctx: NemesisContext;
-  const delay = delayNemesis();
+  // The userspace scheduler explicitly: these tests count what the helper did (netem.test.ts covers "auto").
+  const delay = delayNemesis({ mechanism: 'nfqueue' });
 
   beforeAll(async () => {
     runtime = delayTestRuntime('nemesis', NODES.length);
@@ -207,7 +208,7 @@ describe.skipIf(needs)('the delay nemesis on netns nodes', () => {
   });
 
   it('a helper that dies mid-delay is named in the stop result and the warnings; its link goes undelayed', async () => {
-    const nem = delayNemesis();
+    const nem = delayNemesis({ mechanism: 'nfqueue' });
     await nem.invoke(ctx, { f: 'start-delay', value: { links: [['n1', 'n2']], delayMs: 40, jitterMs: 0 } });
     await runtime.signalDaemon('n2', HELPER_DAEMON, 'SIGKILL');
     // n2's answers now bypass the dead queue: one delayed direction is left.

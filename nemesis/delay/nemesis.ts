@@ -1,8 +1,10 @@
 /**
  * The delay fault: latency, jitter, reordering, duplication and a rate limit
- * on links between nodes, by a userspace packet scheduler (this kernel has no
- * netem): iptables NFQUEUE rules hand each node's packets for the delayed
- * peers to a helper inside the node, which holds each packet for its delay.
+ * on links between nodes. Where a node's kernel has netem (mechanism "auto",
+ * the default, probes each node once), a netem qdisc does it (netem.ts);
+ * elsewhere (this machine) a userspace packet scheduler: iptables NFQUEUE
+ * rules hand each node's packets for the delayed peers to a helper inside the
+ * node, which holds each packet for its delay.
  * One implementation for netns, docker and ssh (runtime exec, startDaemon, copyTo).
  *
  * Ops:
@@ -26,9 +28,10 @@ import type { Nemesis, NemesisContext, NemesisOp } from '../nemesis.js';
 import { resolveSpec, specFromValue } from '../node-spec.js';
 import { attempt, forEachNode, names } from '../util.js';
 import { healDelay } from './heal.js';
-import { HELPER_DAEMON, installHelper, startHelper } from './helper.js';
+import { HELPER_DAEMON, installHelper, startHelper, stopHelper } from './helper.js';
 import { measureRtt, type RttSummary, summarize } from './measure.js';
-import { DELAY_DEFAULTS, type DelayOptions, helperArgs, parseDelayOptions } from './options.js';
+import { installNetem, probeNetem, removeNetem } from './netem.js';
+import { DELAY_DEFAULTS, type DelayOptions, helperArgs, type Mechanism, parseDelayOptions } from './options.js';
 import { checkLinks, type Link, linkName, linksOfNodes, senderPlan } from './plan.js';
 import { DELAY_QUEUE, DUP_MARK, installDelayRules, removeDelayRules } from './rules.js';
 
@@ -110,6 +113,12 @@ function measuredDelayMs(
   return { perLink, oneWayMs };
 }
 
+/** One mechanism for all nodes when they agree, else the mechanism of each node. */
+function describeMechanisms(byNode: Record<string, 'netem' | 'nfqueue'>): Json {
+  const kinds = new Set(Object.values(byNode));
+  return kinds.size === 1 ? [...kinds][0]! : byNode;
+}
+
 /** The options as recorded in a result. */
 function describeOptions(opts: DelayOptions): Record<string, Json> {
   const out: Record<string, Json> = {
@@ -130,6 +139,15 @@ function describeOptions(opts: DelayOptions): Record<string, Json> {
  */
 export function delayNemesis(defaults: Partial<DelayOptions> = {}): Nemesis {
   const base = parseDelayOptions(defaults, 'delay options');
+  /** Whether each node's kernel has netem, probed once per node. */
+  const netem = new Map<string, boolean>();
+  const chooseMechanism = async (ctx: NemesisContext, node: string, wanted: Mechanism) => {
+    if (wanted === 'nfqueue') return 'nfqueue';
+    if (!netem.has(node)) netem.set(node, (await probeNetem(ctx.runtime, node)) === 'yes');
+    if (netem.get(node)) return 'netem';
+    if (wanted === 'netem') throw new Error(`netem is not available on ${node} (mechanism: "netem" was asked for)`);
+    return 'nfqueue';
+  };
   /** The nodes whose helpers the current delay started: each must still run when it is healed. */
   let active: string[] = [];
   const warnings: string[] = [];
@@ -182,12 +200,20 @@ export function delayNemesis(defaults: Partial<DelayOptions> = {}): Nemesis {
           });
           const toMeasure = plan.links.slice(0, MEASURED_LINKS);
           const before = await measureLinks(ctx, toMeasure, 3_000);
-          active = active.filter((n) => senders.includes(n));
+          const mechanisms = await forEachNode(senders, (node) => chooseMechanism(ctx, node, plan.opts.mechanism));
+          active = active.filter((n) => senders.includes(n) && mechanisms[n] === 'nfqueue');
           await forEachNode(senders, async (node) => {
+            const destinations = plan.destinations[node]!;
+            await removeNetem(ctx.runtime, node);
+            if (mechanisms[node] === 'netem') {
+              await stopHelper(ctx.runtime, node);
+              await installNetem(ctx.runtime, node, plan.opts, destinations);
+              return;
+            }
             const seed = ctx.rng.int(2 ** 31);
             await startHelper(ctx.runtime, node, helperArgs(plan.opts, DELAY_QUEUE, DUP_MARK, seed));
             if (!active.includes(node)) active.push(node);
-            await installDelayRules(ctx.runtime, node, plan.destinations[node]!);
+            await installDelayRules(ctx.runtime, node, destinations);
           });
           // Long enough for a round trip at the far end of the delay distribution.
           const timeoutMs = Math.ceil(2 * (plan.opts.delayMs + 4 * plan.opts.jitterMs)) + 3_000;
@@ -196,7 +222,7 @@ export function delayNemesis(defaults: Partial<DelayOptions> = {}): Nemesis {
           return {
             ...describeOptions(plan.opts),
             links: plan.links.map(linkName),
-            mechanism: 'nfqueue',
+            mechanism: describeMechanisms(mechanisms),
             measured: perLink,
             measuredDelayMs: oneWayMs,
           };

@@ -24,6 +24,7 @@ describe('delay options', () => {
       rate: '2mbit',
       controller: false,
       limit: 10,
+      mechanism: 'auto',
     });
     // A rate in the base can be taken away with null.
     expect(parseDelayOptions({ rate: null }, 'x', o).rate).toBeUndefined();
@@ -40,6 +41,7 @@ describe('delay options', () => {
     [{ rate: 5 }, /^w\.rate: expected a tc rate/],
     [{ controller: 'yes' }, /^w\.controller: expected true or false/],
     [{ limit: 0 }, /^w\.limit: expected a whole number/],
+    [{ mechanism: 'tc' }, /^w\.mechanism: expected auto, nfqueue, netem, got "tc"$/],
     [{ latency: 5 }, /^w\.latency: unknown option; known: delayMs, jitterMs/],
     [{ delayMs: 0, jitterMs: 0 }, /^w: this delay does nothing/],
     [{ delayMs: 0, jitterMs: 0, duplicate: 0.1, reorder: 0.1 }, /^w\.reorder: reorder needs a delay/],

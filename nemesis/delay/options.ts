@@ -6,6 +6,9 @@ import { UserError } from '../../harness/errors.js';
 
 export const DISTRIBUTIONS = ['uniform', 'normal'] as const;
 export type Distribution = (typeof DISTRIBUTIONS)[number];
+export const MECHANISMS = ['auto', 'nfqueue', 'netem'] as const;
+/** auto: netem on a node whose kernel has it, else the userspace scheduler (NFQUEUE and the helper). */
+export type Mechanism = (typeof MECHANISMS)[number];
 
 export interface DelayOptions {
   /** Mean delay added to each packet, milliseconds (each direction of a delayed link). */
@@ -23,6 +26,8 @@ export interface DelayOptions {
   controller: boolean;
   /** At most this many packets are held per node; more are dropped (and counted). */
   limit: number;
+  /** How the delay is made (default auto). */
+  mechanism: Mechanism;
 }
 
 export const DELAY_DEFAULTS: DelayOptions = {
@@ -33,6 +38,7 @@ export const DELAY_DEFAULTS: DelayOptions = {
   duplicate: 0,
   controller: false,
   limit: 100_000,
+  mechanism: 'auto',
 };
 
 export const DELAY_OPTION_KEYS = [
@@ -44,6 +50,7 @@ export const DELAY_OPTION_KEYS = [
   'rate',
   'controller',
   'limit',
+  'mechanism',
 ] as const;
 
 const MAX_DELAY_MS = 60_000;
@@ -144,6 +151,14 @@ export function parseDelayOptions(raw: unknown, where: string, base: DelayOption
       });
     }
     opts.limit = o.limit;
+  }
+  if (o.mechanism !== undefined) {
+    if (!(MECHANISMS as readonly unknown[]).includes(o.mechanism)) {
+      throw new UserError(`expected ${MECHANISMS.join(', ')}, got ${JSON.stringify(o.mechanism)}`, {
+        where: `${where}.mechanism`,
+      });
+    }
+    opts.mechanism = o.mechanism as Mechanism;
   }
   if (opts.delayMs === 0 && opts.jitterMs === 0 && opts.duplicate === 0 && opts.rate === undefined) {
     throw new UserError('this delay does nothing: set delayMs, jitterMs, duplicate or rate', { where });

@@ -14,6 +14,7 @@ export const DELAY_CLUSTERS = {
   helper: { name: 'dlyh', subnet: '10.240.1.0/24' },
   nemesis: { name: 'dlyn', subnet: '10.240.2.0/24' },
   bench: { name: 'dlyb', subnet: '10.240.3.0/24' },
+  netem: { name: 'dlyq', subnet: '10.240.7.0/24' },
 } as const;
 
 export function delayNetnsOptions(cluster: keyof typeof DELAY_CLUSTERS, nodes: number): NetnsOptions {
