@@ -136,6 +136,29 @@ describe.skipIf(needs)('the delay helper under a netns pair', () => {
     expect(stats!.released).toBe(stats!.received);
   });
 
+  it('jitter follows the distribution asked for: uniform 30 ± 5 ms never below 25, normal 30 ± 5 ms about 16% below', async () => {
+    // The lower side is the clean one: scheduling only ever makes a packet later.
+    const below25 = (delays: number[]) => delays.filter((d) => d < 24.9).length / delays.length;
+    await withDelay({ delayMs: 30, jitterMs: 5, distribution: 'uniform' }, async () => {
+      const r = await udpStream(runtime, 'n1', 'n2', { count: 600, ratePerSecond: 600 });
+      // 25% of a uniform 30 ± 5 ms fall below 27.5 ms; none would without jitter. (The upper side is the machine's.)
+      const below27 = r.delaysMs.filter((d) => d < 27.5).length / r.delaysMs.length;
+      console.log(`helper, uniform 30±5: ${below25(r.delaysMs)} below 25 ms, ${below27} below 27.5 ms`);
+      expect(below25(r.delaysMs)).toBe(0);
+      expect(below27).toBeGreaterThanOrEqual(0.12);
+      expect(percentile(r.delaysMs, 0.5)!).toBeGreaterThanOrEqual(28);
+      expect(percentile(r.delaysMs, 0.5)!).toBeLessThanOrEqual(34);
+    });
+    await withDelay({ delayMs: 30, jitterMs: 5, distribution: 'normal' }, async () => {
+      const r = await udpStream(runtime, 'n1', 'n2', { count: 600, ratePerSecond: 600 });
+      console.log(`helper, normal 30±5: ${below25(r.delaysMs)} below 25 ms (one sd: 0.16 expected)`);
+      expect(below25(r.delaysMs)).toBeGreaterThanOrEqual(0.05); // lateness only lifts packets above 25 ms
+      expect(below25(r.delaysMs)).toBeLessThanOrEqual(0.25);
+      expect(Math.min(...r.delaysMs)).toBeLessThan(22); // some beyond 1.6 sd below (5.5% expected)
+    });
+    await stopHelper(runtime, 'n1');
+  });
+
   it('survives packets of every length: 2,000 packets alternating 17 and 301 bytes of payload at 4,000/s', async () => {
     // Regression: a message whose length is not a multiple of 4 once took the parse loop past the buffer.
     await withDelay({ delayMs: 2, jitterMs: 0 }, async () => {
