@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkLinks, linkName, linksOfNodes, senderPlan } from './plan.js';
+import { overtakers } from './testing/udp-stream.js';
 
 const NODES = ['n1', 'n2', 'n3', 'n4', 'n5'];
 
@@ -45,5 +46,14 @@ describe('delay plans', () => {
         }
       }),
     );
+  });
+});
+
+describe('counting overtakers in an arrival order', () => {
+  it('counts packets that arrived before a lower-numbered one', () => {
+    expect(overtakers([0, 1, 2, 3])).toBe(0);
+    expect(overtakers([3, 0, 1, 2])).toBe(1);
+    expect(overtakers([0, 4, 5, 1, 2, 3])).toBe(2);
+    expect(overtakers([])).toBe(0);
   });
 });

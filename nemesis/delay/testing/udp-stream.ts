@@ -15,11 +15,11 @@ import type { Runtime } from '../../../harness/runtime/runtime.js';
 const RECEIVER = `
 const [port, settleMs, timeoutMs] = process.argv.slice(1).map(Number);
 const sock = require('node:dgram').createSocket('udp4');
-const seen = new Map(); const delaysUs = []; let arrivals = 0, reordered = 0, highest = -1, ended = false;
+const seen = new Map(); const delaysUs = []; const order = []; let arrivals = 0, reordered = 0, highest = -1, ended = false;
 const finish = () => {
   const duplicates = [...seen.values()].reduce((s, n) => s + n - 1, 0);
   // Exit once the (possibly large) line is written: process.exit alone may cut a pipe write short.
-  const line = JSON.stringify({ arrivals, unique: seen.size, duplicates, reordered, delaysUs }) + '\\n';
+  const line = JSON.stringify({ arrivals, unique: seen.size, duplicates, reordered, delaysUs, order }) + '\\n';
   process.stdout.write(line, () => process.exit(0));
 };
 setTimeout(finish, timeoutMs);
@@ -31,7 +31,7 @@ sock.on('message', (m, from) => {
   arrivals++;
   const n = seen.get(seq) ?? 0; seen.set(seq, n + 1);
   if (n > 0) return;
-  delaysUs.push(Number((process.hrtime.bigint() - sent) / 1000n));
+  delaysUs.push(Number((process.hrtime.bigint() - sent) / 1000n)); order.push(seq);
   if (seq < highest) reordered++; else highest = seq;
 });
 sock.bind(port);`;
@@ -70,6 +70,23 @@ export interface StreamResult {
   reordered: number;
   /** One-way delay of each packet's first copy, milliseconds, in arrival order. */
   delaysMs: number[];
+  /** The sequence numbers of the first copies, in arrival order. */
+  order: number[];
+}
+
+/**
+ * How many packets overtook an earlier-numbered one: arrived before some packet
+ * with a lower number (pure). A stall of the receiver delays everything alike
+ * and overtakes nothing, so this counts what the network (here, the helper) reordered.
+ */
+export function overtakers(order: readonly number[]): number {
+  let count = 0;
+  let lowestAfter = Number.POSITIVE_INFINITY;
+  for (let i = order.length - 1; i >= 0; i--) {
+    if (order[i]! > lowestAfter) count++;
+    lowestAfter = Math.min(lowestAfter, order[i]!);
+  }
+  return count;
 }
 
 export interface StreamOptions {
@@ -122,5 +139,6 @@ export async function udpStream(
     duplicates: r.duplicates,
     reordered: r.reordered,
     delaysMs: r.delaysUs.map((us) => us / 1000),
+    order: r.order,
   };
 }
