@@ -41,11 +41,13 @@ export interface RttOptions {
   intervalMs?: number;
   timeoutMs?: number;
   port?: number;
+  /** Stop probing an address after this many timeouts (default 2). */
+  giveUpAfter?: number;
 }
 
 /**
  * Round trips from `node` to each of `addresses` (`count` rounds, default 10;
- * an address that times out twice is given up). The helper binary must be on
+ * an address is given up after `giveUpAfter` timeouts, default 2). The helper binary must be on
  * the node (installHelper). Resolves with the samples (ms) and the number of
  * timeouts per address; rejects with RuntimeCommandError when the probe fails.
  */
@@ -72,6 +74,8 @@ export async function measureRtt(
       String(timeoutMs),
       '--port',
       String(opts.port ?? 9),
+      '--give-up',
+      String(opts.giveUpAfter ?? 2),
     ],
     { timeoutMs: count * addresses.length * (timeoutMs + 1_000) + 10_000 },
   );

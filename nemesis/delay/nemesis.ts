@@ -88,7 +88,10 @@ async function measureLinks(ctx: NemesisContext, links: readonly Link[], timeout
   const summaries = await Promise.all(
     links.map(async ([a, b]) => {
       const address = ctx.runtime.node(b).address;
-      const r = (await measureRtt(ctx.runtime, a, [address], { count: MEASURE_SAMPLES, timeoutMs }))[address]!;
+      // One timeout ends a link's probe: a partitioned link must not hold up the (serialized) nemesis.
+      const r = (await measureRtt(ctx.runtime, a, [address], { count: MEASURE_SAMPLES, timeoutMs, giveUpAfter: 1 }))[
+        address
+      ]!;
       return summarize(r.samplesMs, r.timeouts);
     }),
   );
@@ -199,7 +202,8 @@ export function delayNemesis(defaults: Partial<DelayOptions> = {}): Nemesis {
             await installHelper(ctx.runtime, node);
           });
           const toMeasure = plan.links.slice(0, MEASURED_LINKS);
-          const before = await measureLinks(ctx, toMeasure, 3_000);
+          // An undelayed link answers within milliseconds: a second without an answer means it is cut.
+          const before = await measureLinks(ctx, toMeasure, 1_000);
           const mechanisms = await forEachNode(senders, (node) => chooseMechanism(ctx, node, plan.opts.mechanism));
           active = active.filter((n) => senders.includes(n) && mechanisms[n] === 'nfqueue');
           await forEachNode(senders, async (node) => {
@@ -216,7 +220,7 @@ export function delayNemesis(defaults: Partial<DelayOptions> = {}): Nemesis {
             await installDelayRules(ctx.runtime, node, destinations);
           });
           // Long enough for a round trip at the far end of the delay distribution.
-          const timeoutMs = Math.ceil(2 * (plan.opts.delayMs + 4 * plan.opts.jitterMs)) + 3_000;
+          const timeoutMs = Math.ceil(2 * (plan.opts.delayMs + 4 * plan.opts.jitterMs)) + 1_000;
           const after = await measureLinks(ctx, toMeasure, timeoutMs);
           const { perLink, oneWayMs } = measuredDelayMs(before, after);
           return {

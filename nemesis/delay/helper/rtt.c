@@ -1,15 +1,15 @@
 /*
  * faultline-delay rtt: round-trip times from this node by TCP connect.
  *
- *   faultline-delay rtt --to ADDR[,ADDR...] [--port P] [--count N] [--interval-ms I] [--timeout-ms T]
+ *   faultline-delay rtt --to ADDR[,ADDR...] [--port P] [--count N] [--interval-ms I] [--timeout-ms T] [--give-up G]
  *
  * Each sample is one non-blocking connect to ADDR:P (default port 9): the time
  * until the peer's kernel answers, with a SYN-ACK (port open) or a RST (port
  * closed): one SYN out, one answer back, so a delay on both directions of a
  * link counts twice. Needs no server on the peer. Prints one line per sample,
  * "ADDR rtt_us" or "ADDR timeout" (no answer within T ms, default 3000), and
- * sleeps I ms (default 10) between rounds. An address that timed out twice is
- * not probed again (a partitioned peer must not make the probe last minutes).
+ * sleeps I ms (default 10) between rounds. An address that timed out G times
+ * (default 2) is not probed again (a partitioned peer must not make the probe last minutes).
  * Exit 2: bad arguments.
  */
 #define _GNU_SOURCE
@@ -64,11 +64,12 @@ int rtt_main(int argc, char **argv) {
   static const struct option longopts[] = {
       {"to", required_argument, 0, 't'},          {"port", required_argument, 0, 'p'},
       {"count", required_argument, 0, 'c'},       {"interval-ms", required_argument, 0, 'i'},
-      {"timeout-ms", required_argument, 0, 'T'},  {0, 0, 0, 0},
+      {"timeout-ms", required_argument, 0, 'T'},  {"give-up", required_argument, 0, 'g'},
+      {0, 0, 0, 0},
   };
   struct sockaddr_in peers[MAX_PEERS];
   const char *names[MAX_PEERS];
-  int npeers = 0, port = 9, count = 10, interval_ms = 10, timeout_ms = 3000, c;
+  int npeers = 0, port = 9, count = 10, interval_ms = 10, timeout_ms = 3000, give_up = 2, c;
   optind = 1;
   while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
     char *end;
@@ -91,6 +92,7 @@ int rtt_main(int argc, char **argv) {
       case 'c': if (v < 1) return bad("--count must be at least 1"); count = (int)v; break;
       case 'i': interval_ms = (int)v; break;
       case 'T': if (v < 1) return bad("--timeout-ms must be at least 1"); timeout_ms = (int)v; break;
+      case 'g': if (v < 1) return bad("--give-up must be at least 1"); give_up = (int)v; break;
       default: return bad("unknown option");
     }
   }
@@ -100,7 +102,7 @@ int rtt_main(int argc, char **argv) {
   int timeouts[MAX_PEERS] = {0};
   for (int n = 0; n < count; n++) {
     for (int i = 0; i < npeers; i++) {
-      if (timeouts[i] >= 2) continue;
+      if (timeouts[i] >= give_up) continue;
       long long us = one_sample(&peers[i], timeout_ms);
       if (us < 0) {
         timeouts[i]++;
