@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   'runtime-ssh': () => import('./runtime-ssh.js'),
   'runtime-docker': () => import('./runtime-docker.js'),
   nemesis: () => import('./nemesis.js'),
+  delay: () => import('./delay.js'),
   etcd: () => import('./etcd.js'),
   report: () => import('./report.js'),
 };

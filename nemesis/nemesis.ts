@@ -6,7 +6,8 @@
  * written under `stateDir` before a fault is applied, so `faultline heal`
  * can restore a cluster left faulted by a controller killed with SIGKILL.
  *
- * Files: one folder per fault (partition/, packet/, kill/, pause/, clock/),
+ * Files: one folder per fault (partition/, packet/, kill/, pause/, clock/,
+ * delay/ with its C packet scheduler),
  * each with an index.ts holding its FaultDefinition (fault.ts: options,
  * windows, package, heal) and its nemesis; registry.ts lists them and builds
  * the combined package for `--nemesis`; compose.ts, noop.ts; shared helpers:

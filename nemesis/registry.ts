@@ -16,6 +16,7 @@ import type { FaultWindow } from '../harness/results/results.js';
 import { faultWindows, type WindowSpec } from '../harness/run/fault-windows.js';
 import { clockFault } from './clock/index.js';
 import { composePackages, serialized } from './compose.js';
+import { delayFault } from './delay/index.js';
 import type { FaultContext, FaultDefinition } from './fault.js';
 import { killFault } from './kill/index.js';
 import type { NemesisPackage } from './nemesis.js';
@@ -24,7 +25,14 @@ import { packetFault } from './packet/index.js';
 import { partitionFault } from './partition/index.js';
 import { pauseFault } from './pause/index.js';
 
-export const FAULTS: readonly FaultDefinition[] = [partitionFault, packetFault, killFault, pauseFault, clockFault];
+export const FAULTS: readonly FaultDefinition[] = [
+  partitionFault,
+  packetFault,
+  killFault,
+  pauseFault,
+  clockFault,
+  delayFault,
+];
 
 /** The registered fault names, in registry order. */
 export function faultNames(): string[] {

@@ -18,6 +18,7 @@ tools=(
   docker.io debootstrap        # docker runtime; images built without a registry
   openssh-server openssh-client sudo # ssh runtime (tested against sshd inside netns nodes, also as a sudo user)
   chromium                     # browser tests of the HTML report (playwright-core)
+  gcc libc6-dev                # the delay fault's helper, a static C binary (nemesis/delay/helper/)
 )
 mapfile -t node_packages < <(node --import tsx scripts/system-packages.ts)
 
@@ -38,3 +39,6 @@ if [ "${#missing[@]}" -gt 0 ]; then
   "${as_root[@]}" apt-get update -qq
   "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# The delay fault's userspace packet scheduler (rebuilt only when its source changed): build/faultline-delay.
+nemesis/delay/helper/build.sh >/dev/null

@@ -1,7 +1,8 @@
 /**
  * Packet faults: random loss with the iptables `statistic` match, and an
  * optional rate limit with a tbf qdisc. This kernel has no netem, so latency
- * cannot be injected: asking for it is a UserError, never a silent no-op.
+ * cannot be injected here: asking for it is a UserError, never a silent no-op
+ * (the delay fault, nemesis/delay/, adds latency with a userspace scheduler).
  *
  * Loss drops inbound packets from other nodes only (never the controller's).
  * The rate limit shapes everything a node sends, controller traffic included.
@@ -46,7 +47,7 @@ export interface PacketOptions {
 export function validatePacketOptions(opts: PacketOptions, where: string): PacketOptions {
   if (opts.latencyMs !== undefined) {
     throw new UserError(
-      'latency cannot be injected: this kernel has no netem qdisc (sch_netem); only packet loss and rate limits are available',
+      'latency cannot be injected by the packet fault (this kernel has no netem qdisc, sch_netem): use the delay fault (--nemesis delay), a userspace packet scheduler',
       { where },
     );
   }

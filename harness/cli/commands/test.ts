@@ -47,7 +47,7 @@ export const testCommand: FaultlineCommand = (setExit) => ({
       .option('target', { describe: 'system under test', type: 'string' })
       .option('workload', { describe: 'register, cas-register or set', type: 'string' })
       .option('nemesis', {
-        describe: 'faults, comma-separated: partition,packet,kill,pause,clock (or none)',
+        describe: 'faults, comma-separated: partition,packet,kill,pause,clock,delay (or none)',
         type: 'string',
       })
       .option('nemesis-interval', { describe: 'mean seconds between fault operations', type: 'string' })
