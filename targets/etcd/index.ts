@@ -18,12 +18,14 @@ import type {
   Killable,
   Pausable,
   ReadConsistency,
+  Reconfigurable,
   Target,
 } from '../target.js';
 import { EtcdRegisterClient } from './clients/register.js';
 import { EtcdSetClient } from './clients/set.js';
 import { etcdArgv, httpUrl } from './command.js';
 import { EtcdGateway } from './gateway.js';
+import { addMember, isRemoved, members, removedMarker, removeMember } from './membership.js';
 import { type EtcdOptions, etcdOptionsSchema } from './options.js';
 
 type TargetContext = AnyTargetContext<EtcdOptions>;
@@ -95,7 +97,8 @@ class EtcdTarget
     Pausable<EtcdOptions>,
     HasPrimaries<EtcdOptions>,
     ClockSensitivity,
-    ReadConsistency<EtcdOptions>
+    ReadConsistency<EtcdOptions>,
+    Reconfigurable<EtcdOptions>
 {
   readonly name = 'etcd';
   readonly description =
@@ -126,18 +129,32 @@ class EtcdTarget
     await ctx.runtime.exec(node, [
       'sh',
       '-c',
-      'mkdir -p "$(dirname "$2")" && rm -rf "$1" && : > "$2"',
+      'mkdir -p "$(dirname "$2")" && rm -rf "$1" "$3" && : > "$2"',
       'sh',
       dataDir(ctx, node),
       logFile(ctx, node),
+      removedMarker(ctx, node),
     ]);
     await startMember(ctx, node);
   }
 
-  /** Starts the member again on its existing data; does nothing when it is already running. */
+  /** Starts the member again on its existing data; does nothing when it is running, or was removed (membership). */
   async start(ctx: TargetContext, node: string): Promise<void> {
     if (await ctx.runtime.daemonRunning(node, DAEMON)) return;
+    if (await isRemoved(ctx, node)) return;
     await startMember(ctx, node);
+  }
+
+  members(ctx: TargetContext): Promise<string[]> {
+    return members(ctx);
+  }
+
+  removeMember(ctx: TargetContext, node: string): Promise<void> {
+    return removeMember(ctx, node);
+  }
+
+  addMember(ctx: TargetContext, node: string): Promise<void> {
+    return addMember(ctx, node);
   }
 
   /** Stops the member (SIGTERM, then SIGKILL) and removes its data; keeps the log. Idempotent. */
