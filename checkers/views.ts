@@ -5,6 +5,7 @@
  */
 import type { CheckerErrorResult, CheckResult, ComposedResult, NoopResult, ResultBase } from './checker.js';
 import { linearizableView } from './linearizable/view.js';
+import { sessionView } from './session/view.js';
 import { setView } from './set/view.js';
 import { defineView, type ResultView } from './view.js';
 
@@ -40,7 +41,14 @@ const composeView = defineView<ComposedResult>({
 });
 
 // biome-ignore lint/suspicious/noExplicitAny: each view is typed by its own result kind
-const VIEWS: readonly ResultView<any>[] = [noopView, checkerErrorView, composeView, linearizableView, setView];
+const VIEWS: readonly ResultView<any>[] = [
+  noopView,
+  checkerErrorView,
+  composeView,
+  linearizableView,
+  setView,
+  sessionView,
+];
 
 const byKind = new Map<string, ResultView<ResultBase>>(VIEWS.map((v) => [v.kind, v]));
 
