@@ -66,6 +66,17 @@ describe('the session view', () => {
     expect(violations?.type === 'table' && violations.total).toBe(3);
   });
 
+  it('picks its example sentences from different sessions first', () => {
+    const h = new SessionHistory().write(1, 1, 4).write(3, 1, 5);
+    for (let i = 0; i < 4; i++) h.read(3, 1, 4);
+    h.write(4, 1, 6).read(4, 1, 5);
+    const r = checkSession(h.ops);
+    const [section] = sessionView.sections(r, 'session', ctxFor(h.ops));
+    const text = section!.blocks[0]!.type === 'text' ? section!.blocks[0]!.text : '';
+    expect(text.match(/Process \d/g)).toEqual(['Process 3', 'Process 3', 'Process 4']);
+    expect(text).toMatch(/^Read-your-writes violated 5 times: .* And 2 more\.$/);
+  });
+
   it('draws the ladder of a valid result (which guarantees held), and nothing for an empty history', () => {
     const h = new SessionHistory().write(0, 1, 5).read(0, 1, 5).read(0, 1, 5);
     const r = checkSession(h.ops);

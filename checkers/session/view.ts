@@ -44,7 +44,7 @@ export const sessionView = defineView<SessionResult>({
     if (r.reads === 0 && r.valid !== false) return [];
     const blocks: Block[] = [];
     for (const rung of r.ladder.filter((x) => x.status === 'violated')) {
-      const examples = r.violations.filter((v) => v.guarantee === rung.guarantee).slice(0, EXAMPLES);
+      const examples = examplesOf(r.violations.filter((v) => v.guarantee === rung.guarantee));
       const rest = rung.violations - examples.length;
       blocks.push({
         type: 'text',
@@ -99,6 +99,18 @@ export const sessionView = defineView<SessionResult>({
     return [section];
   },
 });
+
+/** Up to EXAMPLES violations, from different sessions first (the first of a session tells the most). */
+function examplesOf(violations: SessionViolation[]): SessionViolation[] {
+  const firsts = new Map<string, SessionViolation>();
+  for (const v of violations) {
+    const session = `${String(v.process)}|${show(v.key ?? null)}`;
+    if (!firsts.has(session)) firsts.set(session, v);
+  }
+  const picked = [...firsts.values()].slice(0, EXAMPLES);
+  for (const v of violations) if (picked.length < EXAMPLES && !picked.includes(v)) picked.push(v);
+  return picked.sort((a, b) => a.read.invokeIndex - b.read.invokeIndex);
+}
 
 function ladderTable(r: SessionResult): Block {
   const rows: Cell[][] = r.ladder.map((x: GuaranteeVerdict) => [
