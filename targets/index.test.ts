@@ -19,13 +19,13 @@ describe('target registry', () => {
 });
 
 describe('workload registry', () => {
-  it('knows register, cas-register and set', () => {
-    expect(workloadNames()).toEqual(['register', 'cas-register', 'set']);
+  it('knows register, cas-register, set and session', () => {
+    expect(workloadNames()).toEqual(['register', 'cas-register', 'set', 'session']);
     for (const name of workloadNames()) expect(getWorkload(name).name).toBe(name);
   });
 
   it('rejects an unknown name with a UserError naming --workload', () => {
-    expect(() => getWorkload('bank')).toThrow(/--workload.*known: register, cas-register, set/);
+    expect(() => getWorkload('bank')).toThrow(/--workload.*known: register, cas-register, set, session/);
     expect(() => getWorkload('constructor')).toThrow(UserError);
   });
 

@@ -5,6 +5,7 @@
 import { UserError } from '../harness/errors.js';
 import { casRegisterWorkload } from './cas-register/index.js';
 import { registerWorkload } from './register/index.js';
+import { sessionWorkload } from './session/index.js';
 import { setWorkload } from './set/index.js';
 import type { Workload } from './workload.js';
 
@@ -12,6 +13,7 @@ const workloads: Record<string, Workload> = {
   register: registerWorkload,
   'cas-register': casRegisterWorkload,
   set: setWorkload,
+  session: sessionWorkload,
 };
 
 export function workloadNames(): string[] {
