@@ -20,6 +20,12 @@ export interface Completion {
   /** For reads, the value read; otherwise usually the invocation's value. */
   value?: Json;
   error?: Json;
+  /**
+   * The node that served the op, when it is not the one the client was
+   * opened on (e.g. a client that sends reads to any node). Default: the
+   * client's node. Recorded as the completion's `node`.
+   */
+  node?: string;
 }
 
 export interface Client {

@@ -4,7 +4,8 @@
  * whatever the client does becomes a completion.
  *
  * - client returns ok / fail / info: recorded as such (value sanitised; a
- *   missing value keeps the invocation's value, like Jepsen).
+ *   missing value keeps the invocation's value, like Jepsen; the node is the
+ *   client's unless the completion names the node that served it).
  * - client throws, returns garbage, or the timeout fires (its AbortSignal is
  *   aborted): `info` — it may or may not have happened.
  * - after an `info` the client is closed and a new one is made and opened
@@ -93,7 +94,9 @@ export class ClientWorker {
     }
     const value = c.value === undefined ? invokedValue : sanitizeJson(c.value);
     const error = c.error === undefined ? undefined : sanitizeJson(c.error);
-    return { type, value, node, error };
+    // A client may name the node that served the op (a read sent to another node); anything else is ignored.
+    const served = typeof c.node === 'string' && c.node !== '' ? c.node : node;
+    return { type, value, node: served, error };
   }
 
   /** The client's answer, or a timeout (then the op's signal is aborted). One promise and one timer per op. */
