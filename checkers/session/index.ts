@@ -32,7 +32,9 @@
  * a register read is unexplained (no write can have produced it), or a set
  * lost an acknowledged add or shows an unexpected element. Unknown when no
  * read could be judged for any guarantee (nothing is known), or the budget
- * ran out before a violation was found. Otherwise true.
+ * ran out before a violation was found. Otherwise true. The budget (time,
+ * memory, abort) is looked at between reads; checkers/set's pass over a set
+ * key is not interrupted by it.
  */
 import { UserError } from '../../harness/history/errors.js';
 import type { History } from '../../harness/history/op.js';
@@ -61,7 +63,7 @@ export interface SessionCheckerOptions {
   datatype?: Datatype;
   /** The guarantees whose violation makes the verdict false. Default all four. */
   require?: readonly Guarantee[];
-  /** Violations kept as evidence per guarantee (all are counted). Default 20. */
+  /** Violations kept as evidence per guarantee (all are counted); Infinity keeps all. Default 20. */
   violationLimit?: number;
 }
 
@@ -199,9 +201,13 @@ function validate(options: SessionCheckerOptions): void {
       });
     }
   }
-  if (violationLimit !== undefined && !(Number.isInteger(violationLimit) && violationLimit >= 0)) {
-    if (violationLimit !== Number.POSITIVE_INFINITY) {
-      throw new UserError(`must be a non-negative integer, got ${violationLimit}`, { where: 'session violationLimit' });
-    }
+  const limitOk =
+    violationLimit === undefined ||
+    violationLimit === Number.POSITIVE_INFINITY ||
+    (Number.isInteger(violationLimit) && violationLimit >= 0);
+  if (!limitOk) {
+    throw new UserError(`must be a non-negative integer (or Infinity), got ${violationLimit}`, {
+      where: 'session violationLimit',
+    });
   }
 }

@@ -135,6 +135,12 @@ describe('session checker on sets: lost and unexpected elements (checkers/set)',
     expect(r.error).toMatch(/1 acknowledged add\(s\) lost/);
   });
 
+  it('counts an element read twice once', () => {
+    const r = check(new SessionHistory().add(0, 1, 5).add(0, 1, 6).read(1, 1, [6, 6, 5]).read(1, 1, [6, 6]));
+    expect(kinds(r)).toEqual(['monotonic-reads', 'monotonic-writes']);
+    expect(r.violations.every((v) => v.read.invokeIndex === 6)).toBe(true);
+  });
+
   it('rejects a read that is not an array', () => {
     expect(() => check(new SessionHistory().read(0, 1, 5))).toThrow(/array of elements/);
   });

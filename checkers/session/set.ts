@@ -18,196 +18,270 @@
  * end their session); one that a read contains certainly happened, so it
  * can be the later write of monotonic writes and writes-follow-reads.
  * Elements no add explains (never added, or the add failed: checkers/set's
- * "unexpected") are never required either.
+ * "unexpected") are never required either. A read that shows an element
+ * whose add was invoked only after the read returned is not flagged here
+ * (no real store does that); writes-follow-reads may then miss a violation.
  */
 import { jsonKey } from '../../harness/history/json.js';
 import type { Json, ProcessId } from '../../harness/history/op.js';
 import type { StateKey } from '../models/model.js';
+import { Bits } from './bits.js';
 import { explain } from './explain.js';
-import { bySession, type KeyOps } from './ops.js';
+import type { KeyOps } from './ops.js';
 import type { SessionOp } from './result.js';
 import type { Tally } from './tally.js';
 
-/** An element's add, placed in its session. */
+/** An element's add. Elements are numbered 0, 1, ... in the order their adds were invoked. */
 interface Added {
+  index: number;
   add: SessionOp;
-  session: ProcessId;
-  /** Position among the session's adds. */
+  session: Session;
+  /** Position among its session's adds. */
   position: number;
-  /** How many ok reads the session did before this add. */
-  readsBefore: number;
+  ok: boolean;
+  /**
+   * What its session's ok reads before it showed (undefined: nothing). Adds
+   * between the same two reads share one Bits; a later add's is a superset.
+   */
+  seenBefore: Bits | undefined;
 }
 
-/** What one session did on the key, for the checks of other sessions' reads. */
-interface SessionFacts {
-  adds: SessionOp[];
+/** One session's state while the key's ops are replayed. */
+interface Session {
+  process: ProcessId;
+  adds: Added[];
   /** okBefore[i]: how many of adds[0..i) completed ok. */
   okBefore: number[];
-  /** The elements the session's reads showed, in the order first seen, with the read that first showed each. */
-  seen: { id: StateKey; element: Json; read: SessionOp; readOrdinal: number }[];
+  /** Its ok adds so far. */
+  own: Bits;
+  owned: number;
+  /** Everything its ok reads so far showed, and those reads in order. */
+  seen: Bits;
+  reads: SessionOp[];
+  /** The last copy of `seen` given to an add, while `seen` has not grown since. */
+  snapshot: Bits | undefined;
 }
 
-/** Checks one key; adds to `tally`. `stop()` says when to give up early. */
+/**
+ * Checks one key; adds to `tally`. `stop()` says when to give up early.
+ *
+ * The key's ops are replayed in the order they certainly happened: an add at
+ * its invocation, a read at its completion. A read then finds in place
+ * everything its judgement needs: its session's earlier adds and reads, and,
+ * for every add it shows, that add's session's reads before it. Element sets
+ * are bitsets: a read costs its size, plus elements / 32 per guarantee, plus,
+ * per session whose adds it shows, the number of elements it misses.
+ */
 export function checkSetKey({ key, ops }: KeyOps, tally: Tally, stop: () => boolean): void {
-  const added = new Map<StateKey, Added>();
-  const sessions = bySession(ops);
-  const facts = new Map<ProcessId, SessionFacts>();
-  for (const [process, session] of sessions) {
-    const f: SessionFacts = { adds: [], okBefore: [0], seen: [] };
-    let reads = 0;
-    for (const op of session) {
-      if (op.f === 'read') {
-        reads++;
-        continue;
-      }
-      added.set(jsonKey(op.value), { add: op, session: process, position: f.adds.length, readsBefore: reads });
-      f.adds.push(op);
-      f.okBefore.push(f.okBefore.at(-1)! + (op.outcome === 'ok' ? 1 : 0));
+  const byValue = new Map<StateKey, Added>();
+  const elements: Added[] = [];
+  const sessions = new Map<ProcessId, Session>();
+  const adds = ops.filter((op) => op.f !== 'read');
+  const size = adds.length;
+  const sessionOf = (process: ProcessId): Session => {
+    let s = sessions.get(process);
+    if (!s) {
+      s = {
+        process,
+        adds: [],
+        okBefore: [0],
+        own: new Bits(size),
+        owned: 0,
+        seen: new Bits(size),
+        reads: [],
+        snapshot: undefined,
+      };
+      sessions.set(process, s);
     }
-    facts.set(process, f);
-  }
-  const explained = (id: StateKey): boolean => added.has(id);
-
-  // Read-your-writes and monotonic reads: each session's reads against its own past.
-  for (const [process, session] of sessions) {
-    if (stop()) return;
-    const f = facts.get(process)!;
-    const ownAdds: SessionOp[] = [];
-    /** Every element seen so far, with the latest earlier read that showed it. */
-    const seen = new Map<StateKey, { element: Json; read: SessionOp }>();
-    let readOrdinal = 0;
-    let earlierRead = false;
-    for (const op of session) {
-      if (op.f !== 'read') {
-        if (op.outcome === 'ok') ownAdds.push(op);
-        continue;
-      }
-      const elements = op.value as Json[];
-      const present = new Set(elements.map(jsonKey));
-      if (ownAdds.length > 0) {
-        const missing = ownAdds.filter((a) => !present.has(jsonKey(a.value)));
-        if (missing.length === 0) tally.held('read-your-writes');
-        else {
-          const add = missing.at(-1)!;
-          tally.violated('read-your-writes', () => ({
-            guarantee: 'read-your-writes',
-            key,
-            process,
-            earlier: add,
-            read: op,
-            missing: missing.map((a) => a.value),
-            explanation: explain.setReadYourWrites(key, add, op, missing.length),
-          }));
-        }
-      }
-      if (earlierRead) {
-        const missing = [...seen].filter(([id]) => !present.has(id)).map(([, s]) => s);
-        if (missing.length === 0) tally.held('monotonic-reads');
-        else {
-          const first = missing[0]!;
-          tally.violated('monotonic-reads', () => ({
-            guarantee: 'monotonic-reads',
-            key,
-            process,
-            earlier: first.read,
-            read: op,
-            missing: missing.map((m) => m.element),
-            explanation: explain.setMonotonicReads(key, first.read, first.element, op, missing.length),
-          }));
-        }
-      }
-      for (const element of elements) {
-        const id = jsonKey(element);
-        if (!explained(id)) continue;
-        if (!seen.has(id)) f.seen.push({ id, element, read: op, readOrdinal });
-        seen.set(id, { element, read: op });
-      }
-      readOrdinal++;
-      earlierRead = true;
-    }
+    return s;
+  };
+  for (const op of adds) {
+    const session = sessionOf(op.process);
+    const added: Added = {
+      index: elements.length,
+      add: op,
+      session,
+      position: session.adds.length,
+      ok: op.outcome === 'ok',
+      seenBefore: undefined,
+    };
+    session.adds.push(added);
+    session.okBefore.push(session.okBefore.at(-1)! + (added.ok ? 1 : 0));
+    elements.push(added);
+    byValue.set(jsonKey(op.value), added);
   }
 
-  // Monotonic writes and writes-follow-reads: every read against the sessions whose adds it shows.
-  for (const read of ops) {
-    if (read.f !== 'read') continue;
+  const at = (op: SessionOp): number => (op.f === 'read' ? op.completeIndex! : op.invokeIndex);
+  const replay = [...ops].sort((a, b) => at(a) - at(b));
+  let invoked = 0; // adds invoked so far, in replay order
+  for (const op of replay) {
+    if (op.f !== 'read') {
+      const added = elements[invoked++]!;
+      const session = added.session;
+      added.seenBefore = session.snapshot;
+      if (added.ok) {
+        session.own.add(added.index);
+        session.owned++;
+      }
+      continue;
+    }
     if (stop()) return;
-    const elements = read.value as Json[];
-    const present = new Set(elements.map(jsonKey));
-    /** Per writer session: its latest add the read shows, and the one made after the most reads. */
-    const writers = new Map<ProcessId, { latest: Added; afterMostReads: Added }>();
-    for (const element of elements) {
-      const a = added.get(jsonKey(element));
-      if (!a) continue;
-      const w = writers.get(a.session);
-      if (!w) writers.set(a.session, { latest: a, afterMostReads: a });
+    const session = sessionOf(op.process);
+    // The read's elements as bits, and for each session whose adds it shows, its latest such add.
+    const read = new Bits(size);
+    const latest = new Map<Session, { add: Added; okPresent: number }>();
+    let end = invoked;
+    for (const element of op.value as Json[]) {
+      const a = byValue.get(jsonKey(element));
+      if (a === undefined || read.has(a.index)) continue; // unexplained (checkers/set's "unexpected"), or twice
+      read.add(a.index);
+      if (a.index >= end) end = a.index + 1;
+      const w = latest.get(a.session);
+      if (!w) latest.set(a.session, { add: a, okPresent: a.ok ? 1 : 0 });
       else {
-        if (a.position > w.latest.position) w.latest = a;
-        if (a.readsBefore > w.afterMostReads.readsBefore) w.afterMostReads = a;
+        if (a.position > w.add.position) w.add = a;
+        if (a.ok) w.okPresent++;
       }
     }
-    for (const [session, w] of writers) {
-      const f = facts.get(session)!;
-      monotonicWrites(key, read, present, session, f, w.latest, tally);
-      writesFollowReads(key, read, present, session, f, w.afterMostReads, tally);
+    readYourWrites(key, op, read, session, elements, tally);
+    monotonicReads(key, op, read, session, elements, tally);
+    // Elements that existed (their add was invoked) before the read returned, and that it misses.
+    let absent: number[] | undefined;
+    for (const [writer, w] of latest) {
+      monotonicWrites(key, op, read, writer, w.add, w.okPresent - (w.add.ok ? 1 : 0), tally);
+      absent ??= read.absentBelow(end);
+      writesFollowReads(key, op, read, absent, w.add, elements, tally);
     }
+    if (session.seen.addAll(read)) session.snapshot = session.seen.copy();
+    session.reads.push(op);
   }
 }
 
-function monotonicWrites(
+function readYourWrites(
   key: Json | undefined,
-  read: SessionOp,
-  present: ReadonlySet<StateKey>,
-  session: ProcessId,
-  f: SessionFacts,
-  latest: Added,
+  op: SessionOp,
+  read: Bits,
+  session: Session,
+  elements: readonly Added[],
   tally: Tally,
 ): void {
-  const required = f.okBefore[latest.position]!;
-  if (required === 0) return; // nothing the session certainly added before it
-  const missing = f.adds.slice(0, latest.position).filter((a) => a.outcome === 'ok' && !present.has(jsonKey(a.value)));
-  if (missing.length === 0) {
-    tally.held('monotonic-writes');
+  if (session.owned === 0) return;
+  if (!session.own.anyMissingFrom(read)) {
+    tally.held('read-your-writes');
     return;
   }
-  const earlier = missing.at(-1)!;
-  tally.violated('monotonic-writes', () => ({
-    guarantee: 'monotonic-writes',
+  const missing = session.own.missingFrom(read).map((i) => elements[i]!.add);
+  const add = missing.at(-1)!;
+  tally.violated('read-your-writes', () => ({
+    guarantee: 'read-your-writes',
     key,
-    process: session,
-    earlier,
-    write: latest.add,
-    read,
+    process: session.process,
+    earlier: add,
+    read: op,
     missing: missing.map((a) => a.value),
-    explanation: explain.setMonotonicWrites(key, earlier, latest.add, read, missing.length),
+    explanation: explain.setReadYourWrites(key, add, op, missing.length),
   }));
 }
 
-function writesFollowReads(
+function monotonicReads(
   key: Json | undefined,
-  read: SessionOp,
-  present: ReadonlySet<StateKey>,
-  session: ProcessId,
-  f: SessionFacts,
-  write: Added,
+  op: SessionOp,
+  read: Bits,
+  session: Session,
+  elements: readonly Added[],
   tally: Tally,
 ): void {
-  if (write.readsBefore === 0) return;
-  const required = f.seen.filter((s) => s.readOrdinal < write.readsBefore);
-  if (required.length === 0) return; // its earlier reads showed nothing
-  const missing = required.filter((s) => !present.has(s.id));
+  if (session.reads.length === 0) return;
+  if (!session.seen.anyMissingFrom(read)) {
+    tally.held('monotonic-reads');
+    return;
+  }
+  const missing = session.seen.missingFrom(read);
+  const first = elements[missing[0]!]!;
+  tally.violated('monotonic-reads', () => {
+    const earlier = session.reads.findLast((r) => shows(r, first))!;
+    return {
+      guarantee: 'monotonic-reads',
+      key,
+      process: session.process,
+      earlier,
+      read: op,
+      missing: missing.map((i) => elements[i]!.add.value),
+      explanation: explain.setMonotonicReads(key, earlier, first.add.value, op, missing.length),
+    };
+  });
+}
+
+/** `latest`: the writer's latest add the read shows; `okPresentBefore`: how many of its ok adds before it it shows. */
+function monotonicWrites(
+  key: Json | undefined,
+  op: SessionOp,
+  read: Bits,
+  writer: Session,
+  latest: Added,
+  okPresentBefore: number,
+  tally: Tally,
+): void {
+  const required = writer.okBefore[latest.position]!;
+  if (required === 0) return; // nothing the session certainly added before it
+  if (okPresentBefore === required) {
+    tally.held('monotonic-writes');
+    return;
+  }
+  const missing = writer.adds.slice(0, latest.position).filter((a) => a.ok && !read.has(a.index));
+  const earlier = missing.at(-1)!.add;
+  tally.violated('monotonic-writes', () => ({
+    guarantee: 'monotonic-writes',
+    key,
+    process: writer.process,
+    earlier,
+    write: latest.add,
+    read: op,
+    missing: missing.map((a) => a.add.value),
+    explanation: explain.setMonotonicWrites(key, earlier, latest.add, op, missing.length),
+  }));
+}
+
+/**
+ * `latest`: the writer's latest add the read shows (what its session had seen
+ * before it is the most any of its adds asks for); `absent`: the elements the
+ * read misses among those that existed before it returned.
+ */
+function writesFollowReads(
+  key: Json | undefined,
+  op: SessionOp,
+  read: Bits,
+  absent: readonly number[],
+  latest: Added,
+  elements: readonly Added[],
+  tally: Tally,
+): void {
+  const required = latest.seenBefore;
+  if (required === undefined) return; // its session's reads before it showed nothing
+  const missing = absent.length <= 64 ? absent.filter((i) => required.has(i)) : required.missingFrom(read);
   if (missing.length === 0) {
     tally.held('writes-follow-reads');
     return;
   }
-  const first = missing[0]!;
-  tally.violated('writes-follow-reads', () => ({
-    guarantee: 'writes-follow-reads',
-    key,
-    process: session,
-    earlier: first.read,
-    write: write.add,
-    read,
-    missing: missing.map((m) => m.element),
-    explanation: explain.setWritesFollowReads(key, first.read, first.element, write.add, read, missing.length),
-  }));
+  const first = elements[missing[0]!]!;
+  const writer = latest.session;
+  tally.violated('writes-follow-reads', () => {
+    const earlier = writer.reads.find((r) => shows(r, first))!;
+    return {
+      guarantee: 'writes-follow-reads',
+      key,
+      process: writer.process,
+      earlier,
+      write: latest.add,
+      read: op,
+      missing: missing.map((i) => elements[i]!.add.value),
+      explanation: explain.setWritesFollowReads(key, earlier, first.add.value, latest.add, op, missing.length),
+    };
+  });
+}
+
+/** Whether an ok read's elements include the element of `added`. */
+function shows(read: SessionOp, added: Added): boolean {
+  const id = jsonKey(added.add.value);
+  return (read.value as Json[]).some((e) => jsonKey(e) === id);
 }

@@ -87,8 +87,21 @@ interface Pending {
   invokeIndex: number;
   stage: 'invoked' | 'applied';
   /** What the op returns (a read's value) or did (the write's entry); undefined when it crashed before. */
-  applied?: { read?: { node: number; value: Json; holds: Entry[] }; write?: Entry } | undefined;
+  /** Registers: position is the newest entry held (0: none); sets: holds is every entry held. */
+  applied?: { read?: { node: number; value: Json; position: number; holds: Entry[] }; write?: Entry } | undefined;
   info: boolean;
+}
+
+/** How many of the log's first entries `node` holds at `step`, when they arrive in log order. */
+function prefixHeld(log: readonly Entry[], node: number, step: number): number {
+  let lo = 0;
+  let hi = log.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (log[mid]!.arrival[node]! <= step) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Runs the simulation. Throws for a register store with out-of-order replication (registers need one order). */
@@ -154,10 +167,18 @@ export function simulateStore(config: StoreConfig): StoreRun {
       }
     } else {
       const node = final ? 0 : readNode(p.thread);
-      const holds = logs[p.key]!.filter((e) => e.arrival[node]! <= step);
-      const value =
-        config.datatype === 'register' ? (holds.at(-1)?.value ?? null) : (holds.map((e) => e.value) as Json);
-      p.applied = { read: { node, value, holds } };
+      const log = logs[p.key]!;
+      if (config.datatype === 'register') {
+        // In order, what a node holds is a prefix of the log (found by bisection); it returns the newest.
+        const position = prefixHeld(log, node, step);
+        p.applied = { read: { node, value: log[position - 1]?.value ?? null, position, holds: [] } };
+      } else {
+        const holds =
+          config.replication === 'in-order'
+            ? log.slice(0, prefixHeld(log, node, step))
+            : log.filter((e) => e.arrival[node]! <= step);
+        p.applied = { read: { node, value: holds.map((e) => e.value) as Json, position: holds.length, holds } };
+      }
     }
     if (random() < infoRate / 2) p.info = true; // took effect, but the client never heard
   };
@@ -191,15 +212,18 @@ export function simulateStore(config: StoreConfig): StoreRun {
       if (add) add.ok = true;
       return;
     }
-    judge(p, p.applied.read!.holds, session);
+    judge(p, p.applied.read!, session);
   };
 
   /** Records the violations the read at `p` shows, from what its node held. */
-  const judge = (p: Pending, holds: Entry[], session: SessionFacts): void => {
+  const judge = (
+    p: Pending,
+    { position, holds }: { position: number; holds: Entry[] },
+    session: SessionFacts,
+  ): void => {
     const plant = (guarantee: Guarantee, process: ProcessId) =>
       planted.push({ guarantee, process, read: p.invokeIndex });
     if (config.datatype === 'register') {
-      const position = holds.at(-1)?.position ?? 0;
       const own = session.okWrites.at(-1);
       if (own !== undefined && own.position > position) plant('read-your-writes', p.process);
       if (session.reads > 0 && session.newestRead > position) plant('monotonic-reads', p.process);
