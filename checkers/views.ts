@@ -5,6 +5,7 @@
  */
 import type { CheckerErrorResult, CheckResult, ComposedResult, NoopResult, ResultBase } from './checker.js';
 import { linearizableView } from './linearizable/view.js';
+import { sessionView } from './session/view.js';
 import { setView } from './set/view.js';
 import { statsView } from './stats/view.js';
 import { defineView, type ResultView } from './view.js';
@@ -48,6 +49,7 @@ const VIEWS: readonly ResultView<any>[] = [
   linearizableView,
   setView,
   statsView,
+  sessionView,
 ];
 
 const byKind = new Map<string, ResultView<ResultBase>>(VIEWS.map((v) => [v.kind, v]));

@@ -20,13 +20,13 @@ describe('target registry', () => {
 });
 
 describe('workload registry', () => {
-  it('knows register, cas-register, set and noop', () => {
-    expect(workloadNames()).toEqual(['register', 'cas-register', 'set', 'noop']);
+  it('knows register, cas-register, set, noop and session', () => {
+    expect(workloadNames()).toEqual(['register', 'cas-register', 'set', 'noop', 'session']);
     for (const name of workloadNames()) expect(getWorkload(name).name).toBe(name);
   });
 
   it('rejects an unknown name with a UserError naming --workload', () => {
-    expect(() => getWorkload('bank')).toThrow(/--workload.*known: register, cas-register, set, noop/);
+    expect(() => getWorkload('bank')).toThrow(/--workload.*known: register, cas-register, set, noop, session/);
     expect(() => getWorkload('constructor')).toThrow(UserError);
   });
 

@@ -6,6 +6,7 @@ import { UserError } from '../harness/history/errors.js';
 import { casRegisterWorkload } from './cas-register/index.js';
 import { noopWorkload } from './noop/index.js';
 import { registerWorkload } from './register/index.js';
+import { sessionWorkload } from './session/index.js';
 import { setWorkload } from './set/index.js';
 import type { Workload } from './workload.js';
 
@@ -14,6 +15,7 @@ const workloads: Record<string, Workload> = {
   'cas-register': casRegisterWorkload,
   set: setWorkload,
   noop: noopWorkload,
+  session: sessionWorkload,
 };
 
 export function workloadNames(): string[] {
