@@ -88,7 +88,7 @@ async function processState(ctx: TargetContext, node: string): Promise<string | 
 }
 
 const register: ClientFactory<EtcdOptions> = (ctx, workload) =>
-  new EtcdRegisterClient(workload === 'cas-register' ? 'cas-register' : 'register', ctx.options);
+  new EtcdRegisterClient(workload === 'cas-register' ? 'cas-register' : 'register', ctx.options, ctx.nodes);
 
 class EtcdTarget
   implements
@@ -108,6 +108,8 @@ class EtcdTarget
   readonly clients = {
     register,
     'cas-register': register,
+    // session: reads and writes of unique integers per key, exactly the register client's ops.
+    session: register,
     set: (ctx: TargetContext) => new EtcdSetClient(ctx.options),
   };
   readonly ignoresFaketime =
