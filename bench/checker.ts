@@ -10,6 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { checkLinearizable, type LinearizableOptions } from '../checkers/linearizable/index.js';
+import { type KvHistoryOptions, kvHistory } from '../checkers/linearizable/testing/kv-history.js';
 import { casRegisterObject, kvObject, simulateHistory } from '../checkers/linearizable/testing/simulate.js';
 import { seededRng } from '../harness/generator/rng.js';
 import type { Op } from '../harness/history/op.js';
@@ -18,8 +19,10 @@ import { readHistoryFile } from '../harness/history/read.js';
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
 let peakHeap = 0;
+/** JS heap and typed arrays (the search's tables are typed arrays, outside the JS heap). */
 const sampleHeap = (): void => {
-  peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  peakHeap = Math.max(peakHeap, heapUsed + arrayBuffers);
 };
 
 async function timeSet(name: string, items: { history: Op[]; options: LinearizableOptions }[]): Promise<void> {
@@ -27,14 +30,14 @@ async function timeSet(name: string, items: { history: Op[]; options: Linearizab
   peakHeap = 0;
   const sampler = setInterval(sampleHeap, 5);
   const verdicts = new Map<string, number>();
-  let slowest = 0;
+  const times: number[] = [];
   let ops = 0;
   const started = performance.now();
   const cpuStart = process.cpuUsage();
   for (const { history, options } of items) {
     const t = performance.now();
     const result = await checkLinearizable(history, options);
-    slowest = Math.max(slowest, performance.now() - t);
+    times.push(performance.now() - t);
     sampleHeap();
     ops += result.opsChecked;
     verdicts.set(String(result.valid), (verdicts.get(String(result.valid)) ?? 0) + 1);
@@ -42,8 +45,11 @@ async function timeSet(name: string, items: { history: Op[]; options: Linearizab
   const total = performance.now() - started;
   const cpu = process.cpuUsage(cpuStart);
   clearInterval(sampler);
+  times.sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)]!;
   console.log(
-    `${name}: ${items.length} histories, ${ops} ops, total ${total.toFixed(1)} ms (CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms), slowest ${slowest.toFixed(1)} ms, ` +
+    `${name}: ${items.length} histories, ${ops} ops, total ${total.toFixed(1)} ms (CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms), ` +
+      `median ${median.toFixed(1)} ms, slowest ${times.at(-1)!.toFixed(1)} ms, ` +
       `verdicts ${[...verdicts].map(([v, n]) => `${v}×${n}`).join(' ')}, peak heap ${mib(peakHeap)}, peak RSS so far ${mib(process.resourceUsage().maxRSS * 1024)}`,
   );
 }
@@ -114,6 +120,29 @@ export async function run(): Promise<void> {
   await timeSet('(5) stress: kv, 20 clients, ONE key, 10,000 ops with appends (timeout 10 s)', [
     { history: oneKey, options: { model: 'kv', timeoutMs: 10_000 } },
   ]);
+
+  // Like real many-client kv histories (6.824-style, what Porcupine is measured on): 50 clients, 10 keys,
+  // get/put/append of unique string tokens, ~30 ops overlapping. Porcupine: 130–175 ms valid, 15–45 ms invalid.
+  const realistic = (invalid: boolean, extra: Partial<KvHistoryOptions> = {}) =>
+    [11, 12, 13, 14, 15, 16].map((seed) => ({
+      history: kvHistory({ seed, clients: 50, keys: 10, ops: 1700, invalid, ...extra }),
+      options: { model: 'kv', initial: '', timeoutMs: 10_000 },
+    }));
+  await timeSet('(6) realistic kv, 50 clients, 10 keys, 1,700 ops, valid (timeout 10 s)', realistic(false));
+  await timeSet('(6) the same, invalid: one stale get (timeout 10 s)', realistic(true));
+  await timeSet('(6b) the same with 1% timed-out ops, valid', realistic(false, { crashRate: 0.01 }));
+  await timeSet('(6c) the same, puts from 5 values (not unique), valid', realistic(false, { uniquePuts: false }));
+
+  // Per-key hard cases: all 50 clients on one or two keys, append-heavy. Timeout 30 s.
+  const hard = [21, 22].map((seed) => ({
+    history: kvHistory({ seed, clients: 50, keys: 1, ops: 600, getShare: 0.3, putShare: 0.05 }),
+    options: { model: 'kv', initial: '', timeoutMs: 30_000 },
+  }));
+  await timeSet('(7) hard key: 50 clients, ONE key, 600 ops, 65% appends, valid (timeout 30 s)', hard);
+  const hardSeed2 = realistic(false).filter((_, i) => i === 0);
+  hardSeed2[0]!.history = kvHistory({ seed: 2, clients: 50, keys: 10, ops: 1700 });
+  hardSeed2[0]!.options.timeoutMs = 30_000;
+  await timeSet('(7b) realistic kv seed 2 (a key the search could not decide; timeout 30 s)', hardSeed2);
 
   const dir = fileURLToPath(new URL('../../shared/histories/knossos/', import.meta.url));
   const manifest = JSON.parse(await readFile(`${dir}MANIFEST.json`, 'utf8')) as {
