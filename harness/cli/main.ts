@@ -58,11 +58,31 @@ export function reportError(err: unknown): number {
   return EXIT.crash;
 }
 
+/**
+ * Exits with `code` once stdout and stderr have handed everything written to
+ * them to the OS. Writes to a pipe whose reader is slower than us queue up in
+ * the process (past the pipe's 64 KiB), and process.exit at once would drop
+ * them: `faultline check --json | jq` would see a cut document. (An empty
+ * write's callback runs after every write queued before it, or with the
+ * error when the reader has gone.)
+ */
+function exitWhenDrained(code: number): void {
+  process.exitCode = code;
+  let waiting = 2;
+  const done = (): void => {
+    if (--waiting === 0) process.exit(code);
+  };
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.writableLength === 0) done();
+    else stream.write('', done);
+  }
+}
+
 // A stray rejection or exception is an internal error (255), never exit 1, which CI reads as "invalid".
-process.on('unhandledRejection', (err) => process.exit(reportError(err)));
-process.on('uncaughtException', (err) => process.exit(reportError(err)));
+process.on('unhandledRejection', (err) => exitWhenDrained(reportError(err)));
+process.on('uncaughtException', (err) => exitWhenDrained(reportError(err)));
 
 main(hideBin(process.argv)).then(
-  (code) => process.exit(code),
-  (err) => process.exit(reportError(err)),
+  (code) => exitWhenDrained(code),
+  (err) => exitWhenDrained(reportError(err)),
 );
