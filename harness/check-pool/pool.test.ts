@@ -91,7 +91,13 @@ describe('the check pool', () => {
     // An invalid key that takes the search a while (below the hand-over time it would just finish here).
     ops.push(...hardRegisterHistory(14, -1, 'bad', 5000));
     let tasks = 0;
-    const counted = { size: pool.size, run: (...args: Parameters<typeof pool.run>) => (tasks++, pool.run(...args)) };
+    const counted = {
+      size: pool.size,
+      run: (...args: Parameters<typeof pool.run>) => {
+        tasks++;
+        return pool.run(...args);
+      },
+    };
     const result = await checkLinearizable(reindex(ops), { ...searchOnly, pool: counted, timeoutMs: 50_000 });
     expect(result.valid).toBe(false);
     expect(result.valid === false && result.failure.key).toBe('bad');

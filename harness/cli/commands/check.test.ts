@@ -232,7 +232,8 @@ describe('runCheck', () => {
     // far more than one search slice, so a 1-byte memory budget is exceeded first.
     // (Values written twice: with unique values the fast path would decide it at once.)
     const lines: string[] = [];
-    for (let p = 0; p < 18; p += 1) lines.push(JSON.stringify({ process: p, type: 'invoke', f: 'write', value: p % 9 }));
+    for (let p = 0; p < 18; p += 1)
+      lines.push(JSON.stringify({ process: p, type: 'invoke', f: 'write', value: p % 9 }));
     lines.push(JSON.stringify({ process: 100, type: 'invoke', f: 'read', value: null }));
     lines.push(JSON.stringify({ process: 100, type: 'ok', f: 'read', value: 999 }));
     const path = join(dir, 'hard.jsonl');
