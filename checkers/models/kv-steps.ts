@@ -25,40 +25,28 @@
 import type { Json } from '../../harness/history/op.js';
 import type { ModelOp, StateStep, StateSteps } from './model.js';
 
-/** A character trie of the bases and tokens: node 0 is the root. */
-class Trie {
-  private readonly children: Map<number, number>[] = [new Map()];
-  /** For each node: the index of the word ending there, or -1. */
-  private readonly ends: number[] = [-1];
+/**
+ * Words (put values or tokens) by their text, and the distinct lengths they
+ * come in, so that finding the words at a position of a string is a lookup
+ * per length (a handful: tokens are made by one format). Empty words are
+ * kept apart by the caller.
+ */
+class Words {
+  private readonly byText = new Map<string, number>();
+  /** Distinct lengths, ascending. */
+  lengths: number[] = [];
 
   /** Adds `word` as word number `index`. Returns false when the word was there already. */
   add(word: string, index: number): boolean {
-    let node = 0;
-    for (let i = 0; i < word.length; i++) {
-      const c = word.charCodeAt(i);
-      let child = this.children[node]!.get(c);
-      if (child === undefined) {
-        child = this.children.length;
-        this.children.push(new Map());
-        this.ends.push(-1);
-        this.children[node]!.set(c, child);
-      }
-      node = child;
-    }
-    if (this.ends[node] !== -1) return false;
-    this.ends[node] = index;
+    if (this.byText.has(word)) return false;
+    this.byText.set(word, index);
+    if (!this.lengths.includes(word.length)) this.lengths = [...this.lengths, word.length].sort((a, b) => a - b);
     return true;
   }
 
-  /** Calls `found(index, end)` for every word that occurs in `text` at `from` (ending before `end`). */
-  matches(text: string, from: number, found: (index: number, end: number) => void): void {
-    let node = 0;
-    for (let i = from; i < text.length; i++) {
-      const child = this.children[node]!.get(text.charCodeAt(i));
-      if (child === undefined) return;
-      node = child;
-      if (this.ends[node] !== -1) found(this.ends[node]!, i + 1);
-    }
+  /** The number of the word `text.slice(from, to)`, or -1. */
+  at(text: string, from: number, to: number): number {
+    return this.byText.get(from === 0 && to === text.length ? text : text.slice(from, to)) ?? -1;
   }
 }
 
@@ -66,38 +54,47 @@ class Trie {
 type Split = { base: number; tokens: number[] } | 'none' | 'ambiguous';
 
 /** The bases and tokens a get's string may be made of. */
-interface Words {
-  bases: Trie;
-  /** Bases whose value is "" (they are not in the trie). */
+interface Vocabulary {
+  bases: Words;
+  /** Bases whose value is "" (they are not among `bases`). */
   emptyBases: number[];
   /** A base of length 0 that needs at least one token after it (the absent key, when appended to), or -1. */
   absentBase: number;
-  tokens: Trie;
+  tokens: Words;
   tokenLengths: number[];
 }
 
 /** Splits `text` into one of the bases followed by tokens. Counts the ways up to 2. */
-function split(text: string, words: Words): Split {
+function split(text: string, words: Vocabulary): Split {
   const { bases, emptyBases, absentBase, tokens, tokenLengths } = words;
   const n = text.length;
   const ways = new Uint8Array(n + 1);
   /** How the one way to reach each position got there: a token (>= 0) or a base (-2 - base). */
-  const via = new Int32Array(n + 1).fill(-1);
-  const arrive = (at: number, how: number): void => {
-    if (ways[at]! === 0) via[at] = how;
-    ways[at] = Math.min(2, ways[at]! + 1);
-  };
-  bases.matches(text, 0, (base, end) => arrive(end, -2 - base));
-  for (const base of emptyBases) arrive(0, -2 - base);
-  // The absent key with no token after it reads as null, not "": it needs a token.
-  if (absentBase !== -1 && n > 0) arrive(0, -2 - absentBase);
+  const via = new Int32Array(n + 1);
+  // (Plain loops, no callbacks: this runs for every character of every get.)
+  for (const length of bases.lengths) {
+    if (length > n) break;
+    const base = bases.at(text, 0, length);
+    if (base === -1) continue;
+    if (ways[length] === 0) via[length] = -2 - base;
+    ways[length] = Math.min(2, ways[length]! + 1);
+  }
+  const zeroLength = [...emptyBases, ...(absentBase !== -1 && n > 0 ? [absentBase] : [])];
+  for (const base of zeroLength) {
+    if (ways[0] === 0) via[0] = -2 - base;
+    ways[0] = Math.min(2, ways[0]! + 1);
+  }
   for (let at = 0; at < n; at++) {
     const w = ways[at]!;
     if (w === 0) continue;
-    tokens.matches(text, at, (token, end) => {
-      if (ways[end]! === 0) via[end] = token;
+    for (const length of tokens.lengths) {
+      const end = at + length;
+      if (end > n) break;
+      const token = tokens.at(text, at, end);
+      if (token === -1) continue;
+      if (ways[end] === 0) via[end] = token;
       ways[end] = Math.min(2, ways[end]! + w);
-    });
+    }
   }
   if (ways[n] === 0) return 'none';
   if (ways[n]! > 1) return 'ambiguous';
@@ -114,7 +111,13 @@ function split(text: string, words: Words): Split {
 export function kvStateSteps(ops: readonly ModelOp[], initial: Json): StateSteps | undefined {
   if (initial !== null && typeof initial !== 'string') return undefined;
   // Bases: 0 is the initial value, then each put's value. Tokens: each append's value.
-  const words: Words = { bases: new Trie(), emptyBases: [], absentBase: -1, tokens: new Trie(), tokenLengths: [] };
+  const words: Vocabulary = {
+    bases: new Words(),
+    emptyBases: [],
+    absentBase: -1,
+    tokens: new Words(),
+    tokenLengths: [],
+  };
   const { bases, tokens, tokenLengths } = words;
   const seenPuts = new Set<string>();
   const addBase = (value: string, base: number): boolean => {

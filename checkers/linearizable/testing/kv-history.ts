@@ -109,11 +109,12 @@ export function kvHistory(options: KvHistoryOptions): Op[] {
     events.push({ time: op.complete, op, invoke: false });
   }
   events.sort((a, b) => a.time - b.time);
+  // One object shape for every op, as a history read from a file has (spread copies would give each
+  // op a hidden class of its own, and make everything that reads them several times slower).
   return events.map(({ time, op, invoke }, index): Op => {
-    const base = { index, time: Math.round(time * 1e6), process: op.process, f: op.f, key: op.key };
-    if (invoke) return { ...base, type: 'invoke', value: op.value };
-    if (op.outcome !== 'ok') return { ...base, type: 'info', value: op.value };
-    return { ...base, type: 'ok', value: op.f === 'get' ? (op.result ?? null) : op.value };
+    const type = invoke ? 'invoke' : op.outcome === 'ok' ? 'ok' : 'info';
+    const value = type === 'ok' && op.f === 'get' ? (op.result ?? null) : op.value;
+    return { index, time: Math.round(time * 1e6), type, process: op.process, f: op.f, key: op.key, value };
   });
 }
 
