@@ -14,7 +14,7 @@
 import { jsonEqual, jsonKey, show } from '../../harness/history/json.js';
 import type { Json } from '../../harness/history/op.js';
 import { kvStateSteps } from './kv-steps.js';
-import { ILLEGAL, type Model, type ModelOp, type ModelOptions, type StateKey } from './model.js';
+import { ILLEGAL, type Model, type ModelOp, type ModelOptions } from './model.js';
 
 type KvOp = ModelOp & { key?: Json | undefined };
 
@@ -32,51 +32,9 @@ const ABSENT_NOT_EMPTY =
   'key is absent, and an absent key reads as null, not ""; if missing keys read as "" in this history, ' +
   `give the initial value "" (faultline check --initial '""')`;
 
-/**
- * A key's state: its value, and a number that stands for the value in the
- * search's memo. Appending to a long string must not cost its length at every
- * step (hashing a new string of thousands of characters was most of the time
- * on append-heavy histories), so states are interned as they are made: a put
- * by its value, an append by the state before it and the token. The same
- * step from the same state gives the same (cached) state object, its value
- * flattened once. Two equal values made in different ways (a put of "ab",
- * and "a" then an append of "b") may get different numbers: the memo then
- * shares a little less, which never changes a verdict.
- */
-export interface KvState {
-  readonly value: Json;
-  readonly id: number;
-  /** The states an append of each token leads to from here, as they are met (the token strings' hashes are cached). */
-  appended?: Map<string, KvState>;
-}
-
-/** Most states a kv model caches; past that each new state gets a number of its own (see KvState). */
-const MAX_CACHED_STATES = 2 ** 23;
-
-export function kv(options: ModelOptions): Model<KvState> {
-  const initialValue: Json = options.initial ?? null;
+export function kv(options: ModelOptions): Model<Json> {
+  const initial: Json = options.initial ?? null;
   const known = ['put', 'get', 'append'];
-  const byValue = new Map<StateKey, KvState>();
-  let cachedStates = 0;
-  let nextId = 0;
-  const put = (value: Json): KvState => {
-    const key = jsonKey(value);
-    let state = byValue.get(key);
-    if (state === undefined) {
-      state = { value, id: nextId++ };
-      if (cachedStates++ < MAX_CACHED_STATES) byValue.set(key, state);
-    }
-    return state;
-  };
-  const append = (state: KvState, token: string): KvState => {
-    let next = state.appended?.get(token);
-    if (next === undefined) {
-      next = { value: ((state.value as string | null) ?? '') + token, id: nextId++ };
-      if (cachedStates++ < MAX_CACHED_STATES) (state.appended ??= new Map()).set(token, next);
-    }
-    return next;
-  };
-  const initial = put(initialValue);
   return {
     name: 'kv',
     init: () => initial,
@@ -86,28 +44,26 @@ export function kv(options: ModelOptions): Model<KvState> {
       switch (op.f) {
         case 'get':
           if (op.outcome === 'info') return state;
-          return jsonEqual(state.value, op.value ?? null) ? state : ILLEGAL;
+          return jsonEqual(state, op.value ?? null) ? state : ILLEGAL;
         case 'put':
-          return put(op.value ?? null);
-        case 'append': {
-          const token = op.value;
-          if (typeof token !== 'string' || (state.value !== null && typeof state.value !== 'string')) return ILLEGAL;
-          return append(state, token);
-        }
+          return op.value ?? null;
+        case 'append':
+          if (typeof op.value !== 'string' || (state !== null && typeof state !== 'string')) return ILLEGAL;
+          return (state ?? '') + op.value;
         default:
           return ILLEGAL;
       }
     },
-    whyIllegal({ value }, op) {
+    whyIllegal(state, op) {
       if (!known.includes(op.f)) return `kv has no operation ${op.f}`;
-      if (op.f === 'append' && value !== null && typeof value !== 'string')
-        return `key holds ${show(value)}, not a string`;
-      if (value === null && op.f === 'get' && op.value === '') return ABSENT_NOT_EMPTY;
-      return value === null ? 'key is absent' : `key holds ${show(value)}`;
+      if (op.f === 'append' && state !== null && typeof state !== 'string')
+        return `key holds ${show(state)}, not a string`;
+      if (state === null && op.f === 'get' && op.value === '') return ABSENT_NOT_EMPTY;
+      return state === null ? 'key is absent' : `key holds ${show(state)}`;
     },
-    stateKey: (state) => state.id,
-    stateJson: (state) => state.value,
-    describeState: ({ value }) => (value === null ? 'key is absent' : `key holds ${show(value)}`),
+    stateKey: jsonKey,
+    stateJson: (state) => state,
+    describeState: (state) => (state === null ? 'key is absent' : `key holds ${show(state)}`),
     describeOp: (op) =>
       op.f === 'get' && op.outcome === 'info' ? 'get (unknown result)' : `${op.f} ${show(op.value)}`,
     validate(op) {
@@ -120,6 +76,6 @@ export function kv(options: ModelOptions): Model<KvState> {
     },
     isReadOnly: (op) => op.f === 'get',
     isNoop: (op) => op.f === 'get' && op.outcome === 'info',
-    stateSteps: (ops) => kvStateSteps(ops, initialValue),
+    stateSteps: (ops) => kvStateSteps(ops, initial),
   };
 }
