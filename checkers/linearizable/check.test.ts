@@ -206,6 +206,15 @@ describe('checkLinearizable: budgets', () => {
     expect(result.furthest[0]!.linearized).toBeGreaterThan(10);
   });
 
+  it('goes on with the other keys when one fills its table: an invalid key still gives false', async () => {
+    const bad = new HistoryBuilder();
+    for (let i = 0; i < 3000; i++) bad.invoke(5000, 'write', i, 'bad').ok(5000);
+    bad.invoke(5000, 'read', null, 'bad').ok(5000, -1);
+    const history = [...hardRegisterHistory(40, 1, 'hard'), ...bad.ops].map((op, index) => ({ ...op, index }));
+    const result = await check(history, { ...searchOnly, maxTableEntries: 5000 });
+    expect(result.valid === false && result.failure.key).toBe('bad');
+  });
+
   it('times out on the injected clock', async () => {
     let now = 0;
     const result = await check(hardRegisterHistory(40, 1), {

@@ -66,19 +66,14 @@ export async function searchKeys(
       partial: partialOf(model, ops, KeySearch.opsOf(search.deepest), search.initialState),
     }));
 
+  /** Keys whose table filled up: undecided for good, while the others go on (one may still be invalid). */
+  const full: typeof active = [];
   while (active.length > 0) {
     const stillRunning: typeof active = [];
     for (const entry of active) {
       const status = entry.search.run(SLICE);
       if (status === 'invalid') return { kind: 'invalid', failure: searchFailure(model, entry.ops, entry.search) };
-      if (status === 'full') {
-        const limit = entry.search.tableLimit;
-        return {
-          kind: 'unknown',
-          error: `the search's table reached its maximum size (${limit.toLocaleString('en-US')} entries)`,
-          furthest: furthest(active.filter((e) => e.search.status !== 'valid')),
-        };
-      }
+      if (status === 'full') full.push(entry);
       if (status === 'running') stillRunning.push(entry);
     }
     active = stillRunning;
@@ -91,7 +86,8 @@ export async function searchKeys(
       (estimate > budget.memoryLimitBytes
         ? `memory budget of ${size(budget.memoryLimitBytes)} exceeded (search tables ~${size(estimate)})`
         : undefined);
-    if (overBudget !== undefined) return { kind: 'unknown', error: overBudget, furthest: furthest(active) };
+    if (overBudget !== undefined)
+      return { kind: 'unknown', error: overBudget, furthest: furthest([...full, ...active]) };
 
     const elapsed = budget.elapsedMs();
     if (options.handOver) {
@@ -107,6 +103,14 @@ export async function searchKeys(
       await new Promise((resolve) => setImmediate(resolve));
       lastYield = budget.elapsedMs();
     }
+  }
+  if (full.length > 0) {
+    const limit = full[0]!.search.tableLimit.toLocaleString('en-US');
+    return {
+      kind: 'unknown',
+      error: `the search's table reached its maximum size (${limit} entries)`,
+      furthest: furthest(full),
+    };
   }
   return { kind: 'valid' };
 }
