@@ -75,6 +75,8 @@ interface LinearizableFields extends ResultBase {
   keys: number;
   opsChecked: number;
   elapsedMs: number;
+  /** Keys decided from their unique values without searching (see unique-values.ts). */
+  keysByUniqueValues?: number;
 }
 
 export type LinearizableResult =

@@ -35,6 +35,7 @@ import {
 } from '../../targets/target.js';
 import { getWorkload } from '../../workloads/index.js';
 import type { Workload, WorkloadOptions } from '../../workloads/workload.js';
+import { createCheckPool } from '../check-pool/pool.js';
 import type { FaultlineConfig } from '../config/schema.js';
 import { InterruptedError, UserError } from '../errors.js';
 import type { Generator } from '../generator/generator.js';
@@ -287,7 +288,10 @@ export async function checkRun(
 ): Promise<RunResults> {
   const started = Date.now();
   const checker = p.workload.checker(p.workloadOptions);
-  const result = await safeCheck(checker, history, { timeoutMs: options.checkTimeoutSeconds * 1000 });
+  const pool = createCheckPool(); // worker threads for hard parts of the check, started only if needed
+  const result = await safeCheck(checker, history, { timeoutMs: options.checkTimeoutSeconds * 1000, pool }).finally(
+    () => pool.close(),
+  );
   log.info(`checked ${history.length} history entries in ${Date.now() - started} ms: ${String(result.valid)}`);
   const last = history.at(-1);
   return {

@@ -14,12 +14,15 @@
  * any value, as in Knossos; in JSONL null is a real value. --nil-reads-any-value
  * or --no-nil-reads-any-value overrides this for every file.
  */
+
+import type { TaskPool } from '../../../checkers/checker.js';
 import {
   checkLinearizable,
   explainLinearizable,
   getModel,
   type LinearizableResult,
 } from '../../../checkers/linearizable/index.js';
+import { createCheckPool } from '../../check-pool/pool.js';
 import { EXIT, MalformedHistoryError, UserError } from '../../errors.js';
 import type { Json } from '../../history/op.js';
 import { HISTORY_FORMATS, type HistoryFormat, type LoadedHistory, readHistoryFile } from '../../history/read.js';
@@ -126,16 +129,22 @@ export async function runCheck(args: CheckArgs, out: CheckOutput): Promise<numbe
   }
 
   const outcomes: FileOutcome[] = [];
-  for (const file of args.files) {
-    const { outcome, history } = await checkFile(file, args, { initial, timeoutMs, memoryLimitBytes }, out);
-    outcomes.push(outcome);
-    if (args.report !== undefined && 'result' in outcome && history) {
-      // The windows a run would record for this history (loaded only for a report).
-      const { historyFaultWindows } = await import('../../../nemesis/registry.js');
-      const faults = historyFaultWindows(history);
-      await writeCheckReport(args.report, { file, model: args.model, history, result: outcome.result, faults });
-      out.stderr(`faultline: report written to ${args.report}\n`);
+  // Worker threads for files with several hard keys; started only when a check hands them work.
+  const pool = createCheckPool();
+  try {
+    for (const file of args.files) {
+      const { outcome, history } = await checkFile(file, args, { initial, timeoutMs, memoryLimitBytes, pool }, out);
+      outcomes.push(outcome);
+      if (args.report !== undefined && 'result' in outcome && history) {
+        // The windows a run would record for this history (loaded only for a report).
+        const { historyFaultWindows } = await import('../../../nemesis/registry.js');
+        const faults = historyFaultWindows(history);
+        await writeCheckReport(args.report, { file, model: args.model, history, result: outcome.result, faults });
+        out.stderr(`faultline: report written to ${args.report}\n`);
+      }
     }
+  } finally {
+    await pool.close();
   }
 
   if (args.json) out.stdout(`${JSON.stringify(outcomes, null, 2)}\n`);
@@ -146,7 +155,12 @@ export async function runCheck(args: CheckArgs, out: CheckOutput): Promise<numbe
 async function checkFile(
   file: string,
   args: CheckArgs,
-  budget: { initial: Json | undefined; timeoutMs: number | undefined; memoryLimitBytes: number | undefined },
+  budget: {
+    initial: Json | undefined;
+    timeoutMs: number | undefined;
+    memoryLimitBytes: number | undefined;
+    pool: TaskPool;
+  },
   out: CheckOutput,
 ): Promise<{ outcome: FileOutcome; history?: LoadedHistory['history'] }> {
   let loaded: LoadedHistory;
@@ -167,6 +181,7 @@ async function checkFile(
       timeoutMs: budget.timeoutMs,
       memoryLimitBytes: budget.memoryLimitBytes,
       nilReadsAnyValue,
+      pool: budget.pool,
     });
   } catch (err) {
     if (err instanceof MalformedHistoryError)
