@@ -222,6 +222,7 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
       timeLimitSeconds: options.timeLimitSeconds,
       recoverySeconds: options.recoverySeconds,
       clientFinal: generators.final,
+      onPhase: (phase) => status.phase(phase),
     });
     status.start();
     const outcome = await runInterpreter({

@@ -7,9 +7,17 @@ import { isKillable } from '../../targets/target.js';
 import { defineFault } from '../fault.js';
 import { describeNodeSpec } from '../node-spec.js';
 import { DEFAULT_SPECS, nodeSpecs, pick, startStop } from '../schedule.js';
+import { isObject, listed, nodesOf } from '../words.js';
 import { killNemesis } from './nemesis.js';
 
-const WINDOWS: WindowSpec[] = [{ start: 'kill', stop: 'start', label: 'kill' }];
+const WINDOWS: WindowSpec[] = [
+  {
+    start: 'kill',
+    stop: 'start',
+    label: 'kill',
+    describe: (v) => (isObject(v) ? `killed ${listed(nodesOf(v.killed))}` : ''),
+  },
+];
 
 export const killFault = defineFault({
   name: 'kill',

@@ -11,9 +11,20 @@ import type { WindowSpec } from '../../harness/run/fault-windows.js';
 import { isReconfigurable } from '../../targets/target.js';
 import { defineFault } from '../fault.js';
 import { startStop } from '../schedule.js';
+import { isObject, listed } from '../words.js';
 import { membershipNemesis } from './nemesis.js';
 
-const WINDOWS: WindowSpec[] = [{ start: 'remove-member', stop: 'add-member', label: 'membership' }];
+const WINDOWS: WindowSpec[] = [
+  {
+    start: 'remove-member',
+    stop: 'add-member',
+    label: 'membership',
+    describe: (v) =>
+      isObject(v) && Array.isArray(v.removed) && Array.isArray(v.members)
+        ? `removed ${listed(v.removed.map(String))}, members ${listed(v.members.map(String))}`
+        : '',
+  },
+];
 
 export const membershipFault = defineFault({
   name: 'membership',
