@@ -20,6 +20,7 @@ export const DATA_MARKER = '.faultline-cluster.json';
 
 interface Marker {
   cluster: string;
+  /** The controller whose cluster uses the directory; 0 once the cluster is down (see releaseClusterDir). */
   ownerPid: number;
   createdAt: string;
 }
@@ -39,6 +40,16 @@ export async function prepareClusterDir(layout: NetnsLayout): Promise<void> {
   }
 }
 
+/**
+ * Says in the marker that no cluster uses the directory any more (the data
+ * stays): `down` calls it, so clean need not wait for the controller to exit.
+ */
+export async function releaseClusterDir(layout: NetnsLayout): Promise<void> {
+  const marker = await readMarker(layout.clusterDir);
+  if (!marker) return;
+  await writeFile(path.join(layout.clusterDir, DATA_MARKER), `${JSON.stringify({ ...marker, ownerPid: 0 })}\n`);
+}
+
 /** What a cluster directory holds: its marker (undefined when it has none, or is not there). */
 export async function readMarker(clusterDir: string): Promise<Marker | undefined> {
   try {
@@ -50,9 +61,9 @@ export async function readMarker(clusterDir: string): Promise<Marker | undefined
   }
 }
 
-/** True when the marker names a live controller other than this process. */
+/** True when the marker names a live controller other than this process (0: the cluster is down). */
 export function markerOwnerAlive(marker: Marker): boolean {
-  return marker.ownerPid !== process.pid && pidAlive(marker.ownerPid);
+  return marker.ownerPid > 0 && marker.ownerPid !== process.pid && pidAlive(marker.ownerPid);
 }
 
 /** The cluster directories under `baseDir` that faultline made (they hold the marker). */

@@ -13,7 +13,7 @@ import { BASE_ENV } from '../base-env.js';
 import { DaemonRuntime } from '../daemon-runtime.js';
 import type { ExecOptions, ExecResult, NodeInfo, Runtime } from '../runtime.js';
 import { RuntimeCommandError } from '../runtime.js';
-import { keptDataNote, prepareClusterDir } from './data-dir.js';
+import { keptDataNote, prepareClusterDir, releaseClusterDir } from './data-dir.js';
 import { type NetnsLayout, type NetnsOptions, planLayout } from './layout.js';
 import { createNetwork, destroyNetwork, subnetInUse } from './network.js';
 import { runLocal } from './run-local.js';
@@ -123,7 +123,10 @@ class NetnsRuntime extends DaemonRuntime implements Runtime {
     if (layout.removeNodeDirs) await rm(layout.clusterDir, { recursive: true, force: true });
     await removeState(layout.stateDir, layout.cluster);
     this.log.info(`netns: cluster ${layout.cluster} down`);
-    if (!layout.removeNodeDirs) this.log.info(await keptDataNote(layout));
+    if (!layout.removeNodeDirs) {
+      await releaseClusterDir(layout);
+      this.log.info(await keptDataNote(layout));
+    }
   }
 
   nodes(): readonly NodeInfo[] {
