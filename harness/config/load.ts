@@ -81,7 +81,8 @@ export async function loadConfig(file: string | undefined, cwd: string): Promise
  */
 export function parseConfig(text: string, where: string, baseDir: string = process.cwd()): FaultlineConfig {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // logLevel error: what yaml would print as a process warning (a key that is a list) is judged below instead.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const syntax = doc.errors[0];
   if (syntax) {
     const line = lineCounter.linePos(syntax.pos[0]).line;
@@ -98,9 +99,16 @@ export function parseConfig(text: string, where: string, baseDir: string = proce
       throw new UserError(`not valid JSON: ${(err as Error).message}`, { where });
     }
   }
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // An alias to an anchor not yet set, or an alias "bomb" (aliases of aliases, past 100 copies).
+    throw new UserError(`cannot read: ${(err as Error).message}`, { where, cause: err });
+  }
   let parsed: RawConfig;
   try {
-    const raw = plainConfig(doc.toJS({ maxAliasCount: 100 }) ?? {});
+    const raw = plainConfig(js ?? {});
     parsed = parseSchema(configSchema, raw);
     // Each fault's options, by the faults' own schemas (the target's wait for the run: they depend on --target).
     parseSchema(nemesisOptionsSchema(), parsed.test?.nemesisOptions ?? {}, ['test', 'nemesisOptions']);
@@ -320,13 +328,20 @@ const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * A copy of the parsed config with keys whose value is null (YAML's empty
  * value) dropped, so they read as absent. Throws SchemaError at the key path
  * of a value that contains itself (a YAML alias inside its own anchor, which
- * toJS turns into a cycle), of one nested deeper than MAX_CONFIG_DEPTH, and
- * of a reserved key (never an option: reported as unknown).
+ * toJS turns into a cycle), of one nested deeper than MAX_CONFIG_DEPTH, of a
+ * value a YAML tag made into something else than JSON (a Set, a Date, bytes),
+ * and of a reserved key (never an option: reported as unknown).
  */
 function plainConfig(value: unknown, at: Array<string | number> = [], ancestors = new Set<object>()): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (ancestors.has(value)) throw new SchemaError(at, 'refers to itself (a YAML alias used inside its own anchor)');
   if (at.length >= MAX_CONFIG_DEPTH) throw new SchemaError(at, `nests more than ${MAX_CONFIG_DEPTH} levels deep`);
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) {
+    // A YAML tag such as !!set, !!binary or !!timestamp: faultline's options are mappings, lists and scalars.
+    const kind = (value as object).constructor?.name ?? 'object';
+    throw new SchemaError(at, `expected a mapping, a list or a plain value, got a ${kind} (a YAML !! tag)`);
+  }
   ancestors.add(value);
   try {
     if (Array.isArray(value)) return value.map((v, i) => plainConfig(v, [...at, i], ancestors));
