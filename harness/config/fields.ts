@@ -13,7 +13,8 @@ export function int(min?: number, max?: number) {
   let schema = z.number({ error: 'expected a whole number' }).int({
     error: (issue) =>
       issue.code === 'too_big' || issue.code === 'too_small'
-        ? `expected a whole number from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER} (beyond, digits are lost)`
+        ? `expected a whole number from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER} ` +
+          '(beyond, digits are lost)'
         : 'expected a whole number',
   });
   if (min !== undefined) schema = schema.min(min, { error: `expected a number >= ${min}` });

@@ -140,7 +140,8 @@ function checkTimes(read: ReadOps, path: string): void {
     invokedAt.delete(op.process);
     if (invoke && time < invoke.time) {
       throw new UserError(
-        `this ${op.type} completes at time ${time}, before its invocation at line ${invoke.line} (time ${invoke.time}): ` +
+        `this ${op.type} completes at time ${time}, ` +
+          `before its invocation at line ${invoke.line} (time ${invoke.time}): ` +
           'the file contradicts itself about real-time order',
         { where: `${path}:${line}` },
       );

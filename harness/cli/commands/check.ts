@@ -273,7 +273,10 @@ function printText(outcomes: FileOutcome[], out: CheckOutput): void {
   }
 }
 
-/** 255 if checking any file failed internally, else 254 if any file was bad input, else 1 if any invalid, else 2 if any unknown, else 0. */
+/**
+ * 255 if checking any file failed internally, else 254 if any file was bad
+ * input, else 1 if any invalid, else 2 if any unknown, else 0.
+ */
 function exitCode(outcomes: FileOutcome[]): number {
   if (outcomes.some((o) => 'internal' in o)) return EXIT.crash;
   if (outcomes.some((o) => !('result' in o))) return EXIT.badInput;
