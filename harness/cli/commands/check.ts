@@ -8,7 +8,11 @@
  * results). Warnings about a file (a dropped torn last line) go to stderr.
  * Exit code: 0 all valid, 1 any invalid, 2 any unknown and none invalid,
  * 254 bad arguments or input (this wins over 1 and 2: the other files are
- * still checked and printed), 255 internal error.
+ * still checked and printed), 255 internal error (an internal error while
+ * checking one file also leaves the other files' verdicts printed).
+ *
+ * Everything printed is made safe for a terminal (harness/terminal-text.ts):
+ * values and file names come from outside.
  *
  * Nil reads: in Jepsen histories (edn, jepsen-log) an ok read of nil matches
  * any value, as in Knossos; in JSONL null is a real value. --nil-reads-any-value
@@ -27,6 +31,7 @@ import { EXIT, MalformedHistoryError, UserError } from '../../errors.js';
 import type { Json } from '../../history/op.js';
 import { HISTORY_FORMATS, type HistoryFormat, type LoadedHistory, readHistoryFile } from '../../history/read.js';
 import { writeCheckReport } from '../../report/write.js';
+import { terminalSafe } from '../../terminal-text.js';
 import type { FaultlineCommand } from '../command.js';
 import { positiveOption } from '../options.js';
 
@@ -71,7 +76,12 @@ export type FileOutcome =
       /** For an invalid result: where its evidence is in the file. */
       lines?: { failedOp: OpLines; lastOkOp: OpLines | undefined };
     }
-  | { file: string; error: string };
+  | {
+      file: string;
+      error: string;
+      /** True when faultline failed (a bug: exit 255), not the file. */
+      internal?: true;
+    };
 
 export const checkCommand: FaultlineCommand = (setExit) => ({
   command: 'check <files..>',
@@ -112,16 +122,23 @@ export const checkCommand: FaultlineCommand = (setExit) => ({
 /**
  * Checks every file and prints the verdicts.
  * Returns the exit code (see the module comment). Throws UserError for bad
- * options (unknown model, bad --initial, --timeout or --memory-limit, --report
- * with several files) before reading any file, and when the report cannot be
- * written; any other error that escapes is internal.
+ * options (unknown model, bad --initial, --timeout or --memory-limit, an
+ * empty --report or --report with several files) before reading any file,
+ * and when the report cannot be written; any other error that escapes is internal.
  */
-export async function runCheck(args: CheckArgs, out: CheckOutput): Promise<number> {
+export async function runCheck(args: CheckArgs, rawOut: CheckOutput): Promise<number> {
+  const out: CheckOutput = {
+    stdout: (text) => rawOut.stdout(terminalSafe(text)),
+    stderr: (text) => rawOut.stderr(terminalSafe(text)),
+  };
   const initial = parseInitial(args.initial);
   const timeoutMs = positiveOption(args.timeout, '--timeout', 'seconds', 1000);
   const memoryLimitBytes = positiveOption(args.memoryLimit, '--memory-limit', 'MB', 2 ** 20);
   getModel(args.model, { initial }); // unknown model or bad initial: fail before reading files
   if (args.files.length === 0) throw new UserError('name at least one history file');
+  if (args.report !== undefined && args.report.trim() === '') {
+    throw new UserError('expected the file to write the report to, got ""', { where: '--report' });
+  }
   if (args.report !== undefined && args.files.length !== 1) {
     throw new UserError(`makes the report of one history file, but ${args.files.length} were given`, {
       where: '--report',
@@ -133,7 +150,12 @@ export async function runCheck(args: CheckArgs, out: CheckOutput): Promise<numbe
   const pool = createCheckPool();
   try {
     for (const file of args.files) {
-      const { outcome, history } = await checkFile(file, args, { initial, timeoutMs, memoryLimitBytes, pool }, out);
+      const { outcome, history } = await checkFileIsolated(
+        file,
+        args,
+        { initial, timeoutMs, memoryLimitBytes, pool },
+        out,
+      );
       outcomes.push(outcome);
       if (args.report !== undefined && 'result' in outcome && history) {
         // The windows a run would record for this history (loaded only for a report).
@@ -152,15 +174,34 @@ export async function runCheck(args: CheckArgs, out: CheckOutput): Promise<numbe
   return exitCode(outcomes);
 }
 
+type Budget = {
+  initial: Json | undefined;
+  timeoutMs: number | undefined;
+  memoryLimitBytes: number | undefined;
+  pool: TaskPool;
+};
+
+/** checkFile, with an internal error (a bug) turned into that file's outcome, so the other files are still checked. */
+async function checkFileIsolated(
+  file: string,
+  args: CheckArgs,
+  budget: Budget,
+  out: CheckOutput,
+): Promise<{ outcome: FileOutcome; history?: LoadedHistory['history'] }> {
+  try {
+    return await checkFile(file, args, budget, out);
+  } catch (err) {
+    const message = `${file}: internal error: ${err instanceof Error ? err.message : String(err)}`;
+    out.stderr(`faultline: ${message}\n`);
+    if (process.env.FAULTLINE_DEBUG === '1' && err instanceof Error) out.stderr(`${err.stack}\n`);
+    return { outcome: { file, error: message, internal: true } };
+  }
+}
+
 async function checkFile(
   file: string,
   args: CheckArgs,
-  budget: {
-    initial: Json | undefined;
-    timeoutMs: number | undefined;
-    memoryLimitBytes: number | undefined;
-    pool: TaskPool;
-  },
+  budget: Budget,
   out: CheckOutput,
 ): Promise<{ outcome: FileOutcome; history?: LoadedHistory['history'] }> {
   let loaded: LoadedHistory;
@@ -252,8 +293,12 @@ function printText(outcomes: FileOutcome[], out: CheckOutput): void {
   }
 }
 
-/** 254 if any file was bad input, else 1 if any invalid, else 2 if any unknown, else 0. */
+/**
+ * 255 if checking any file failed internally, else 254 if any file was bad
+ * input, else 1 if any invalid, else 2 if any unknown, else 0.
+ */
 function exitCode(outcomes: FileOutcome[]): number {
+  if (outcomes.some((o) => 'internal' in o)) return EXIT.crash;
   if (outcomes.some((o) => !('result' in o))) return EXIT.badInput;
   const verdicts = outcomes.map((o) => ('result' in o ? o.result.valid : 'unknown'));
   if (verdicts.includes(false)) return EXIT.invalid;

@@ -20,6 +20,7 @@ import { healFromState, healRoot, healStateDir, healStateDirs, liveOwner } from 
 import { EXIT, UserError } from '../../errors.js';
 import { consoleLogger } from '../../log.js';
 import type { FaultlineCommand } from '../command.js';
+import { CLUSTER_NAME } from '../options.js';
 
 export const healCommand: FaultlineCommand = (setExit) => ({
   command: 'heal',
@@ -47,6 +48,12 @@ export const healCommand: FaultlineCommand = (setExit) => ({
       root: raw.root as string,
       force: raw.force as boolean,
     };
+    // The cluster names a folder under the root: the same names as `clean --name` (no "../").
+    if (argv.cluster !== undefined && !CLUSTER_NAME.test(argv.cluster)) {
+      throw new UserError(`not a cluster name: ${JSON.stringify(argv.cluster)}`, { where: '--cluster' });
+    }
+    if (argv.stateDir?.trim() === '') throw new UserError('expected a folder, got ""', { where: '--state-dir' });
+    if (argv.root.trim() === '') throw new UserError('expected a folder, got ""', { where: '--root' });
     const log = consoleLogger();
     let dirs: string[];
     const named = argv.stateDir ?? (argv.cluster === undefined ? undefined : healStateDir(argv.cluster, argv.root));
