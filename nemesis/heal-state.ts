@@ -18,6 +18,7 @@ import type { Json } from '../harness/history/op.js';
 import { makeDir } from '../harness/make-dir.js';
 import type { RuntimeRecord } from '../harness/runtime/attach.js';
 import type { Runtime } from '../harness/runtime/runtime.js';
+import { withoutSecrets } from '../harness/secret.js';
 
 /** A fault's name (its state file is <name>.json). */
 export type FaultKind = string;
@@ -56,13 +57,14 @@ export async function writeJsonAtomic(file: string, value: unknown): Promise<voi
  * (how to reach the nodes) and the fault's own state.
  */
 export async function recordFault(
-  ctx: { stateDir: string; runtime: Runtime },
+  ctx: { stateDir: string; runtime: Runtime; target?: { name: string }; targetCtx?: { options: unknown } },
   kind: FaultKind,
   value: Json,
 ): Promise<void> {
   const state = new HealState(ctx.stateDir);
   await state.writeRuntime({
     ...ctx.runtime.attachment(),
+    ...(ctx.target ? { target: { name: ctx.target.name, options: withoutSecrets(ctx.targetCtx?.options ?? {}) } } : {}),
     nodes: ctx.runtime.nodes().map(({ name, address }) => ({ name, address })),
     controllerAddress: ctx.runtime.controllerAddress(),
     ownerPid: process.pid,

@@ -17,6 +17,7 @@
  */
 import { existsSync } from 'node:fs';
 import { healFromState, healRoot, healStateDir, healStateDirs, liveOwner } from '../../../nemesis/index.js';
+import { getTarget, targetNames } from '../../../targets/index.js';
 import { EXIT, UserError } from '../../errors.js';
 import { consoleLogger } from '../../log.js';
 import type { FaultlineCommand } from '../command.js';
@@ -79,7 +80,9 @@ export const healCommand: FaultlineCommand = (setExit) => ({
           );
           continue;
         }
-        const report = await healFromState(dir, log);
+        const report = await healFromState(dir, log, {}, (name) =>
+          targetNames().includes(name) ? getTarget(name) : undefined,
+        );
         if (report.healed.length === 0) continue;
         healedAny = true;
         process.stdout.write(`${dir}: healed ${report.healed.join(', ')}\n`);
