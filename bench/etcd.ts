@@ -28,7 +28,7 @@ export async function run(): Promise<void> {
     const cpuBefore = process.cpuUsage();
     await Promise.all(
       Array.from({ length: CLIENTS }, async (_, i) => {
-        const client = etcdTarget.client('register', cluster.ctx);
+        const client = etcdTarget.clients.register(cluster.ctx, 'register');
         const node = cluster.ctx.nodes[i % cluster.ctx.nodes.length]!;
         await client.open(node);
         try {

@@ -4,12 +4,12 @@
  * far the measured clock offset is from the one set.
  */
 import { isRoot } from '../harness/testing/requirements.js';
-import { clockNemesis, measureOffset } from '../nemesis/clock.js';
-import { PARTITION_SHAPES } from '../nemesis/grudge.js';
+import { clockNemesis, measureOffset } from '../nemesis/clock/nemesis.js';
 import type { Nemesis, NemesisContext, NemesisOp } from '../nemesis/nemesis.js';
-import { packetNemesis } from '../nemesis/packet.js';
-import { partitionNemesis } from '../nemesis/partition.js';
-import { pauseNemesis } from '../nemesis/pause.js';
+import { packetNemesis } from '../nemesis/packet/nemesis.js';
+import { PARTITION_SHAPES } from '../nemesis/partition/grudge.js';
+import { partitionNemesis } from '../nemesis/partition/nemesis.js';
+import { pauseNemesis } from '../nemesis/pause/nemesis.js';
 import { nemesisContext, removeTempStateDirs, testRuntime } from '../nemesis/testing/cluster.js';
 import { echoTarget } from '../nemesis/testing/echo-target.js';
 import { probeFrom } from '../nemesis/testing/probe.js';

@@ -5,6 +5,7 @@
  */
 const benches: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   checker: () => import('./checker.js'),
+  session: () => import('./session.js'),
   txn: () => import('./txn.js'),
   'history-read': () => import('./history-read.js'),
   harness: () => import('./harness.js'),
@@ -12,6 +13,7 @@ const benches: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   'runtime-ssh': () => import('./runtime-ssh.js'),
   'runtime-docker': () => import('./runtime-docker.js'),
   nemesis: () => import('./nemesis.js'),
+  delay: () => import('./delay.js'),
   etcd: () => import('./etcd.js'),
   report: () => import('./report.js'),
 };

@@ -17,6 +17,7 @@ import { ensureImage, imageTag } from '../harness/runtime/docker/image.js';
 import { createDockerRuntime } from '../harness/runtime/docker/index.js';
 import { resolveDockerOptions } from '../harness/runtime/docker/options.js';
 import { startDockerd } from '../harness/testing/dockerd.js';
+import { TEST_NODE_NEEDS } from '../harness/testing/node-needs.js';
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
@@ -38,7 +39,7 @@ export async function run(): Promise<void> {
     for (let round = 0; round < 3; round++) {
       const rt = createDockerRuntime({ name: 'bench', nodes: 5, subnet: '10.231.6.0/24' }, silentLogger);
       const t0 = Date.now();
-      await rt.up();
+      await rt.up(TEST_NODE_NEEDS);
       const t1 = Date.now();
       if (round === 0) {
         const e0 = Date.now();

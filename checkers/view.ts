@@ -46,6 +46,26 @@ export interface DiagramPath {
   end?: string | undefined;
 }
 
+/** One op of a history listing. Times are ns since the test started. */
+export interface HistoryRow {
+  /** History index of the invocation. */
+  index: number;
+  process: string;
+  f: string;
+  /** The op's value as short text: what a read returned, else what was invoked. */
+  value: string;
+  outcome: 'ok' | 'fail' | 'info' | 'open';
+  /** The node that served it, when recorded. */
+  node?: string | undefined;
+  /** Why it failed or is indeterminate, as short text. */
+  error?: string | undefined;
+  invoke: number;
+  /** null: it never completed. */
+  complete: number | null;
+  /** Marks the op that went wrong and the last one that was fine. */
+  role?: 'failed' | 'last-ok' | undefined;
+}
+
 export type Block =
   /** A paragraph; `explain` marks the sentence that says what went wrong. */
   | { type: 'text'; text: string; role?: 'explain' | 'note' | undefined }
@@ -66,6 +86,12 @@ export type Block =
       steps: { text: string; detail?: string | undefined }[];
       omitted?: number | undefined;
     }
+  /**
+   * A long list of ops (e.g. every op on the failing key), browsed a page at a
+   * time. `rows` are ops `offset` to `offset + rows.length - 1` of `total`
+   * (the report may keep only a window of a huge listing).
+   */
+  | { type: 'history'; caption?: string | undefined; rows: HistoryRow[]; total: number; offset: number }
   /** A value shown as indented JSON (cut when huge). */
   | { type: 'json'; value: Json };
 

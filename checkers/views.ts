@@ -9,7 +9,9 @@ import type { CheckerErrorResult, CheckResult, ComposedResult, NoopResult, Resul
 import { linearizableView } from './linearizable/view.js';
 import { listAppendView } from './list-append/view.js';
 import { rwRegisterView } from './rw-register/view.js';
+import { sessionView } from './session/view.js';
 import { setView } from './set/view.js';
+import { statsView } from './stats/view.js';
 import { defineView, type ResultView } from './view.js';
 
 const noopView = defineView<NoopResult>({
@@ -50,6 +52,8 @@ const VIEWS: readonly ResultView<any>[] = [
   composeView,
   linearizableView,
   setView,
+  statsView,
+  sessionView,
   listAppendView,
   rwRegisterView,
   bankView,

@@ -48,6 +48,7 @@ export function composeNemeses(nemeses: readonly Nemesis[]): Nemesis {
     heal: (ctx) => all('heal', (n) => n.heal(ctx)),
     teardown: (ctx) => all('nemesis teardown', (n) => n.teardown(ctx)),
     warnings: () => nemeses.flatMap((n) => n.warnings?.() ?? []),
+    nodeEnv: (runtime, node) => Object.assign({}, ...nemeses.map((n) => n.nodeEnv?.(runtime, node) ?? {})),
   };
 }
 
@@ -89,5 +90,6 @@ export function serialized(nemesis: Nemesis): Nemesis {
     teardown: (ctx) => queue(() => nemesis.teardown(ctx)),
   };
   if (nemesis.warnings) wrapped.warnings = () => nemesis.warnings!();
+  if (nemesis.nodeEnv) wrapped.nodeEnv = (runtime, node) => nemesis.nodeEnv!(runtime, node);
   return wrapped;
 }

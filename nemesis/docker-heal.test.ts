@@ -8,10 +8,11 @@ import { silentLogger } from '../harness/log.js';
 import { createDockerRuntime } from '../harness/runtime/docker/index.js';
 import type { Runtime } from '../harness/runtime/runtime.js';
 import { type DockerdHandle, dockerdMissing, startDockerd } from '../harness/testing/dockerd.js';
+import { TEST_NODE_NEEDS } from '../harness/testing/node-needs.js';
 import { healFromState } from './heal-from-state.js';
 import { HealState } from './heal-state.js';
 import { listRules, PARTITION_CHAIN } from './iptables.js';
-import { partitionNemesis } from './partition.js';
+import { partitionNemesis } from './partition/nemesis.js';
 import { nemesisContext, removeTempStateDirs } from './testing/cluster.js';
 import { echoTarget } from './testing/echo-target.js';
 
@@ -24,7 +25,7 @@ describe.skipIf(dockerdMissing())('faultline heal on a docker cluster', () => {
   beforeAll(async () => {
     dockerd = await startDockerd();
     runtime = createDockerRuntime(OPTIONS, silentLogger);
-    await runtime.up();
+    await runtime.up(TEST_NODE_NEEDS);
   });
   afterAll(async () => {
     try {

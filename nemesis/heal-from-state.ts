@@ -7,13 +7,14 @@ import path from 'node:path';
 import { UserError } from '../harness/errors.js';
 import type { Logger } from '../harness/log.js';
 import { pidAlive } from '../harness/process-alive.js';
-import { attachRuntime } from './attach.js';
-import { healClock } from './clock.js';
+import { attachRuntime, type RuntimeRecord } from '../harness/runtime/attach.js';
+import type { Runtime } from '../harness/runtime/runtime.js';
+import { parseTargetOptions } from '../targets/options.js';
+import type { AnyTarget } from '../targets/target.js';
+import type { HealTarget } from './fault.js';
 import { type FaultKind, HealState } from './heal-state.js';
 import { listRules } from './iptables.js';
-import { healPacket } from './packet.js';
-import { healPartition } from './partition.js';
-import { healPause, type PausedState } from './pause.js';
+import { faultNamed, faultNames } from './registry.js';
 import { errorMessage, forEachNode } from './util.js';
 
 /** Where heal state is kept when FAULTLINE_HEAL_ROOT is not set: one folder per cluster. */
@@ -52,14 +53,25 @@ export interface HealReport {
 /**
  * Undoes every fault recorded in `stateDir` and removes its records; the
  * runtime record stays (it describes the cluster, not a fault).
+ * Each fault's own heal undoes it (FaultDefinition.heal). `secrets` are
+ * runtime options the heal state leaves out (an ssh key's passphrase);
+ * `targetNamed` finds the recorded target (the CLI passes the target
+ * registry), for faults that need it: restarting killed nodes, re-adding members.
  * Resolves with what was done; a folder with no pending faults heals nothing.
  * Throws UserError when faults are recorded but the runtime record is missing
  * or unusable; rejects with an Error naming the nodes where undoing failed
  * (their records are kept, so heal can be run again).
  */
-export async function healFromState(stateDir: string, log: Logger): Promise<HealReport> {
+export async function healFromState(
+  stateDir: string,
+  log: Logger,
+  secrets: Parameters<typeof attachRuntime>[3] = {},
+  targetNamed: (name: string) => AnyTarget | undefined = () => undefined,
+): Promise<HealReport> {
   const state = new HealState(stateDir);
-  const pending = await state.pending();
+  // In registry order (so a partition is healed before a clock is reset, as the run does); unknown names last.
+  const rank = (kind: string) => (faultNamed(kind) ? faultNames().indexOf(kind) : Number.MAX_SAFE_INTEGER);
+  const pending = (await state.pending()).sort((a, b) => rank(a) - rank(b));
   const report: HealReport = { stateDir, healed: [], notes: [] };
   if (pending.length === 0) return report;
   const record = await state.readRuntime();
@@ -67,50 +79,19 @@ export async function healFromState(stateDir: string, log: Logger): Promise<Heal
     throw new UserError('faults are recorded but runtime.json (how to reach the nodes) is missing', {
       where: stateDir,
     });
-  const attached = await attachRuntime(record, log, path.join(stateDir, 'runtime.json'));
+  const attached = await attachRuntime(record, log, path.join(stateDir, 'runtime.json'), secrets);
   const { runtime } = attached;
   const nodes = record.nodes.map((n) => n.name);
+  const target = healTarget(record, runtime, log, targetNamed);
   try {
     for (const kind of pending) {
-      const value = await state.read(kind);
-      switch (kind) {
-        case 'partition':
-          await healPartition(runtime, nodes);
-          break;
-        case 'packet':
-          await healPacket(runtime, nodes);
-          break;
-        case 'pause':
-          if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-            // Only recorded pids are resumed (an entry that is not a list of pids resumes nothing).
-            const paused: PausedState = Object.fromEntries(
-              Object.entries(value).map(([node, pids]) => [
-                node,
-                Array.isArray(pids) ? pids.filter((p): p is number => Number.isInteger(p)) : [],
-              ]),
-            );
-            const resumed = await healPause(runtime, paused);
-            report.notes.push(
-              `resumed ${Object.entries(resumed)
-                .map(([n, pids]) => `${n}: ${pids.join(' ') || 'none left'}`)
-                .join('; ')}`,
-            );
-          }
-          break;
-        case 'clock':
-          await healClock(runtime, nodes);
-          break;
-        case 'kill': {
-          const down =
-            value !== null && typeof value === 'object' && !Array.isArray(value) && Array.isArray(value.nodes)
-              ? value.nodes
-              : [];
-          report.notes.push(
-            `the SUT was killed on ${down.join(', ') || 'no node'}; heal cannot restart it without the test (run the test again or tear the cluster down)`,
-          );
-          break;
-        }
+      const fault = faultNamed(kind);
+      if (!fault) {
+        throw new UserError(`no fault is called ${JSON.stringify(kind)} (known: ${faultNames().join(', ')})`, {
+          where: path.join(stateDir, `${kind}.json`),
+        });
       }
+      report.notes.push(...(await fault.heal(runtime, nodes, (await state.read(kind)) ?? null, target)));
       log.info(`heal: ${kind} healed on ${record.kind} cluster (${nodes.join(', ')})`);
       await state.clear(kind);
       report.healed.push(kind);
@@ -142,5 +123,23 @@ export async function healStateDirs(root = healRoot()): Promise<string[]> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
+  }
+}
+
+/** The recorded target with a context on the attached runtime, or undefined when unknown here. */
+function healTarget(
+  record: RuntimeRecord,
+  runtime: Runtime,
+  log: Logger,
+  targetNamed: (name: string) => AnyTarget | undefined,
+): HealTarget | undefined {
+  const target = record.target ? targetNamed(record.target.name) : undefined;
+  if (!target || !record.target) return undefined;
+  try {
+    const options = parseTargetOptions(target, (record.target.options ?? {}) as Record<string, unknown>);
+    return { target, ctx: { runtime, nodes: record.nodes, log, options, nodeEnv: () => ({}) } };
+  } catch (err) {
+    log.warn(`heal: the recorded options of ${target.name} do not parse (${errorMessage(err)}); healing without it`);
+    return undefined;
   }
 }

@@ -1,37 +1,29 @@
 /**
  * What `faultline heal` needs to undo faults after the controller died: one
- * JSON file per fault kind under the state directory, written BEFORE the fault
- * is applied (and removed once healed), plus `runtime.json` saying how to
- * reach the nodes again.
+ * JSON file per fault (named after the fault, see ./registry.ts) under the
+ * state directory, written BEFORE the fault is applied (and removed once
+ * healed), plus `runtime.json` saying how to reach the nodes again:
  *
- *   <stateDir>/runtime.json     { kind, options, nodes, controllerAddress, ownerPid }
- *   <stateDir>/partition.json   nodes that may hold our iptables chain
- *   <stateDir>/packet.json      nodes with loss rules / tbf qdiscs
- *   <stateDir>/pause.json       paused nodes and their stopped pids
- *   <stateDir>/clock.json       nodes whose faketime offset may be non-zero
- *   <stateDir>/kill.json        nodes whose SUT was killed (heal can only report them)
+ *   <stateDir>/runtime.json     { kind, options, nodes, controllerAddress, ownerPid } (no secrets)
+ *   <stateDir>/<fault>.json     what that fault's heal needs, e.g. partition: the
+ *                               nodes that may hold our chain; pause: the pids it stopped
  *
  * Files are written to a temporary name and renamed, so a crash never leaves
- * half a file.
+ * half a file; the folder and its files are readable by their owner only.
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../harness/errors.js';
 import type { Json } from '../harness/history/op.js';
-import type { NodeInfo, Runtime } from '../harness/runtime/runtime.js';
+import { makeDir } from '../harness/make-dir.js';
+import type { RuntimeRecord } from '../harness/runtime/attach.js';
+import type { Runtime } from '../harness/runtime/runtime.js';
+import { withoutSecrets } from '../harness/secret.js';
 
-export const FAULT_KINDS = ['partition', 'packet', 'pause', 'clock', 'kill'] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
+/** A fault's name (its state file is <name>.json). */
+export type FaultKind = string;
 
-export interface RuntimeRecord {
-  kind: string;
-  /** The options the runtime was created with (enough to attach to the existing nodes). */
-  options: Json;
-  nodes: NodeInfo[];
-  controllerAddress: string;
-  /** The pid of the controller that recorded the faults (absent in records of older versions). */
-  ownerPid?: number;
-}
+const RUNTIME = 'runtime';
 
 /**
  * Checks up front that the heal state folder can be created and written, so
@@ -41,8 +33,8 @@ export interface RuntimeRecord {
 export async function checkStateDir(dir: string): Promise<void> {
   const probe = path.join(dir, `.write-check.${process.pid}`);
   try {
-    await mkdir(dir, { recursive: true });
-    await writeFile(probe, '');
+    await makeDir(dir, 0o700); // not mkdir -p: Node's never returns under /proc
+    await writeFile(probe, '', { mode: 0o600 });
     await rm(probe, { force: true });
   } catch (err) {
     throw new UserError(
@@ -54,9 +46,9 @@ export async function checkStateDir(dir: string): Promise<void> {
 
 /** Writes `value` as JSON to `file` atomically (temporary file, then rename). */
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+  await makeDir(path.dirname(file), 0o700);
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
   await rename(tmp, file);
 }
 
@@ -65,14 +57,14 @@ export async function writeJsonAtomic(file: string, value: unknown): Promise<voi
  * (how to reach the nodes) and the fault's own state.
  */
 export async function recordFault(
-  ctx: { stateDir: string; runtime: Runtime; runtimeOptions?: Json },
+  ctx: { stateDir: string; runtime: Runtime; target?: { name: string }; targetCtx?: { options: unknown } },
   kind: FaultKind,
   value: Json,
 ): Promise<void> {
   const state = new HealState(ctx.stateDir);
   await state.writeRuntime({
-    kind: ctx.runtime.kind,
-    options: ctx.runtimeOptions ?? null,
+    ...ctx.runtime.attachment(),
+    ...(ctx.target ? { target: { name: ctx.target.name, options: withoutSecrets(ctx.targetCtx?.options ?? {}) } } : {}),
     nodes: ctx.runtime.nodes().map(({ name, address }) => ({ name, address })),
     controllerAddress: ctx.runtime.controllerAddress(),
     ownerPid: process.pid,
@@ -88,12 +80,12 @@ export class HealState {
   }
 
   writeRuntime(record: RuntimeRecord): Promise<void> {
-    return writeJsonAtomic(this.file('runtime'), record);
+    return writeJsonAtomic(this.file(RUNTIME), record);
   }
 
   /** The runtime record, or undefined when none was written. Throws UserError on a corrupt file. */
   async readRuntime(): Promise<RuntimeRecord | undefined> {
-    const value = await this.readJson('runtime');
+    const value = await this.readJson(RUNTIME);
     if (value === undefined) return undefined;
     const r = value as Partial<RuntimeRecord>;
     if (typeof r.kind !== 'string' || !Array.isArray(r.nodes) || typeof r.controllerAddress !== 'string') {
@@ -128,7 +120,7 @@ export class HealState {
     return true;
   }
 
-  /** The fault kinds with a state file. */
+  /** The faults with a state file, sorted. */
   async pending(): Promise<FaultKind[]> {
     let names: string[];
     try {
@@ -137,7 +129,10 @@ export class HealState {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
     }
-    return FAULT_KINDS.filter((k) => names.includes(`${k}.json`));
+    return names
+      .filter((n) => n.endsWith('.json') && n !== `${RUNTIME}.json`)
+      .map((n) => n.slice(0, -'.json'.length))
+      .sort();
   }
 
   private async readJson(name: string): Promise<Json | undefined> {

@@ -9,10 +9,10 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../harness/errors.js';
 import { silentLogger } from '../harness/log.js';
+import { attachRuntime, runtimeOptions } from '../harness/runtime/attach.js';
 import type { ExecOptions, ExecResult, Runtime } from '../harness/runtime/runtime.js';
 import { missing } from '../harness/testing/requirements.js';
-import { attachRuntime, runtimeOptions } from './attach.js';
-import { clockEnv, faketimeSpec, measureOffset, writeOffset } from './clock.js';
+import { clockEnv, faketimeSpec, measureOffset, writeOffset } from './clock/nemesis.js';
 import {
   DEFAULT_HEAL_ROOT,
   healFromState,
@@ -23,7 +23,7 @@ import {
 } from './heal-from-state.js';
 import { checkStateDir, HealState, recordFault } from './heal-state.js';
 import { dropRuleArgs } from './iptables.js';
-import { lossPlan } from './packet.js';
+import { lossPlan } from './packet/nemesis.js';
 import { ended, listProcesses, newlyStopped, parseProcList, resumeProcesses } from './procs.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 't5-local-'));
@@ -160,7 +160,12 @@ describe('heal root and state folder checks', () => {
     const dir = path.join(tmp, 'owned');
     const ctx = {
       stateDir: dir,
-      runtime: { kind: 'netns', nodes: () => [], controllerAddress: () => '10.0.0.1' } as unknown as Runtime,
+      runtime: {
+        kind: 'netns',
+        attachment: () => ({ kind: 'netns', options: {} }),
+        nodes: () => [],
+        controllerAddress: () => '10.0.0.1',
+      } as unknown as Runtime,
     };
     await recordFault(ctx, 'partition', { nodes: [] });
     const state = new HealState(dir);

@@ -6,18 +6,21 @@
  * written under `stateDir` before a fault is applied, so `faultline heal`
  * can restore a cluster left faulted by a controller killed with SIGKILL.
  *
- * Files: index.ts (public exports), packages.ts (packages + schedules,
- * `--nemesis` parsing), compose.ts, noop.ts; one file per fault: partition.ts
- * (+ grudge.ts shapes), packet.ts, kill.ts, pause.ts, clock.ts (+ clockEnv);
- * node-spec.ts (one / minority / majority / all / primaries / names);
- * heal-state.ts, heal-from-state.ts, attach.ts (`faultline heal`). The run
- * lifecycle (harness/run/run-test.ts) heals on normal exit, on error and on
- * SIGINT / SIGTERM.
+ * Files: one folder per fault (partition/, packet/, kill/, pause/, clock/,
+ * delay/ with its C packet scheduler),
+ * each with an index.ts holding its FaultDefinition (fault.ts: options,
+ * windows, package, heal) and its nemesis; registry.ts lists them and builds
+ * the combined package for `--nemesis`; compose.ts, noop.ts; shared helpers:
+ * schedule.ts, node-spec.ts (one / minority / majority / all / primaries /
+ * names), iptables.ts, procs.ts; heal-state.ts and heal-from-state.ts
+ * (`faultline heal`). The run lifecycle (harness/run/run-test.ts) heals on
+ * normal exit, on error and on SIGINT / SIGTERM.
  */
 
 import type { Generator, Rng } from '../harness/generator/generator.js';
 import type { Json } from '../harness/history/op.js';
 import type { Logger } from '../harness/log.js';
+import type { WindowSpec } from '../harness/run/fault-windows.js';
 import type { Runtime } from '../harness/runtime/runtime.js';
 import type { Target, TargetContext } from '../targets/target.js';
 
@@ -29,12 +32,6 @@ export interface NemesisContext {
   /** Directory for heal state (survives a controller crash). */
   stateDir: string;
   rng: Rng;
-  /**
-   * The options the runtime was created with, recorded in the heal state so
-   * `faultline heal` can reach the nodes again without the test's config
-   * (e.g. the netns options: name, nodes, subnet, baseDir).
-   */
-  runtimeOptions?: Json;
 }
 
 export interface NemesisOp {
@@ -59,6 +56,12 @@ export interface Nemesis {
   teardown(ctx: NemesisContext): Promise<void>;
   /** Things the report must show, e.g. "etcd ignores libfaketime: clock skew had no effect". */
   warnings?(): string[];
+  /**
+   * Environment the SUT's processes on `node` must run with for this fault
+   * to work (the clock fault's libfaketime variables). The run passes it to
+   * the target (TargetContext.nodeEnv). Optional: most faults need none.
+   */
+  nodeEnv?(runtime: Pick<Runtime, 'nodeDir'>, node: string): Record<string, string>;
 }
 
 /** A fault with its schedule (Jepsen's nemesis/combined packages). */
@@ -69,6 +72,6 @@ export interface NemesisPackage {
   generator: Generator;
   /** Heals at the end of the main phase. */
   finalGenerator: Generator;
-  /** How the report draws this package's windows: which f starts and which stops one. */
-  windows: { start: string; stop: string; label: string }[];
+  /** Which f opens and which closes each of its fault windows (the fault definitions' windows). */
+  windows: readonly WindowSpec[];
 }

@@ -5,11 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../harness/runtime/runtime.js';
 import { missing } from '../harness/testing/requirements.js';
-import { cutLinks, type Grudge, linkKey } from './grudge.js';
 import { listRules, PACKET_CHAIN } from './iptables.js';
 import type { Nemesis, NemesisContext } from './nemesis.js';
-import { packetNemesis } from './packet.js';
-import { partitionNemesis } from './partition.js';
+import { packetNemesis } from './packet/nemesis.js';
+import { cutLinks, type Grudge, linkKey } from './partition/grudge.js';
+import { partitionNemesis } from './partition/nemesis.js';
 import { nemesisContext, removeTempStateDirs, testRuntime } from './testing/cluster.js';
 import { type EchoTarget, echoTarget, targetContext } from './testing/echo-target.js';
 import { allPairs, controllerReaches, probeFrom, reachablePairs } from './testing/probe.js';

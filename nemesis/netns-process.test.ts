@@ -10,13 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../harness/errors.js';
 import type { Runtime } from '../harness/runtime/runtime.js';
 import { missing } from '../harness/testing/requirements.js';
-import { clockEnv, clockNemesis, measureOffset, offsetFile } from './clock.js';
+import { clockEnv, clockNemesis, measureOffset, offsetFile } from './clock/nemesis.js';
 import { HealState } from './heal-state.js';
 import { listRules } from './iptables.js';
-import { killNemesis } from './kill.js';
+import { killNemesis } from './kill/nemesis.js';
 import type { NemesisContext } from './nemesis.js';
-import { healPartition } from './partition.js';
-import { pauseNemesis } from './pause.js';
+import { healPartition } from './partition/nemesis.js';
+import { pauseNemesis } from './pause/nemesis.js';
 import {
   eventually,
   nemesisContext,
@@ -286,7 +286,7 @@ describe.skipIf(needs)('kill, pause and clock on netns nodes', () => {
       expect(skipped.stdout).toContain(
         `${stateDir}: skipped, its controller (pid ${child.pid}) is still running; stop it, or use --force`,
       );
-      expect(await new HealState(stateDir).pending()).toEqual(['partition', 'pause', 'clock']);
+      expect(await new HealState(stateDir).pending()).toEqual(['clock', 'partition', 'pause']);
       expect((await reachablePairs(runtime)).size).toBeLessThan(allPairs(nodes).size);
 
       const forced = await runCli(['heal', '--state-dir', stateDir, '--force']);

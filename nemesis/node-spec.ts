@@ -7,8 +7,8 @@ import { UserError } from '../harness/errors.js';
 import type { Rng } from '../harness/generator/generator.js';
 import type { Json } from '../harness/history/op.js';
 import { hasPrimaries } from '../targets/target.js';
-import { shuffle } from './grudge.js';
 import type { NemesisContext } from './nemesis.js';
+import { shuffle } from './partition/grudge.js';
 import { names } from './util.js';
 
 export const NODE_SPEC_NAMES = ['one', 'minority', 'majority', 'all', 'primaries'] as const;

@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../harness/errors.js';
 import { getWorkload, workloadNames } from '../workloads/index.js';
 import { getTarget, targetNames } from './index.js';
+import { targetWorkloads } from './target.js';
 
 describe('target registry', () => {
   it('knows etcd, whose workloads are all registered', () => {
     expect(targetNames()).toContain('etcd');
     const etcd = getTarget('etcd');
     expect(etcd.name).toBe('etcd');
-    for (const w of etcd.workloads) expect(getWorkload(w).name).toBe(w);
+    for (const w of targetWorkloads(etcd)) expect(getWorkload(w).name).toBe(w);
   });
 
   it('rejects an unknown name with a UserError naming --target and the known ones', () => {
@@ -19,18 +20,28 @@ describe('target registry', () => {
 });
 
 describe('workload registry', () => {
-  it('knows register, cas-register, set and the transactional ones', () => {
-    expect(workloadNames()).toEqual(['register', 'cas-register', 'set', 'list-append', 'rw-register', 'bank']);
+  it('knows register, cas-register, set, noop, session and the transactional ones', () => {
+    expect(workloadNames()).toEqual([
+      'register',
+      'cas-register',
+      'set',
+      'noop',
+      'session',
+      'list-append',
+      'rw-register',
+      'bank',
+    ]);
     for (const name of workloadNames()) expect(getWorkload(name).name).toBe(name);
   });
 
   it('rejects an unknown name with a UserError naming --workload', () => {
-    expect(() => getWorkload('nope')).toThrow(/--workload.*known: register, cas-register, set, list-append/);
+    expect(() => getWorkload('nope')).toThrow(
+      /--workload.*known: register, cas-register, set, noop, session, list-append/,
+    );
     expect(() => getWorkload('constructor')).toThrow(UserError);
   });
 
   it('etcd has no client for an unknown workload', () => {
-    const ctx = { options: {} } as never;
-    expect(() => getTarget('etcd').client('bank', ctx)).toThrow(/etcd has no client for workload "bank"/);
+    expect(targetWorkloads(getTarget('etcd'))).not.toContain('bank');
   });
 });

@@ -4,9 +4,9 @@
  */
 import { UserError } from '../harness/errors.js';
 import { etcdTarget } from './etcd/index.js';
-import type { Target } from './target.js';
+import type { AnyTarget } from './target.js';
 
-const targets: Record<string, Target> = {
+const targets: Record<string, AnyTarget> = {
   etcd: etcdTarget,
 };
 
@@ -14,8 +14,13 @@ export function targetNames(): string[] {
   return Object.keys(targets);
 }
 
+/** Every registered target (e.g. for the flags of their options, and the packages scripts/setup.sh installs). */
+export function allTargets(): AnyTarget[] {
+  return Object.values(targets);
+}
+
 /** The target called `name`; throws UserError naming --target and the known names when there is none. */
-export function getTarget(name: string): Target {
+export function getTarget(name: string): AnyTarget {
   const target = Object.hasOwn(targets, name) ? targets[name] : undefined;
   if (!target)
     throw new UserError(`unknown target ${JSON.stringify(name)} (known: ${targetNames().join(', ')})`, {

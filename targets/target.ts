@@ -1,62 +1,99 @@
 /**
  * Target: one real system under test (etcd, ...). It installs, configures and
  * runs the SUT on a node through the Runtime, lists its logs, and makes
- * clients for the workloads it supports.
+ * clients for the workloads it supports. It declares what it needs and
+ * accepts, so nothing outside its folder knows it:
+ *
+ * - `options`: a zod object schema, one field per option, each with
+ *   `.describe('help')` and its default; the config's test.targetOptions and
+ *   a command-line flag per field (readMode -> --read-mode) fill it in.
+ * - `packages`: the Debian packages the SUT needs on a node (scripts/setup.sh,
+ *   the docker node image and installs over ssh use them).
+ * - `clients`: a client factory per workload it supports.
  *
  * Optional capabilities are separate interfaces with type guards below.
  */
-import type { Json } from '../harness/history/op.js';
+import type { z } from 'zod';
 import type { Logger } from '../harness/log.js';
 import type { NodeInfo, Runtime } from '../harness/runtime/runtime.js';
 import type { Client } from '../workloads/client.js';
 
-export interface TargetContext {
+/** The options object of a target: what its schema parses test.targetOptions and its flags into. */
+export type TargetOptions = Record<string, unknown>;
+
+export interface TargetContext<O = TargetOptions> {
   runtime: Runtime;
   nodes: readonly NodeInfo[];
   log: Logger;
-  /** Target-specific options from flags or config, e.g. { readMode: "linearizable" }. */
-  options: Record<string, Json>;
+  /** The target's options, parsed by its schema (defaults filled in). */
+  options: O;
   /**
    * Extra environment for the SUT's processes on a node, e.g. the clock
-   * nemesis's libfaketime variables. Targets pass it to startDaemon.
+   * fault's libfaketime variables. Targets pass it to startDaemon.
    */
   nodeEnv(node: string): Record<string, string>;
 }
 
-export interface Target {
+/** Makes a fresh client for a workload; the interpreter opens it on a node. */
+export type ClientFactory<O = TargetOptions> = (ctx: TargetContext<O>, workload: string) => Client;
+
+export interface Target<O = TargetOptions> {
   readonly name: string;
-  /** Workload names this target has clients for. */
-  readonly workloads: readonly string[];
+  /** One line for --help. */
+  readonly description: string;
+  /** Its options (a zod object schema with a description and default per field). */
+  readonly options: z.ZodType<O>;
+  /** Debian packages the SUT needs on every node. */
+  readonly packages: readonly string[];
+  /** A client factory per workload name it supports. */
+  readonly clients: Readonly<Record<string, ClientFactory<O>>>;
   /** Make sure the SUT's software is on the node. */
-  install(ctx: TargetContext, node: string): Promise<void>;
+  install(ctx: TargetContext<O>, node: string): Promise<void>;
   /** Write config and start the SUT for the first time (fresh data). */
-  setup(ctx: TargetContext, node: string): Promise<void>;
+  setup(ctx: TargetContext<O>, node: string): Promise<void>;
   /** Start the SUT again on existing data (after a kill). */
-  start(ctx: TargetContext, node: string): Promise<void>;
+  start(ctx: TargetContext<O>, node: string): Promise<void>;
   /** Stop the SUT and remove its data, but keep its log files (logFiles): they are collected after. */
-  teardown(ctx: TargetContext, node: string): Promise<void>;
+  teardown(ctx: TargetContext<O>, node: string): Promise<void>;
   /** Wait until the cluster serves requests again (after setup or healing). */
-  awaitReady(ctx: TargetContext, timeoutMs: number): Promise<void>;
+  awaitReady(ctx: TargetContext<O>, timeoutMs: number): Promise<void>;
   /** Paths of log files on the node, copied into results/nodes/<node>/. */
-  logFiles(ctx: TargetContext, node: string): string[];
-  /** A fresh client for a workload; the interpreter opens it on a node. */
-  client(workload: string, ctx: TargetContext): Client;
+  logFiles(ctx: TargetContext<O>, node: string): string[];
+}
+
+/** A target, typed by its options (keeps each target's file free of casts). */
+export function defineTarget<O, T extends Target<O>>(target: T & Target<O>): T {
+  return target;
 }
 
 /** Can be killed with SIGKILL (and started again with `start`). */
-export interface Killable {
-  kill(ctx: TargetContext, node: string): Promise<void>;
+export interface Killable<O = TargetOptions> {
+  kill(ctx: TargetContext<O>, node: string): Promise<void>;
 }
 
 /** Can be paused with SIGSTOP and resumed with SIGCONT. */
-export interface Pausable {
-  pause(ctx: TargetContext, node: string): Promise<void>;
-  resume(ctx: TargetContext, node: string): Promise<void>;
+export interface Pausable<O = TargetOptions> {
+  pause(ctx: TargetContext<O>, node: string): Promise<void>;
+  resume(ctx: TargetContext<O>, node: string): Promise<void>;
 }
 
 /** Can name the current primaries (leaders). */
-export interface HasPrimaries {
-  primaries(ctx: TargetContext): Promise<string[]>;
+export interface HasPrimaries<O = TargetOptions> {
+  primaries(ctx: TargetContext<O>): Promise<string[]>;
+}
+
+/**
+ * Can change its membership (the membership fault): remove a member and add
+ * it back as a new, empty member. A removed member's node keeps running
+ * nothing until it is added again; `start` leaves it down.
+ */
+export interface Reconfigurable<O = TargetOptions> {
+  /** The nodes that are members now, in cluster order. Throws when no member answers. */
+  members(ctx: TargetContext<O>): Promise<string[]>;
+  /** Removes the node's member from the cluster, stops it and wipes its data. Throws when the cluster refuses. */
+  removeMember(ctx: TargetContext<O>, node: string): Promise<void>;
+  /** Adds the node back as a new member with empty data and starts it. Throws when the cluster refuses. */
+  addMember(ctx: TargetContext<O>, node: string): Promise<void>;
 }
 
 /** Says whether its processes honour libfaketime (Go programs read the clock through the vDSO). */
@@ -65,24 +102,38 @@ export interface ClockSensitivity {
   readonly ignoresFaketime: string | undefined;
 }
 
-/** Says whether reads are linearizable under the given target options (then a stale read is an anomaly). */
-export interface ReadConsistency {
-  /** Throws UserError for invalid options. */
-  linearizableReads(options: Record<string, Json>): boolean;
+/** Says whether reads are linearizable under the given options (then a stale read is an anomaly). */
+export interface ReadConsistency<O = TargetOptions> {
+  linearizableReads(options: O): boolean;
 }
 
-export function isKillable(t: Target): t is Target & Killable {
-  return typeof (t as Partial<Killable>).kill === 'function';
+export function isKillable<O>(t: Target<O>): t is Target<O> & Killable<O> {
+  return typeof (t as Partial<Killable<O>>).kill === 'function';
 }
-export function isPausable(t: Target): t is Target & Pausable {
-  return typeof (t as Partial<Pausable>).pause === 'function' && typeof (t as Partial<Pausable>).resume === 'function';
+export function isPausable<O>(t: Target<O>): t is Target<O> & Pausable<O> {
+  return (
+    typeof (t as Partial<Pausable<O>>).pause === 'function' && typeof (t as Partial<Pausable<O>>).resume === 'function'
+  );
 }
-export function hasPrimaries(t: Target): t is Target & HasPrimaries {
-  return typeof (t as Partial<HasPrimaries>).primaries === 'function';
+export function hasPrimaries<O>(t: Target<O>): t is Target<O> & HasPrimaries<O> {
+  return typeof (t as Partial<HasPrimaries<O>>).primaries === 'function';
 }
-export function hasReadConsistency(t: Target): t is Target & ReadConsistency {
-  return typeof (t as Partial<ReadConsistency>).linearizableReads === 'function';
+export function hasReadConsistency<O>(t: Target<O>): t is Target<O> & ReadConsistency<O> {
+  return typeof (t as Partial<ReadConsistency<O>>).linearizableReads === 'function';
 }
-export function hasClockSensitivity(t: Target): t is Target & ClockSensitivity {
+export function isReconfigurable<O>(t: Target<O>): t is Target<O> & Reconfigurable<O> {
+  const r = t as Partial<Reconfigurable<O>>;
+  return typeof r.members === 'function' && typeof r.removeMember === 'function' && typeof r.addMember === 'function';
+}
+export function hasClockSensitivity<O>(t: Target<O>): t is Target<O> & ClockSensitivity {
   return 'ignoresFaketime' in t;
+}
+
+/** A target of any options type (registries and the run hold these). */
+// biome-ignore lint/suspicious/noExplicitAny: each target is typed by its own options
+export type AnyTarget = Target<any>;
+
+/** The workload names a target has clients for. */
+export function targetWorkloads(t: AnyTarget): string[] {
+  return Object.keys(t.clients);
 }

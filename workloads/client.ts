@@ -5,21 +5,27 @@
  * not happen) vs indefinite (`info`: may have happened) belongs in one place
  * per client. A thrown error or a timeout is treated as `info` by the interpreter.
  */
-import type { Json } from '../harness/history/op.js';
+import type { OpRequest } from '../harness/history/op.js';
 import type { NodeInfo } from '../harness/runtime/runtime.js';
 
-export interface ClientOp {
-  process: number;
-  f: string;
-  value?: Json;
-  key?: Json;
-}
+/** What a client is asked to do: an OpRequest of a client process. */
+export type ClientOp = OpRequest & { process: number };
 
+/**
+ * What a client answers. For reads, `value` is the value read; when absent,
+ * the invocation's value is recorded. Any JS value is accepted: the
+ * interpreter makes it JSON before it enters the history.
+ */
 export interface Completion {
   type: 'ok' | 'fail' | 'info';
-  /** For reads, the value read; otherwise usually the invocation's value. */
-  value?: Json;
-  error?: Json;
+  value?: unknown;
+  error?: unknown;
+  /**
+   * The node that served the op, when it is not the one the client was
+   * opened on (e.g. a client that sends reads to any node). Default: the
+   * client's node. Recorded as the completion's `node`.
+   */
+  node?: string;
 }
 
 export interface Client {

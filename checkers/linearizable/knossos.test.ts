@@ -7,14 +7,17 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../harness/history/op.js';
 import { readHistoryFile } from '../../harness/history/read.js';
+import { missing } from '../../harness/testing/requirements.js';
 import { KNOSSOS_DIR as dir } from '../../harness/testing/shared-data.js';
 import { checkLinearizable } from './index.js';
 
-const manifest = JSON.parse(readFileSync(`${dir}MANIFEST.json`, 'utf8')) as {
-  entries: { file: string; model: string; initial: Json; linearizable: boolean }[];
-};
+// Without ../shared the suite skips, saying why (in CI it fails instead: see missing()).
+const absent = missing({ paths: [`${dir}MANIFEST.json`] });
+const manifest: { entries: { file: string; model: string; initial: Json; linearizable: boolean }[] } = absent
+  ? { entries: [] }
+  : JSON.parse(readFileSync(`${dir}MANIFEST.json`, 'utf8'));
 
-describe('Knossos histories', () => {
+describe.skipIf(absent)('Knossos histories', () => {
   it('ships all 122 of them', () => {
     expect(manifest.entries).toHaveLength(122);
   });

@@ -29,8 +29,8 @@
  */
 
 import { MalformedHistoryError } from '../../harness/history/errors.js';
-import type { History, Json, ProcessId } from '../../harness/history/op.js';
-import { type PairedOp, pairHistory } from '../../harness/history/pair.js';
+import type { History, Json } from '../../harness/history/op.js';
+import { type PairedOp, pairHistory, pairOps } from '../../harness/history/pair.js';
 import type { Checker, ResultBase } from '../checker.js';
 
 declare module '../checker.js' {
@@ -296,20 +296,9 @@ export function checkSet(history: History, options: SetCheckerOptions = {}): Set
 
 /** Invocations of add that completed with fail (their value is the invocation's). */
 function failedAdds(history: History): { value: Json; invokeIndex: number }[] {
-  const pending = new Map<ProcessId, { value: Json; invokeIndex: number; f: string }>();
-  const failed: { value: Json; invokeIndex: number }[] = [];
-  history.forEach((op, index) => {
-    if (op.process === 'nemesis') return;
-    if (op.type === 'invoke') {
-      pending.set(op.process, { value: op.value ?? null, invokeIndex: index, f: op.f });
-      return;
-    }
-    const invoked = pending.get(op.process);
-    pending.delete(op.process);
-    if (op.type === 'fail' && invoked?.f === 'add')
-      failed.push({ value: invoked.value, invokeIndex: invoked.invokeIndex });
-  });
-  return failed;
+  return pairOps(history)
+    .filter((op) => op.f === 'add' && op.complete?.type === 'fail')
+    .map((op) => ({ value: op.invoke.value ?? null, invokeIndex: op.invoke.index }));
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {

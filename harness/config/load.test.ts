@@ -124,6 +124,23 @@ describe('parseConfig', () => {
   });
 });
 
+describe('parseConfig on hostile YAML', () => {
+  it('refuses values YAML tags make into something else than JSON, and aliases it cannot resolve', () => {
+    expect(errorFor('test: !!set { a, b }\n')).toMatch(
+      /^faultline\.config\.yaml:1: test: expected a mapping, a list .*got a Set/,
+    );
+    expect(errorFor('test:\n  targetOptions: { t: !!timestamp 2001-12-14 }\n')).toMatch(
+      /^faultline\.config\.yaml:2: test\.targetOptions\.t: .*got a Date/,
+    );
+    expect(errorFor('test: *nowhere\n')).toMatch(/^faultline\.config\.yaml: cannot read: Unresolved alias/);
+    expect(errorFor('? [a, b]\n: c\n')).toMatch(/unknown key/);
+  });
+
+  it('shows a number too large for a double as Infinity, not null', () => {
+    expect(errorFor('test:\n  timeLimitSeconds: 1e400\n')).toMatch(/timeLimitSeconds: .*got Infinity$/);
+  });
+});
+
 describe('loadConfig', () => {
   it('returns the defaults when there is no file', async () => {
     const config = await loadConfig(undefined, dir);
@@ -192,5 +209,23 @@ describe('mergeFlags', () => {
       /runtime.netns.subnet: prefix length must be 16 to 29/,
     );
     expect(() => mergeFlags(base(), { runtime: 'ssh' })).toThrow(/runtime.ssh: is required/);
+  });
+});
+
+describe('secrets in the config', () => {
+  it('keeps an ssh passphrase out of everything written: JSON, strings, the runtime heal records', async () => {
+    const config = parseConfig(
+      'runtime:\n  kind: ssh\n  ssh:\n    privateKeyFile: k\n    passphrase: hunter2\n    nodes: [db1]\n',
+      'f.yaml',
+      '/cfg',
+    );
+    expect(JSON.stringify(config)).not.toContain('hunter2');
+    expect(JSON.stringify(config)).toContain('(redacted)');
+    expect(String(config.runtime.ssh?.passphrase)).toBe('(redacted)');
+    const { createRuntime } = await import('../runtime/create.js');
+    const { silentLogger } = await import('../log.js');
+    const runtime = await createRuntime(config.runtime, silentLogger);
+    expect(JSON.stringify(runtime.attachment())).not.toContain('hunter2');
+    expect(JSON.stringify(runtime.attachment())).not.toContain('passphrase');
   });
 });

@@ -1,5 +1,6 @@
 /**
- * The shape of faultline.config.yaml / .json. Example:
+ * The shape of faultline.config.yaml / .json, as one zod schema: the types
+ * below come from it, and so does validation (harness/config/load.ts). Example:
  *
  *   runtime:
  *     kind: netns                 # netns (default) | docker | ssh
@@ -16,46 +17,74 @@
  *     timeLimitSeconds: 60
  *     seed: 42
  *
- * `runtime: ssh` is short for `runtime: { kind: ssh }`.
+ * `runtime: ssh` is short for `runtime: { kind: ssh }`. Each runtime owns
+ * its section's schema (harness/runtime/<kind>/schema.ts); test.targetOptions
+ * are judged by the target's schema and test.nemesisOptions by the faults'
+ * (nemesis/registry.ts), when the run is planned.
  */
+import { z } from 'zod';
 import type { Json } from '../history/op.js';
-import type { DockerRuntimeOptions } from '../runtime/docker/index.js';
-import type { NetnsOptions } from '../runtime/netns/index.js';
-import type { SshRuntimeOptions } from '../runtime/ssh/index.js';
-import type { Schema } from './validate.js';
+import { dockerOptionsSchema } from '../runtime/docker/schema.js';
+import { netnsOptionsSchema } from '../runtime/netns/schema.js';
+import { sshOptionsSchema } from '../runtime/ssh/schema.js';
+import { int, name, path } from './fields.js';
 
 export const RUNTIME_KINDS = ['netns', 'docker', 'ssh'] as const;
 export type RuntimeKind = (typeof RUNTIME_KINDS)[number];
 
-export interface RuntimeConfig {
-  kind: RuntimeKind;
-  netns: NetnsOptions;
-  docker: DockerRuntimeOptions;
-  /** Required when kind is ssh. */
-  ssh: SshRuntimeOptions | undefined;
-}
+const runtimeKind = z.enum(RUNTIME_KINDS);
+
+const runtimeSchema = z.union([
+  runtimeKind,
+  z
+    .strictObject({
+      kind: runtimeKind,
+      netns: netnsOptionsSchema,
+      docker: dockerOptionsSchema,
+      ssh: sshOptionsSchema,
+    })
+    .partial(),
+]);
+
+/** Any JSON value (options judged later by the schema of whatever they are for). */
+const json = z.json() as unknown as z.ZodType<Json>;
+const optionsRecord = z.record(z.string(), json);
 
 /** What to run. Everything is optional here; the test command fills in its defaults. */
-export interface TestConfig {
-  /** Name of the test (the results folder); default derived from target and workload. */
-  name?: string;
-  target?: string;
-  workload?: string;
-  /** Nemesis package names, e.g. ["partition", "kill"]. */
-  nemesis?: string[];
-  /** Number of worker processes. */
-  concurrency?: number;
-  timeLimitSeconds?: number;
-  seed?: number;
-  /** Upper bound on ops per second across all workers. */
-  rate?: number;
-  /** Seconds between nemesis operations. */
-  nemesisIntervalSeconds?: number;
-  /** Where runs are stored (default results/). */
-  resultsDir?: string;
-  targetOptions?: Record<string, Json>;
-  workloadOptions?: Record<string, Json>;
-  nemesisOptions?: Record<string, Json>;
+export const testSchema = z
+  .strictObject({
+    /** Name of the test (the results folder); default derived from target and workload. */
+    name,
+    target: name,
+    workload: name,
+    /** Nemesis package names, e.g. ["partition", "kill"]. */
+    nemesis: z.array(name, { error: 'expected a list' }),
+    /** Number of worker processes. */
+    concurrency: int(1, 10_000),
+    timeLimitSeconds: z.number({ error: 'expected a number' }).min(0),
+    seed: int(),
+    /** Upper bound on ops per second across all workers. */
+    rate: z.number({ error: 'expected a number' }).min(0),
+    /** Seconds between nemesis operations. */
+    nemesisIntervalSeconds: z.number({ error: 'expected a number' }).min(0),
+    /** Where runs are stored (default results/). */
+    resultsDir: path,
+    targetOptions: optionsRecord,
+    workloadOptions: optionsRecord,
+    nemesisOptions: optionsRecord,
+  })
+  .partial();
+
+export const configSchema = z.strictObject({ runtime: runtimeSchema, test: testSchema }).partial();
+
+export type TestConfig = z.output<typeof testSchema>;
+
+export interface RuntimeConfig {
+  kind: RuntimeKind;
+  netns: z.input<typeof netnsOptionsSchema>;
+  docker: z.input<typeof dockerOptionsSchema>;
+  /** Required when kind is ssh. */
+  ssh: z.input<typeof sshOptionsSchema> | undefined;
 }
 
 export interface FaultlineConfig {
@@ -64,131 +93,3 @@ export interface FaultlineConfig {
   runtime: RuntimeConfig;
   test: TestConfig;
 }
-
-const name: Schema = {
-  type: 'string',
-  pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
-  patternHint: 'letters, digits, ".", "-" or "_"',
-};
-const nodeCountOrNames: Schema = {
-  type: 'oneOf',
-  options: [
-    { type: 'number', integer: true, min: 1, max: 250 },
-    { type: 'array', items: name, minItems: 1 },
-  ],
-};
-const port: Schema = { type: 'number', integer: true, min: 1, max: 65_535 };
-const path: Schema = { type: 'string', pattern: /\S/, patternHint: 'a path' };
-const cidr: Schema = {
-  type: 'string',
-  pattern: /^\d+\.\d+\.\d+\.\d+\/\d+$/,
-  patternHint: 'an IPv4 subnet like 10.213.0.0/24',
-};
-
-const netnsSchema: Schema = {
-  type: 'object',
-  properties: {
-    name,
-    nodes: nodeCountOrNames,
-    subnet: cidr,
-    baseDir: path,
-    removeNodeDirs: { type: 'boolean' },
-    stateDir: path,
-  },
-};
-
-const dockerSchema: Schema = {
-  type: 'object',
-  properties: {
-    name,
-    nodes: nodeCountOrNames,
-    subnet: cidr,
-    socketPath: path,
-    nodeDir: path,
-    image: {
-      type: 'object',
-      properties: {
-        source: { type: 'string', enum: ['registry', 'debootstrap', 'auto'] },
-        tag: { type: 'string' },
-        suite: { type: 'string' },
-        mirror: { type: 'string' },
-        extraPackages: { type: 'array', items: { type: 'string' } },
-        cacheDir: path,
-      },
-    },
-  },
-};
-
-const sshCredentials = {
-  port,
-  user: { type: 'string' },
-  privateKeyFile: path,
-  passphrase: { type: 'string' },
-  agent: path,
-  sudo: { type: 'boolean' },
-} satisfies Record<string, Schema>;
-
-const sshSchema: Schema = {
-  type: 'object',
-  required: ['nodes'],
-  properties: {
-    ...sshCredentials,
-    nodes: {
-      type: 'array',
-      minItems: 1,
-      items: {
-        type: 'oneOf',
-        options: [
-          { type: 'string', pattern: /\S/, patternHint: 'a host name' },
-          {
-            type: 'object',
-            required: ['host'],
-            properties: { host: { type: 'string' }, name, hostKeyFingerprint: { type: 'string' }, ...sshCredentials },
-          },
-        ],
-      },
-    },
-    baseDir: path,
-    controllerAddress: { type: 'string' },
-    connectTimeoutMs: { type: 'number', min: 1 },
-  },
-};
-
-const runtimeSchema: Schema = {
-  type: 'oneOf',
-  options: [
-    { type: 'string', enum: RUNTIME_KINDS },
-    {
-      type: 'object',
-      properties: {
-        kind: { type: 'string', enum: RUNTIME_KINDS },
-        netns: netnsSchema,
-        docker: dockerSchema,
-        ssh: sshSchema,
-      },
-    },
-  ],
-};
-
-const optionsRecord: Schema = { type: 'record', values: { type: 'json' } };
-
-export const testSchema = {
-  name,
-  target: name,
-  workload: name,
-  nemesis: { type: 'array', items: name },
-  concurrency: { type: 'number', integer: true, min: 1, max: 10_000 },
-  timeLimitSeconds: { type: 'number', min: 0 },
-  seed: { type: 'number', integer: true },
-  rate: { type: 'number', min: 0 },
-  nemesisIntervalSeconds: { type: 'number', min: 0 },
-  resultsDir: path,
-  targetOptions: optionsRecord,
-  workloadOptions: optionsRecord,
-  nemesisOptions: optionsRecord,
-} satisfies Record<keyof TestConfig, Schema>;
-
-export const configSchema: Schema = {
-  type: 'object',
-  properties: { runtime: runtimeSchema, test: { type: 'object', properties: testSchema } },
-};

@@ -4,7 +4,7 @@
  * JSONL examples in DESIGN.md: index, time, type, process, f, key, value,
  * node, error).
  */
-import type { CompletionOp, Json, Op } from '../history/op.js';
+import type { CompletionFields, CompletionOp, Op } from '../history/op.js';
 import type { GenOp } from './generator.js';
 
 /** The history entry for an invocation (nemesis ops are `info`, like their GenOp). */
@@ -13,13 +13,6 @@ export function invocationOp(op: GenOp, index: number, time: number): Op {
   if (op.key !== undefined) out.key = op.key;
   if (op.value !== undefined) out.value = op.value;
   return out;
-}
-
-export interface CompletionFields {
-  type: 'ok' | 'fail' | 'info';
-  value?: Json | undefined;
-  node?: string | undefined;
-  error?: Json | undefined;
 }
 
 /** The history entry completing `invocation`; same process, f and key. */

@@ -9,7 +9,7 @@
  * All randomness comes from `ctx.rng`, seeded once per test, so the same seed
  * on the same (simulated) clock gives the same schedule.
  */
-import type { Json, Op, ProcessId } from '../history/op.js';
+import type { Op, OpRequest, ProcessId } from '../history/op.js';
 import type { Rng } from '../history/random.js';
 
 /** A worker thread: client workers are 0..concurrency-1; the nemesis worker is "nemesis". */
@@ -32,17 +32,16 @@ export interface GenContext {
   readonly rng: Rng;
 }
 
-/** An op a generator asks for. The interpreter fills in index and the real time. */
-export interface GenOp {
-  /** Client ops are invocations; nemesis ops are recorded as info. */
+/**
+ * An op a generator asks for: an OpRequest (see harness/history/op.ts) with
+ * when it is due. Client ops are invocations; nemesis ops are recorded as info.
+ * The interpreter fills in index and the real time.
+ */
+export type GenOp = OpRequest & {
   type: 'invoke' | 'info';
-  process: ProcessId;
   /** Not before this time (ns); the interpreter waits until then. */
   time: number;
-  f: string;
-  value?: Json;
-  key?: Json;
-}
+};
 
 export type GenStep =
   | { readonly kind: 'op'; readonly op: GenOp; readonly next: Generator }

@@ -53,3 +53,15 @@ export type CompletionOp = OkOp | FailOp | InfoOp;
 export type History = readonly Op[];
 
 export const OP_TYPES: readonly OpType[] = ['invoke', 'ok', 'fail', 'info'];
+
+/**
+ * The shapes an op takes before it is recorded are parts of Op, not types of
+ * their own:
+ *
+ * - OpRequest: what a generator asks for, a client or the nemesis is given
+ *   (the interpreter adds index, time and type);
+ * - CompletionFields: what a client or the nemesis answered (the interpreter
+ *   adds index, time, process, f and key from the invocation).
+ */
+export type OpRequest = Pick<Op, 'process' | 'f' | 'value' | 'key'>;
+export type CompletionFields = Pick<CompletionOp, 'type' | 'value' | 'node' | 'error'>;

@@ -8,7 +8,7 @@
  * `time` field: Jepsen histories do not always have monotonic times.
  */
 import { MalformedHistoryError } from './errors.js';
-import { type CompletionOp, type History, type InvokeOp, type Json, OP_TYPES, type ProcessId } from './op.js';
+import { type CompletionOp, type History, type InvokeOp, type Json, OP_TYPES, type Op, type ProcessId } from './op.js';
 
 /** An invocation and its completion. */
 export interface Operation {
@@ -30,6 +30,73 @@ export interface PairOptions {
   lenient?: boolean;
 }
 
+/** What one op did to the pairing. */
+export type Paired = { kind: 'invoked' | 'completed'; operation: Operation };
+
+/**
+ * Pairs ops one at a time, for a history that is still growing (the run's
+ * live status line); `pairOps` pairs a whole history with it. `add` says
+ * what the op did: `invoked` a new operation, `completed` a pending one, or
+ * undefined for an op it skips (another process kind, or in lenient mode a
+ * stray completion). Throws MalformedHistoryError
+ * like `pairOps`, with `position` as the op's place in the history.
+ */
+export class OpPairer {
+  private readonly which: NonNullable<PairOptions['processes']>;
+  private readonly lenient: boolean;
+  private readonly pending = new Map<ProcessId, Operation>();
+
+  constructor(options: PairOptions = {}) {
+    this.which = options.processes ?? 'clients';
+    this.lenient = options.lenient === true;
+  }
+
+  add(op: Op, position: number = op.index): Paired | undefined {
+    if (!OP_TYPES.includes(op.type)) {
+      if (this.lenient) return undefined;
+      throw new MalformedHistoryError(`unknown op type ${JSON.stringify(op.type)}`, position);
+    }
+    const nemesis = op.process === 'nemesis';
+    if ((this.which === 'clients' && nemesis) || (this.which === 'nemesis' && !nemesis)) return undefined;
+    const open = this.pending.get(op.process);
+    // A nemesis op's invocation is recorded as info: the first of each pair invokes.
+    if (op.type === 'invoke' || (nemesis && open === undefined)) {
+      if (open !== undefined && !this.lenient) {
+        throw new MalformedHistoryError(
+          `process ${String(op.process)} invokes ${op.f} while its ${open.f} ` +
+            `(invoked at op ${open.invoke.index}) is still pending`,
+          position,
+        );
+      }
+      const operation: Operation = {
+        process: op.process,
+        f: op.f,
+        invoke: op.type === 'invoke' ? op : { ...op, type: 'invoke' },
+        complete: undefined,
+      };
+      this.pending.set(op.process, operation);
+      return { kind: 'invoked', operation };
+    }
+    if (open === undefined) {
+      if (this.lenient) return undefined;
+      throw new MalformedHistoryError(
+        `${op.type} completion of ${op.f} by process ${String(op.process)}, which has no pending invocation`,
+        position,
+      );
+    }
+    if (open.f !== op.f && !this.lenient) {
+      throw new MalformedHistoryError(
+        `${op.type} completion has f ${JSON.stringify(op.f)} but process ${String(op.process)} ` +
+          `invoked ${JSON.stringify(open.f)} at op ${open.invoke.index}`,
+        position,
+      );
+    }
+    this.pending.delete(op.process);
+    open.complete = op as CompletionOp;
+    return { kind: 'completed', operation: open };
+  }
+}
+
 /**
  * Pairs invocations with completions by process, in invocation order.
  * Nemesis ops are invoked with `info` as well as completed with it.
@@ -39,55 +106,11 @@ export interface PairOptions {
  * differs from its invocation's.
  */
 export function pairOps(history: History, options: PairOptions = {}): Operation[] {
-  const which = options.processes ?? 'clients';
-  const lenient = options.lenient === true;
+  const pairer = new OpPairer(options);
   const ops: Operation[] = [];
-  const pending = new Map<ProcessId, Operation>();
-  for (let index = 0; index < history.length; index++) {
-    const op = history[index]!;
-    if (!OP_TYPES.includes(op.type)) {
-      if (lenient) continue;
-      throw new MalformedHistoryError(`unknown op type ${JSON.stringify(op.type)}`, index);
-    }
-    const nemesis = op.process === 'nemesis';
-    if ((which === 'clients' && nemesis) || (which === 'nemesis' && !nemesis)) continue;
-    const open = pending.get(op.process);
-    // A nemesis op's invocation is recorded as info: the first of each pair invokes.
-    const invokes = op.type === 'invoke' || (nemesis && open === undefined);
-    if (invokes) {
-      if (open !== undefined && !lenient) {
-        throw new MalformedHistoryError(
-          `process ${String(op.process)} invokes ${op.f} while its ${open.f} ` +
-            `(invoked at op ${open.invoke.index}) is still pending`,
-          index,
-        );
-      }
-      const operation: Operation = {
-        process: op.process,
-        f: op.f,
-        invoke: op.type === 'invoke' ? op : { ...op, type: 'invoke' },
-        complete: undefined,
-      };
-      pending.set(op.process, operation);
-      ops.push(operation);
-      continue;
-    }
-    if (open === undefined) {
-      if (lenient) continue;
-      throw new MalformedHistoryError(
-        `${op.type} completion of ${op.f} by process ${String(op.process)}, which has no pending invocation`,
-        index,
-      );
-    }
-    if (open.f !== op.f && !lenient) {
-      throw new MalformedHistoryError(
-        `${op.type} completion has f ${JSON.stringify(op.f)} but process ${String(op.process)} ` +
-          `invoked ${JSON.stringify(open.f)} at op ${open.invoke.index}`,
-        index,
-      );
-    }
-    pending.delete(op.process);
-    open.complete = op as CompletionOp;
+  for (let position = 0; position < history.length; position++) {
+    const paired = pairer.add(history[position]!, position);
+    if (paired?.kind === 'invoked') ops.push(paired.operation);
   }
   return ops;
 }

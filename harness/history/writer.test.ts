@@ -73,15 +73,18 @@ describe('openHistoryWriter', () => {
     await expect(openHistoryWriter(join(dir, 'no-such-dir', 'h.jsonl'))).rejects.toThrow(/cannot be created/);
   });
 
-  it('repairs a value JSON cannot hold, and keeps memory equal to the file', async () => {
+  it('refuses a value JSON cannot hold (values are sanitised before they are recorded), keeping memory equal to the file', async () => {
     const path = join(dir, 'd.jsonl');
     const w = await openHistoryWriter(path);
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic.self = cyclic;
-    w.append({ ...op(0), value: { big: 10n, cyclic } as never });
+    w.append(op(0));
+    expect(() => w.append({ ...op(1), value: { big: 10n } as never })).toThrow(TypeError);
+    expect(() => w.append({ ...op(1), value: { cyclic } as never })).toThrow(/not JSON/);
+    w.append(op(1));
     await w.close();
     expect(await readLines(path)).toEqual(w.history());
-    expect(w.history()[0]!.value).toEqual({ big: '10', cyclic: { a: 1, self: '[circular]' } });
+    expect(w.history()).toHaveLength(2);
   });
 
   it('an uncaught exception in the harness loses no appended op (exit handler)', async () => {

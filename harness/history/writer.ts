@@ -19,10 +19,10 @@
  * The writer also keeps every op in memory (`history()`), so the checker runs
  * on the same ops without re-reading the file. The ops are kept by
  * reference: callers must not change an op after appending it, and must
- * append JSON-clean ops (the interpreter sanitises client values). An op that
- * JSON.stringify rejects anyway (a BigInt, a cycle) is written in a repaired
- * form, and the in-memory copy is replaced by what was written, so the file
- * and memory always agree.
+ * append JSON ops: the interpreter makes every recorded value JSON where it
+ * enters (harness/interpreter/answer.ts). An op that JSON.stringify rejects
+ * (a BigInt, a cycle) is refused with a TypeError and neither written nor
+ * kept, so the file and memory always agree.
  */
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { UserError } from './errors.js';
@@ -124,14 +124,14 @@ export async function openHistoryWriter(path: string, options: HistoryWriterOpti
       if (closed) throw new Error(`history writer for ${path} is closed`);
       if (failure) throw failure;
       let line: string;
-      let stored = op;
       try {
         line = JSON.stringify(op);
-      } catch {
-        line = repairedJson(op);
-        stored = JSON.parse(line) as Op;
+      } catch (err) {
+        throw new TypeError(`op ${op.index} is not JSON (${(err as Error).message}): values must be sanitised first`, {
+          cause: err,
+        });
       }
-      if (keep) ops.push(stored);
+      if (keep) ops.push(op);
       count++;
       chunks.push(line, '\n');
       bufferedBytes += line.length + 1;
@@ -164,17 +164,4 @@ export async function openHistoryWriter(path: string, options: HistoryWriterOpti
     },
     history: () => ops,
   };
-}
-
-/** JSON for a value JSON.stringify rejects: BigInts become strings, cycles "[circular]". */
-function repairedJson(value: unknown): string {
-  const seen = new WeakSet<object>();
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (typeof v === 'bigint') return v.toString();
-    if (typeof v === 'object' && v !== null) {
-      if (seen.has(v)) return '[circular]';
-      seen.add(v);
-    }
-    return v;
-  });
 }

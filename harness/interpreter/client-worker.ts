@@ -3,8 +3,9 @@
  * it, and runs one op at a time under the per-op timeout. It never throws:
  * whatever the client does becomes a completion.
  *
- * - client returns ok / fail / info: recorded as such (value sanitised; a
- *   missing value keeps the invocation's value, like Jepsen).
+ * - client returns ok / fail / info: recorded as such (a missing value keeps
+ *   the invocation's value, like Jepsen; the interpreter makes values JSON;
+ *   the node is the client's unless the completion names the node that served it).
  * - client throws, returns garbage, or the timeout fires (its AbortSignal is
  *   aborted): `info` — it may or may not have happened.
  * - after an `info` the client is closed and a new one is made and opened
@@ -15,11 +16,10 @@
  */
 
 import type { Client, ClientOp, Completion } from '../../workloads/client.js';
-import type { CompletionFields } from '../generator/events.js';
 import type { Json, Op } from '../history/op.js';
-import { sanitizeJson } from '../history/sanitize.js';
 import type { Logger } from '../log.js';
 import type { NodeInfo } from '../runtime/runtime.js';
+import type { Answer } from './answer.js';
 
 export interface ClientWorkerOptions {
   thread: number;
@@ -50,7 +50,7 @@ export class ClientWorker {
   }
 
   /** Runs `invocation` and returns how it completed. Never throws. */
-  async run(invocation: Op): Promise<CompletionFields> {
+  async run(invocation: Op): Promise<Answer> {
     const node = this.options.node.name;
     if (this.client === undefined) {
       const problem = await this.openWithBackoff();
@@ -62,7 +62,7 @@ export class ClientWorker {
     if (invocation.key !== undefined) op.key = invocation.key;
 
     const outcome = await this.invokeWithTimeout(client, op);
-    let fields: CompletionFields;
+    let fields: Answer;
     if (outcome.kind === 'timeout') {
       this.timeouts++;
       fields = { type: 'info', value: invocation.value, node, error: `timed out after ${this.options.opTimeoutMs} ms` };
@@ -81,7 +81,7 @@ export class ClientWorker {
     await this.closing;
   }
 
-  private fromCompletion(c: Completion, invokedValue: Json | undefined, node: string): CompletionFields {
+  private fromCompletion(c: Completion, invokedValue: Json | undefined, node: string): Answer {
     const type = (c as { type?: unknown } | null)?.type;
     if (type !== 'ok' && type !== 'fail' && type !== 'info') {
       return {
@@ -91,9 +91,9 @@ export class ClientWorker {
         error: `client returned an invalid completion: ${describeValue(c)}`,
       };
     }
-    const value = c.value === undefined ? invokedValue : sanitizeJson(c.value);
-    const error = c.error === undefined ? undefined : sanitizeJson(c.error);
-    return { type, value, node, error };
+    // A client may name the node that served the op (a read sent to another node); anything else is ignored.
+    const served = typeof c.node === 'string' && c.node !== '' ? c.node : node;
+    return { type, value: c.value === undefined ? invokedValue : c.value, node: served, error: c.error };
   }
 
   /** The client's answer, or a timeout (then the op's signal is aborted). One promise and one timer per op. */

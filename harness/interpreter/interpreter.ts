@@ -33,12 +33,13 @@
 
 import type { Client } from '../../workloads/client.js';
 import { NEMESIS, ThreadTable } from '../generator/context.js';
-import { type CompletionFields, completionOp, invocationOp } from '../generator/events.js';
+import { completionOp, invocationOp } from '../generator/events.js';
 import type { Generator, Rng, Thread } from '../generator/generator.js';
 import type { Json, Op } from '../history/op.js';
 import { sanitizeJson } from '../history/sanitize.js';
 import type { Logger } from '../log.js';
 import type { NodeInfo } from '../runtime/runtime.js';
+import { type Answer, recordedFields } from './answer.js';
 import { ClientWorker, describeValue } from './client-worker.js';
 
 /** What the interpreter needs of the nemesis (the run wires it to the NemesisPackage's Nemesis). */
@@ -93,7 +94,7 @@ export interface InterpreterResult {
 interface Arrived {
   thread: Thread;
   time: number;
-  fields: CompletionFields;
+  answer: Answer;
 }
 
 /**
@@ -171,10 +172,10 @@ export async function runInterpreter(options: InterpreterOptions): Promise<Inter
 
   const recordArrived = (): void => {
     for (let i = 0; i < arrived.length; i++) {
-      const { thread, time, fields } = arrived[i]!;
+      const { thread, time, answer } = arrived[i]!;
       const invocation = running.get(thread)!;
       running.delete(thread);
-      const op = completionOp(invocation, index, time, fields);
+      const op = completionOp(invocation, index, time, recordedFields(answer));
       record(op);
       if (thread !== NEMESIS) result.client[op.type as 'ok' | 'fail' | 'info']++;
       table.markFree(thread);
@@ -212,26 +213,22 @@ export async function runInterpreter(options: InterpreterOptions): Promise<Inter
     running.set(thread, invocation);
     if (thread === NEMESIS) {
       result.nemesisOps++;
-      void runNemesisOp(invocation).then((fields) => arrive({ thread, time: now(), fields }));
+      void runNemesisOp(invocation).then((answer) => arrive({ thread, time: now(), answer }));
     } else {
       result.client.invoke++;
-      void workers[thread as number]!.run(invocation).then((fields) => arrive({ thread, time: now(), fields }));
+      void workers[thread as number]!.run(invocation).then((answer) => arrive({ thread, time: now(), answer }));
     }
   };
 
-  const runNemesisOp = async (invocation: Op): Promise<CompletionFields> => {
+  const runNemesisOp = async (invocation: Op): Promise<Answer> => {
     const nemesis = options.nemesis!;
     const request: { f: string; value?: Json } = { f: invocation.f };
     if (invocation.value !== undefined) request.value = invocation.value;
-    let answered: Promise<CompletionFields>;
+    let answered: Promise<Answer>;
     try {
       answered = nemesis.invoke(request, runSignal).then(
-        (r): CompletionFields => ({
-          type: 'info',
-          value: sanitizeJson(r?.value) ?? null,
-          error: r?.error === undefined ? undefined : sanitizeJson(r.error),
-        }),
-        (err: unknown): CompletionFields => ({
+        (r): Answer => ({ type: 'info', value: r?.value ?? null, error: r?.error }),
+        (err: unknown): Answer => ({
           type: 'info',
           value: invocation.value,
           error: `nemesis threw: ${describeValue(err)}`,
@@ -245,7 +242,7 @@ export async function runInterpreter(options: InterpreterOptions): Promise<Inter
       });
     }
     // No timeout of its own (a nemesis bounds its commands), except when the run is stopping.
-    const givenUp = new Promise<CompletionFields>((resolve) => {
+    const givenUp = new Promise<Answer>((resolve) => {
       const giveUp = () => {
         const error = `aborted: the nemesis had not answered ${opTimeoutMs} ms after the run was stopped`;
         setTimeout(() => resolve({ type: 'info', value: invocation.value, error }), opTimeoutMs).unref();

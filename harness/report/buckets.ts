@@ -2,21 +2,11 @@
  * Latency quantiles and throughput per time bucket, over every client op of
  * the history (never sampled).
  */
-import type { Op, ProcessId } from '../history/op.js';
+import type { Op } from '../history/op.js';
+import { pairOps } from '../history/pair.js';
+import type { Buckets } from './page-types.js';
 
-export interface Buckets {
-  /** Bucket width, µs. */
-  widthUs: number;
-  /** Start of each bucket, µs since the test started. */
-  t: number[];
-  /** Latency quantiles in ms of ops invoked in the bucket (null: no op completed). */
-  p50: (number | null)[];
-  p95: (number | null)[];
-  p99: (number | null)[];
-  max: (number | null)[];
-  /** Completions per second in each bucket, one series per f and outcome ("read ok"). */
-  throughput: { label: string; values: number[] }[];
-}
+export type { Buckets };
 
 /** At most this many buckets across the run. */
 export const MAX_BUCKETS = 200;
@@ -50,16 +40,10 @@ export function computeBuckets(history: readonly Op[], endNs: number): Buckets {
 
   const latencies: number[][] = Array.from({ length: count }, () => []);
   const perSeries = new Map<string, number[]>();
-  const invokedAt = new Map<ProcessId, number>();
-  for (const op of history) {
-    if (op.process === 'nemesis') continue;
-    if (op.type === 'invoke') {
-      invokedAt.set(op.process, op.time);
-      continue;
-    }
-    const start = invokedAt.get(op.process);
-    if (start === undefined) continue; // a stray completion: skip it, the report still renders
-    invokedAt.delete(op.process);
+  // Lenient: a stray completion is skipped, the report still renders.
+  for (const { invoke, complete: op } of pairOps(history, { lenient: true })) {
+    if (op === undefined) continue;
+    const start = invoke.time;
     latencies[bucketOf(start)]!.push((op.time - start) / 1e6);
     const label = `${op.f} ${op.type}`;
     let series = perSeries.get(label);

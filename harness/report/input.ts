@@ -4,7 +4,8 @@
  */
 import type { ResultBase } from '../../checkers/checker.js';
 import type { Op } from '../history/op.js';
-import type { RunResults, TestRecord } from '../results/results.js';
+import type { FaultWindow, RunResults, TestRecord } from '../results/results.js';
+import type { NodeLogs } from './page-types.js';
 
 /** One measured clock offset: node `node` was `offsetMs` ahead (negative: behind) at `time` (ns since test start). */
 export interface ClockSample {
@@ -13,11 +14,7 @@ export interface ClockSample {
   offsetMs: number;
 }
 
-/** The log files of one node, as links relative to the report (e.g. "nodes/n1/etcd.log"). */
-export interface NodeLogs {
-  node: string;
-  files: string[];
-}
+export type { NodeLogs };
 
 export interface ReportInput {
   /** The run's test.json; absent for an offline `faultline check`. */
@@ -32,6 +29,11 @@ export interface ReportInput {
    * none, the clock chart is omitted.
    */
   clock?: ClockSample[] | undefined;
+  /**
+   * For offline checks (no results.json): the fault windows, computed with the
+   * fault registry as a run computes them (nemesis historyFaultWindows).
+   */
+  faults?: FaultWindow[] | undefined;
   /** For offline checks: the checked file and the model, shown in the header. */
   source?: { file: string; model?: string | undefined } | undefined;
 }

@@ -9,7 +9,7 @@ describe('opColumns', () => {
     const history = [
       { index: 0, type: 'invoke', process: 1, f: 'write', value: 3, time: 1000 },
       { index: 1, type: 'invoke', process: 2, f: 'read', value: null, time: 2000 },
-      { index: 2, type: 'ok', process: 2, f: 'read', value: '<b>7</b>', time: 5000 },
+      { index: 2, type: 'ok', process: 2, f: 'read', value: '<b>7</b>', time: 5000, node: 'n2' },
     ] as Op[];
     const { columns, elided } = opColumns(history);
     expect(elided).toEqual([]);
@@ -18,6 +18,9 @@ describe('opColumns', () => {
     expect(columns.type).toEqual([OUTCOME.open, OUTCOME.ok]);
     expect(columns.text).toEqual(['write 3', 'read <b>7</b>']);
     expect(columns.fs).toEqual(['write', 'read']);
+    // The node that served each op, from its completion (none for the open write).
+    expect(columns.node).toEqual([-1, 0]);
+    expect(columns.nodes).toEqual(['n2']);
   });
 
   it('never puts overlapping ops in the same lane', () => {

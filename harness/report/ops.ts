@@ -3,32 +3,14 @@
  * latency scatter). Times are whole microseconds since the test started.
  */
 import type { Op, ProcessId } from '../history/op.js';
+import { pairOps } from '../history/pair.js';
+import { type OpColumns, OUTCOMES, type Outcome } from './page-types.js';
 import { shortJson, truncate } from './text.js';
 
-/** Outcome codes in `OpColumns.type`. */
-export const OUTCOME = { ok: 0, fail: 1, info: 2, open: 3 } as const;
+/** Outcome codes in `OpColumns.type`: each outcome's position in OUTCOMES. */
+export const OUTCOME = Object.fromEntries(OUTCOMES.map((o, i) => [o, i])) as Record<Outcome, number>;
 
-export interface OpColumns {
-  /** Invocation time, µs. */
-  invoke: number[];
-  /** Completion time, µs; -1 when the op never completed. */
-  complete: number[];
-  /** Index into `processes`. */
-  proc: number[];
-  /** Index into `fs`. */
-  f: number[];
-  /** OUTCOME code. */
-  type: number[];
-  /** History index of the invocation. */
-  index: number[];
-  /** "f value (error)" per op, or null when elided to keep the file small. */
-  text: string[] | null;
-  processes: string[];
-  /** Timeline lane per process (processes that never overlap share a lane). */
-  processLane: number[];
-  lanes: number;
-  fs: string[];
-}
+export type { OpColumns };
 
 export interface OpColumnLimits {
   /** Keep at most this many ops; past it, ok ops are sampled evenly (fail/info/open are all kept). */
@@ -40,9 +22,8 @@ export interface OpColumnLimits {
 export const DEFAULT_OP_LIMITS: OpColumnLimits = { maxOps: 250_000, textBudget: 8_000_000 };
 
 /**
- * Pairs invocations with completions by process (lenient: a stray completion is
- * skipped, never thrown, since a report must render even a malformed history).
- * Returns the columns and notes on what was elided (empty when nothing was).
+ * The client ops, paired leniently (a stray completion is skipped, never
+ * thrown). Returns the columns and notes on what was elided (empty when nothing was).
  */
 export function opColumns(
   history: readonly Op[],
@@ -51,26 +32,8 @@ export function opColumns(
   columns: OpColumns;
   elided: string[];
 } {
-  interface Row {
-    invoke: Op;
-    done: Op | undefined;
-  }
-  const rows: Row[] = [];
-  const pending = new Map<ProcessId, Row>();
-  for (const op of history) {
-    if (op.process === 'nemesis') continue;
-    if (op.type === 'invoke') {
-      const row: Row = { invoke: op, done: undefined };
-      rows.push(row);
-      pending.set(op.process, row);
-    } else {
-      const row = pending.get(op.process);
-      if (row) {
-        row.done = op;
-        pending.delete(op.process);
-      }
-    }
-  }
+  // Lenient: a report must render even a malformed history.
+  const rows = pairOps(history, { lenient: true }).map((o) => ({ invoke: o.invoke, done: o.complete }));
 
   const elided: string[] = [];
   let kept = rows;
@@ -107,12 +70,15 @@ export function opColumns(
     f: [],
     type: [],
     index: [],
+    node: [],
     text: withText ? [] : null,
     processes: [],
     processLane: [],
     lanes: 0,
     fs: [],
+    nodes: [],
   };
+  const nodeIndex = new Map<string, number>();
   for (const { invoke, done } of kept) {
     let p = procIndex.get(invoke.process);
     if (p === undefined) {
@@ -132,12 +98,24 @@ export function opColumns(
     columns.f.push(f);
     columns.type.push(done ? OUTCOME[done.type as 'ok' | 'fail' | 'info'] : OUTCOME.open);
     columns.index.push(invoke.index);
+    columns.node.push(done?.node === undefined ? -1 : indexOf(nodeIndex, columns.nodes, String(done.node)));
     if (columns.text) columns.text.push(opText(invoke, done, textCap));
   }
   const lanes = packLanes(columns);
   columns.processLane = lanes.processLane;
   columns.lanes = lanes.count;
   return { columns, elided };
+}
+
+/** The position of `name` in `names`, appending it the first time. */
+function indexOf(index: Map<string, number>, names: string[], name: string): number {
+  let i = index.get(name);
+  if (i === undefined) {
+    i = names.length;
+    index.set(name, i);
+    names.push(name);
+  }
+  return i;
 }
 
 /** ns -> whole µs. */

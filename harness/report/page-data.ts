@@ -3,56 +3,28 @@
  * embedded in the page as JSON. The page script only lays it out.
  */
 import type { ResultBase, Validity } from '../../checkers/checker.js';
-import type { ReportSection } from '../../checkers/view.js';
 import type { Op } from '../history/op.js';
-import { type Buckets, computeBuckets } from './buckets.js';
+import { pairOps } from '../history/pair.js';
+import { computeBuckets } from './buckets.js';
 import { clockSamplesFromHistory } from './clock.js';
-import { faultWindowsFromHistory, type PageFault, pageFaults } from './faults.js';
-import { type ClockSample, isRunResults, type NodeLogs, type ReportInput } from './input.js';
-import { DEFAULT_OP_LIMITS, type OpColumnLimits, type OpColumns, opColumns } from './ops.js';
+import { pageFaults } from './faults.js';
+import { type ClockSample, isRunResults, type ReportInput } from './input.js';
+import { DEFAULT_OP_LIMITS, type OpColumnLimits, opColumns } from './ops.js';
+import { pageSections } from './page-history.js';
+import type { PageData, Verdict } from './page-types.js';
 import { resultSections } from './sections.js';
-import { truncate } from './text.js';
+import { shortJson, targetOptionsText, truncate } from './text.js';
 
-export type Verdict = 'valid' | 'invalid' | 'unknown';
-
-export interface PageData {
-  meta: {
-    verdict: Verdict;
-    /** One line for the banner: the checker's error or a summary. */
-    headline: string;
-    name: string;
-    rows: [string, string][];
-    warnings: string[];
-    /**
-     * True when the history records no times (Knossos files): times then are
-     * history positions, scaled to 1 position = 1 s, and latency charts are left out.
-     */
-    untimed: boolean;
-  };
-  /** Completions per f. `open`: invoked, never completed. */
-  counts: { f: string; ok: number; fail: number; info: number; open: number }[];
-  /** What was left out to keep the page fast and the file small, in sentences. */
-  elided: string[];
-  /** End of the run, µs since start. */
-  endUs: number;
-  ops: OpColumns;
-  buckets: Buckets;
-  faults: PageFault[];
-  /** What each checker's view draws for its result (see checkers/view.ts). */
-  sections: ReportSection[];
-  /** Offsets per node, aligned on `t` (µs) for the chart; null when the clock nemesis did not run. */
-  clock: { t: number[]; nodes: string[]; offsets: (number | null)[][] } | null;
-  nodeLogs: NodeLogs[];
-  /** The checker's result as indented JSON (cut when huge). */
-  checkerJson: string;
-}
+export type { PageData, Verdict };
 
 export interface PageDataLimits extends OpColumnLimits {
   /** Characters of the raw checker result shown. */
   checkerJsonChars: number;
+  /** Rows of each op listing (history block) of the anomaly area. */
+  historyRows: number;
 }
 
-export const DEFAULT_LIMITS: PageDataLimits = { ...DEFAULT_OP_LIMITS, checkerJsonChars: 200_000 };
+export const DEFAULT_LIMITS: PageDataLimits = { ...DEFAULT_OP_LIMITS, checkerJsonChars: 200_000, historyRows: 100_000 };
 
 /** Builds the page's data from the report input. Never throws on odd recorded data. */
 export function pageData(input: ReportInput, limits: PageDataLimits = DEFAULT_LIMITS): PageData {
@@ -67,9 +39,14 @@ export function pageData(input: ReportInput, limits: PageDataLimits = DEFAULT_LI
 
   const endNs = history.reduce((m, op) => Math.max(m, Number.isFinite(op.time) ? op.time : 0), 0);
   const { columns, elided } = opColumns(history, limits);
-  const faultWindows = run
-    ? run.faults.filter((w) => typeof w === 'object' && w !== null && Number.isFinite(w.start))
-    : faultWindowsFromHistory(history);
+  // Recorded windows only: a run's results.json, or what an offline check computed from the fault registry.
+  const recorded = (run ? run.faults : (input.faults ?? [])).filter(
+    (w) => typeof w === 'object' && w !== null && Number.isFinite(w.start),
+  );
+  // Without times, an op's time is its position, and so are the windows' times: scale them as the ops.
+  const faultWindows = untimed
+    ? recorded.map((w) => ({ ...w, start: w.start * 1e9, ...(w.end === undefined ? {} : { end: w.end * 1e9 }) }))
+    : recorded;
   const faults = pageFaults(faultWindows, test?.nodes ?? []);
   const faultNames = test?.nemesis.length ? test.nemesis : [...new Set(faults.map((f) => f.fault))];
   const durationSeconds =
@@ -84,6 +61,7 @@ export function pageData(input: ReportInput, limits: PageDataLimits = DEFAULT_LI
   add('checked file', input.source?.file);
   add('model', input.source?.model ?? modelOf(checker));
   add('faults', faultNames.length ? faultNames.join(', ') : 'none');
+  add('target options', test?.targetOptions);
   add('seed', test?.seed);
   add('duration', untimed ? 'not recorded (the history has no times)' : `${durationSeconds.toFixed(1)} s`);
   add('nodes', test?.nodes.join(', '));
@@ -98,22 +76,29 @@ export function pageData(input: ReportInput, limits: PageDataLimits = DEFAULT_LI
       ? `${checkerText.slice(0, limits.checkerJsonChars)}\n… (${checkerText.length - limits.checkerJsonChars} more characters in results.json)`
       : checkerText;
 
+  const sections = pageSections(
+    resultSections(checker, history, (index) => history[index]?.time ?? 0),
+    limits.historyRows,
+  );
+
   return {
     meta: {
       verdict,
       headline: headline(verdict, checker, run),
       name: test?.name ?? input.source?.file ?? 'history',
       rows,
-      warnings: (Array.isArray(run?.warnings) ? run.warnings : []).map((w) => truncate(String(w), 1000)),
+      warnings: (Array.isArray(run?.warnings) ? run.warnings : []).map((w) =>
+        typeof w === 'string' ? truncate(w, 1000) : shortJson(w, 1000),
+      ),
       untimed,
     },
     counts: countByF(history),
-    elided,
+    elided: [...elided, ...sections.elided],
     endUs: Math.round(endNs / 1000),
     ops: columns,
     buckets: computeBuckets(history, endNs),
     faults,
-    sections: resultSections(checker, history, (index) => history[index]?.time ?? 0),
+    sections: sections.sections,
     clock: clockSeries(input.clock ?? clockSamplesFromHistory(history)),
     nodeLogs: (input.nodeLogs ?? []).map((n) => ({ node: n.node, files: n.files.filter(isSafeRelativeLink) })),
     checkerJson,
@@ -131,6 +116,8 @@ function recordFields(test: unknown): {
   concurrency?: number;
   nemesis: string[];
   nodes: string[];
+  /** options.targetOptions as "name: value" pairs (e.g. "readMode: serializable"), when there are any. */
+  targetOptions?: string;
 } {
   const t = (typeof test === 'object' && test !== null ? test : {}) as Record<string, unknown>;
   const text = (k: string): string | undefined => (typeof t[k] === 'string' ? t[k] : undefined);
@@ -146,6 +133,7 @@ function recordFields(test: unknown): {
     concurrency: num('concurrency'),
     nemesis: list('nemesis'),
     nodes: list('nodes'),
+    targetOptions: targetOptionsText(t['options']),
   };
 }
 
@@ -184,20 +172,10 @@ function countClientOps(history: readonly Op[]): number {
 
 function countByF(history: readonly Op[]): PageData['counts'] {
   const byF = new Map<string, PageData['counts'][number]>();
-  const pending = new Map<string | number, string>();
-  for (const op of history) {
-    if (op.process === 'nemesis') continue;
-    let row = byF.get(op.f);
-    if (!row) byF.set(op.f, (row = { f: op.f, ok: 0, fail: 0, info: 0, open: 0 }));
-    if (op.type === 'invoke') {
-      pending.set(op.process, op.f);
-      row.open += 1;
-    } else if (pending.has(op.process)) {
-      const invokedF = pending.get(op.process)!;
-      pending.delete(op.process);
-      byF.get(invokedF)!.open -= 1;
-      row[op.type] += 1;
-    }
+  for (const { f, complete } of pairOps(history, { lenient: true })) {
+    let row = byF.get(f);
+    if (!row) byF.set(f, (row = { f, ok: 0, fail: 0, info: 0, open: 0 }));
+    row[complete ? complete.type : 'open'] += 1;
   }
   return [...byF.values()].sort((a, b) => a.f.localeCompare(b.f));
 }

@@ -89,6 +89,20 @@ describe('renderReport', () => {
     expect(data.meta.rows).toContainEqual(['model', 'cas-register']);
   });
 
+  it("shows the target's options from test.json in the header, and none when there are none", () => {
+    const run = syntheticRun({ ops: 50, seed: 1 });
+    const results = { kind: 'noop' as const, valid: true as const };
+    const withOptions = pageData({ test: run.test, history: run.history, results });
+    expect(withOptions.meta.rows).toContainEqual(['target options', 'readMode: serializable']);
+    const test = { ...run.test, options: { targetOptions: { isolation: 'serializable', retries: 3 } } };
+    expect(pageData({ test, history: run.history, results }).meta.rows).toContainEqual([
+      'target options',
+      'isolation: serializable, retries: 3',
+    ]);
+    const none = pageData({ test: { ...run.test, options: { targetOptions: {} } }, history: run.history, results });
+    expect(none.meta.rows.map(([label]) => label)).not.toContain('target options');
+  });
+
   it('treats a history whose times are its positions as untimed', () => {
     const history = [
       { index: 0, time: 0, type: 'invoke' as const, process: 0, f: 'read' },

@@ -1,7 +1,8 @@
 /**
  * renderReport: ReportInput in, one self-contained HTML page out. Styles,
- * scripts (uPlot, MIT, embedded with its licence header) and data are all
- * inside the file, so it opens from disk or a CI artifact with no network.
+ * scripts (uPlot, MIT, embedded with its licence header, and the page script
+ * bundled from ./page, see page-script.ts) and data are all inside the file,
+ * so it opens from disk or a CI artifact with no network.
  *
  * Safety: recorded values reach the page only as JSON inside
  * <script type="application/json"> with `<`, `>` and `&` escaped, and the page
@@ -14,8 +15,12 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ReportInput } from './input.js';
 import { DEFAULT_LIMITS, type PageData, type PageDataLimits, pageData } from './page-data.js';
+import { pageScript } from './page-script.js';
 
-/** The report is kept under this size; past it, ops are sampled and op text dropped (the page says so). */
+/**
+ * The report is kept under this size; past it, ops are sampled, op text dropped
+ * and op listings cut to the ops around the failure (the page says so).
+ */
 export const REPORT_SIZE_CAP_BYTES = 20 * 1024 * 1024;
 
 interface Assets {
@@ -27,7 +32,7 @@ interface Assets {
 
 let assets: Assets | undefined;
 
-/** The page's static parts, read once from node_modules/uplot and ./page. */
+/** The page's static parts, read (and the page script bundled) once, from node_modules/uplot and ./page. */
 function loadAssets(): Assets {
   if (assets) return assets;
   const require = createRequire(import.meta.url);
@@ -35,7 +40,7 @@ function loadAssets(): Assets {
   const loaded: Assets = {
     uplotJs: read(require.resolve('uplot/dist/uPlot.iife.min.js')),
     uplotCss: read(require.resolve('uplot/dist/uPlot.min.css')),
-    pageJs: read(fileURLToPath(new URL('./page/report.js', import.meta.url))),
+    pageJs: pageScript(),
     pageCss: read(fileURLToPath(new URL('./page/report.css', import.meta.url))),
   };
   for (const [name, text] of Object.entries(loaded)) {
@@ -49,8 +54,8 @@ function loadAssets(): Assets {
 /**
  * Returns the report page for `input`. Pure apart from reading the static
  * assets once. The page stays under REPORT_SIZE_CAP_BYTES: when the data is
- * too big, ops are sampled (and their text dropped) in steps until it fits,
- * and the page states what was left out.
+ * too big, ops are sampled (and their text dropped) and the anomaly's op
+ * listings cut, in steps until it fits, and the page states what was left out.
  */
 export function renderReport(input: ReportInput): string {
   let limits: PageDataLimits = DEFAULT_LIMITS;
@@ -63,6 +68,7 @@ export function renderReport(input: ReportInput): string {
       maxOps: Math.floor(limits.maxOps / 2),
       textBudget: Math.floor(limits.textBudget / 4),
       checkerJsonChars: 50_000,
+      historyRows: Math.max(1000, Math.floor(limits.historyRows / 4)),
     };
   }
 }

@@ -206,7 +206,8 @@ export function syntheticRun(options: SyntheticOptions): SyntheticRun {
     timeLimitSeconds: Math.ceil(end / 1e9),
     seed: options.seed ?? 42,
     startedAt: '2026-01-01T00:00:00.000Z',
-    options: { ops: options.ops },
+    // The stale read is what serializable reads (served by any member, not through the leader) allow.
+    options: { ops: options.ops, targetOptions: { readMode: 'serializable' } },
   };
   return { test, history, faults, durationSeconds: end / 1e9, staleReadAt };
 }

@@ -17,3 +17,16 @@ export function truncate(text: string, max: number): string {
   if (max <= 1) return text.slice(0, Math.max(0, max));
   return `${text.slice(0, max - 1)}…`;
 }
+
+/**
+ * A run's target options in a line ("readMode: serializable, isolation: ..."),
+ * from test.json's `options` (its targetOptions); undefined when none are recorded
+ * or the field is not a record.
+ */
+export function targetOptionsText(options: unknown): string | undefined {
+  const target =
+    typeof options === 'object' && options !== null ? (options as Record<string, unknown>)['targetOptions'] : undefined;
+  if (typeof target !== 'object' || target === null || Array.isArray(target)) return undefined;
+  const pairs = Object.entries(target).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : shortJson(v, 100)}`);
+  return pairs.length > 0 ? truncate(pairs.join(', '), 300) : undefined;
+}

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
+import { readStoredRun } from '../results/store.js';
 import { syntheticRun } from './synthetic.js';
 import { listNodeLogs, writeCheckReport, writeRunReport } from './write.js';
 
@@ -25,7 +26,7 @@ async function writeRun(runDir: string, withResults = true): Promise<void> {
   if (withResults) {
     const results = {
       valid: true,
-      checker: { valid: true },
+      checker: { kind: 'noop', valid: true },
       stats: { ops: 200, counts: {}, durationSeconds: 1 },
       faults: run.faults,
       warnings: [],
@@ -34,10 +35,10 @@ async function writeRun(runDir: string, withResults = true): Promise<void> {
   }
 }
 
-describe('writeRunReport', () => {
+describe('writeRunReport and readStoredRun', () => {
   it('writes report.html from a run folder, linking node logs but not symlinks', async () => {
     await writeRun(dir);
-    const out = await writeRunReport(dir);
+    const out = await writeRunReport(dir, await readStoredRun(dir));
     expect(out).toBe(path.join(dir, 'report.html'));
     const html = await readFile(out, 'utf8');
     expect(html).toMatch(/^<!doctype html>/);
@@ -47,7 +48,7 @@ describe('writeRunReport', () => {
 
   it('names results.json when the run has not been checked', async () => {
     await writeRun(dir, false);
-    const err = await writeRunReport(dir).catch((e: unknown) => e);
+    const err = await readStoredRun(dir).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as Error).message).toContain(path.join(dir, 'results.json'));
   });
@@ -58,7 +59,7 @@ describe('writeRunReport', () => {
       path.join(dir, 'history.jsonl'),
       '{"index":0,"time":0,"type":"invoke","process":0,"f":"read"}\nnot json\n',
     );
-    await expect(writeRunReport(dir)).rejects.toThrow(`${path.join(dir, 'history.jsonl')}:2`);
+    await expect(readStoredRun(dir)).rejects.toThrow(`${path.join(dir, 'history.jsonl')}:2`);
   });
 });
 

@@ -2,13 +2,12 @@
  * Writes report.html for a results run directory, or next to an offline check.
  * Layout of a run directory: harness/results/results.ts.
  */
-import { lstat, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { lstat, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResultBase } from '../../checkers/checker.js';
 import { UserError } from '../errors.js';
-import type { Op } from '../history/op.js';
-import { readHistoryFile } from '../history/read.js';
-import type { RunResults, TestRecord } from '../results/results.js';
+import type { History, Op } from '../history/op.js';
+import type { FaultWindow, RunResults, TestRecord } from '../results/results.js';
 import type { NodeLogs } from './input.js';
 import { renderReport } from './render.js';
 
@@ -16,17 +15,16 @@ import { renderReport } from './render.js';
 const MAX_LOG_FILES = 200;
 
 /**
- * Reads test.json, history.jsonl, results.json and nodes/ of `runDir` and
- * writes `runDir/report.html`. Returns the report's path.
- * Throws UserError naming the file when history.jsonl or results.json is
- * missing or malformed (test.json and nodes/ are optional: the report says less).
+ * Writes `runDir/report.html` for a run, from the run's history and results
+ * as they are in memory (the run just made them, or `readStoredRun` read them),
+ * with links to the node logs under `runDir/nodes/`. Returns the report's path.
  */
-export async function writeRunReport(runDir: string): Promise<string> {
-  const test = await readJsonFile<TestRecord>(path.join(runDir, 'test.json'), { optional: true });
-  const results = await readJsonFile<RunResults>(path.join(runDir, 'results.json'), { optional: false });
-  const { history } = await readHistoryFile(path.join(runDir, 'history.jsonl'), { format: 'jsonl' });
+export async function writeRunReport(
+  runDir: string,
+  run: { test?: TestRecord | undefined; history: History; results: RunResults },
+): Promise<string> {
   const nodeLogs = await listNodeLogs(runDir);
-  const html = renderReport({ test, history, results: results!, nodeLogs });
+  const html = renderReport({ test: run.test, history: run.history, results: run.results, nodeLogs });
   const out = path.join(runDir, 'report.html');
   await writeAtomically(out, html);
   return out;
@@ -39,11 +37,18 @@ export async function writeRunReport(runDir: string): Promise<string> {
  */
 export async function writeCheckReport(
   outPath: string,
-  check: { file: string; model?: string | undefined; history: readonly Op[]; result: ResultBase },
+  check: {
+    file: string;
+    model?: string | undefined;
+    history: readonly Op[];
+    result: ResultBase;
+    faults?: FaultWindow[] | undefined;
+  },
 ): Promise<string> {
   const html = renderReport({
     history: check.history,
     results: check.result,
+    faults: check.faults,
     source: { file: check.file, model: check.model },
   });
   try {
@@ -54,27 +59,19 @@ export async function writeCheckReport(
   return outPath;
 }
 
-/** Write to a temporary file beside it, then rename: a reader never sees half a report. */
+/**
+ * Write to a temporary file beside it, then rename: a reader never sees half
+ * a report. When either step fails the temporary file is removed (nothing is
+ * left behind) and the error is rethrown.
+ */
 async function writeAtomically(file: string, text: string): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
-}
-
-async function readJsonFile<T>(file: string, { optional }: { optional: boolean }): Promise<T | undefined> {
-  let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    await writeFile(tmp, text);
+    await rename(tmp, file);
   } catch (err) {
-    if (optional && (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    const why =
-      (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing (has the run been checked?)' : (err as Error).message;
-    throw new UserError(why, { where: file, cause: err });
-  }
-  try {
-    return JSON.parse(text) as T;
-  } catch (err) {
-    throw new UserError(`not valid JSON: ${(err as Error).message}`, { where: file, cause: err });
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw err;
   }
 }
 

@@ -1,4 +1,5 @@
-import type { History, Json } from '../history/op.js';
+import type { CompletionOp, History, Json } from '../history/op.js';
+import { pairOps } from '../history/pair.js';
 import type { FaultWindow } from '../results/results.js';
 
 export interface WindowSpec {
@@ -7,6 +8,8 @@ export interface WindowSpec {
   /** The f that closes it, e.g. "stop-partition". */
   stop: string;
   label: string;
+  /** What the start op did, in a few words ("n1 n2 | n3 n4 n5", "paused n3"), from its completion's value. */
+  describe?: ((value: Json) => string) | undefined;
 }
 
 /**
@@ -19,27 +22,49 @@ export interface WindowSpec {
 export function faultWindows(history: History, specs: readonly WindowSpec[]): FaultWindow[] {
   const windows: FaultWindow[] = [];
   const open = new Map<string, FaultWindow>();
-  let pendingInvoke = false;
-  for (const op of history) {
-    if (op.process !== 'nemesis') continue;
-    // The first of each pair is the invocation; the second carries what was done.
-    pendingInvoke = !pendingInvoke;
-    if (pendingInvoke) continue;
-    // A fault op that failed did not take effect: no window.
-    if (op.error !== undefined) continue;
-    for (const spec of specs) {
-      if (op.f === spec.start && !open.has(spec.label)) {
-        const w: FaultWindow = { fault: spec.label, start: op.time, detail: (op.value ?? null) as Json };
-        open.set(spec.label, w);
-        windows.push(w);
-      } else if (op.f === spec.stop) {
-        const w = open.get(spec.label);
-        if (w) {
-          w.end = op.time;
-          open.delete(spec.label);
-        }
+  for (const { complete } of pairOps(history, { processes: 'nemesis', lenient: true })) {
+    // Only the completion says what was done; one that failed did not take effect: no window.
+    if (complete === undefined || complete.error !== undefined) continue;
+    applyToWindows(open, specs, complete, (w) => windows.push(w));
+  }
+  return windows;
+}
+
+/**
+ * Applies one nemesis completion to the open windows (by label): a start op
+ * opens one (reported through `opened`), a stop op closes it. Shared by the
+ * live status line.
+ */
+export function applyToWindows(
+  open: Map<string, FaultWindow>,
+  specs: readonly WindowSpec[],
+  completion: CompletionOp,
+  opened: (w: FaultWindow) => void = () => {},
+): void {
+  for (const spec of specs) {
+    if (completion.f === spec.start && !open.has(spec.label)) {
+      const detail = completion.value ?? null;
+      const w: FaultWindow = { fault: spec.label, start: completion.time, detail };
+      const text = describeSafely(spec, detail);
+      if (text !== undefined) w.text = text;
+      open.set(spec.label, w);
+      opened(w);
+    } else if (completion.f === spec.stop) {
+      const w = open.get(spec.label);
+      if (w) {
+        w.end = completion.time;
+        open.delete(spec.label);
       }
     }
   }
-  return windows;
+}
+
+/** A spec's words for a fault, or undefined when it has none or they fail on odd recorded data. */
+function describeSafely(spec: WindowSpec, detail: Json): string | undefined {
+  try {
+    const text = spec.describe?.(detail);
+    return typeof text === 'string' && text !== '' ? text : undefined;
+  } catch {
+    return undefined;
+  }
 }

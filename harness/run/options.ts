@@ -26,7 +26,10 @@ export interface TestOptions {
   recoverySeconds: number;
   /** Budget for the checker; past it the verdict is unknown. */
   checkTimeoutSeconds: number;
+  /** test.targetOptions from the config (the target's schema parses them with targetFlags over them). */
   targetOptions: Record<string, Json>;
+  /** Target option flags as typed, by option key (e.g. readMode from --read-mode). */
+  targetFlags?: Record<string, string>;
   workloadOptions: Record<string, Json>;
   nemesisOptions: Record<string, Json>;
 }
@@ -64,8 +67,7 @@ export function resolveTestOptions(config: FaultlineConfig, flags: RunFlags = {}
 
 /** The node names a runtime config will bring up (for the test record before `up`). */
 export function plannedNodeCount(config: FaultlineConfig): number {
-  const r = config.runtime;
-  const nodes = r.kind === 'ssh' ? r.ssh?.nodes : r.kind === 'docker' ? r.docker.nodes : r.netns.nodes;
+  const nodes = config.runtime[config.runtime.kind]?.nodes;
   if (Array.isArray(nodes)) return nodes.length;
   return typeof nodes === 'number' ? nodes : 5;
 }

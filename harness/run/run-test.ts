@@ -14,12 +14,28 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { safeCheck } from '../../checkers/checker.js';
 import { HealState } from '../../nemesis/heal-state.js';
-import { clockEnv, healStateDir, nemesisPackage, noopPackage, parseNemesisNames } from '../../nemesis/index.js';
+import {
+  faultPackages,
+  healStateDir,
+  historyFaultWindows,
+  nemesisPackage,
+  noopPackage,
+  parseNemesisNames,
+} from '../../nemesis/index.js';
 import type { NemesisContext, NemesisPackage } from '../../nemesis/nemesis.js';
 import { getTarget } from '../../targets/index.js';
-import { hasReadConsistency, type Target, type TargetContext } from '../../targets/target.js';
+import { parseTargetOptions } from '../../targets/options.js';
+import {
+  type AnyTarget,
+  hasReadConsistency,
+  type Target,
+  type TargetContext,
+  type TargetOptions,
+  targetWorkloads,
+} from '../../targets/target.js';
 import { getWorkload } from '../../workloads/index.js';
 import type { Workload, WorkloadOptions } from '../../workloads/workload.js';
+import { createCheckPool } from '../check-pool/pool.js';
 import type { FaultlineConfig } from '../config/schema.js';
 import { InterruptedError, UserError } from '../errors.js';
 import type { Generator } from '../generator/generator.js';
@@ -34,7 +50,6 @@ import { createRunDir, RUN_FILES, writeResults, writeTestRecord } from '../resul
 import { createRuntime } from '../runtime/create.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { CleanupStack } from './cleanup.js';
-import { faultWindows } from './fault-windows.js';
 import { teeLogger } from './file-logger.js';
 import { plannedNodeCount, type TestOptions } from './options.js';
 import { countCompletions } from './stats.js';
@@ -49,7 +64,9 @@ export interface RunOutcome {
 
 /** Everything a run needs, resolved and validated before anything is created. */
 export interface Plan {
-  target: Target;
+  target: AnyTarget;
+  /** The target's options, parsed by its schema (defaults filled in). */
+  targetOptions: TargetOptions;
   workload: Workload;
   workloadOptions: WorkloadOptions;
   nemesisNames: string[];
@@ -68,21 +85,23 @@ function workloadGenerators(p: Plan): WorkloadGenerators {
 export function planRun(options: TestOptions): Plan {
   const target = getTarget(options.target);
   const workload = getWorkload(options.workload);
-  if (!target.workloads.includes(workload.name)) {
+  if (!Object.hasOwn(target.clients, workload.name)) {
     throw new UserError(
-      `target ${target.name} has no client for workload ${workload.name} (it has: ${target.workloads.join(', ')})`,
+      `target ${target.name} has no client for workload ${workload.name} (it has: ${targetWorkloads(target).join(', ')})`,
       { where: '--workload' },
     );
   }
+  const targetOptions = parseTargetOptions(target, options.targetOptions, options.targetFlags);
   return {
     target,
+    targetOptions,
     workload,
     // The run's own settings win over anything of the same name in test.workloadOptions.
     workloadOptions: {
       ...options.workloadOptions,
       concurrency: options.concurrency,
       rate: options.rate,
-      linearizableReads: hasReadConsistency(target) && target.linearizableReads(options.targetOptions),
+      linearizableReads: hasReadConsistency(target) && target.linearizableReads(targetOptions),
     },
     nemesisNames: parseNemesisNames(options.nemesis),
   };
@@ -98,20 +117,12 @@ export function buildNemesis(p: Plan, options: TestOptions, nodeCount: number): 
   );
 }
 
-/** The name heal state is filed under, so `faultline heal` finds it. */
-function clusterName(config: FaultlineConfig, options: TestOptions): string {
-  const r = config.runtime;
-  if (r.kind === 'docker') return r.docker.name ?? 'faultline';
-  if (r.kind === 'netns') return r.netns.name ?? 'faultline';
-  return `ssh-${options.name}`;
-}
-
 export async function runTest(config: FaultlineConfig, options: TestOptions, log: Logger): Promise<RunOutcome> {
   const p = planRun(options);
   const nodeCount = plannedNodeCount(config);
   const pkg = buildNemesis(p, options, nodeCount);
   const generators = workloadGenerators(p);
-  const runtime = createRuntime(config.runtime, log);
+  const runtime = await createRuntime(config.runtime, log);
 
   const record: TestRecord = {
     name: options.name,
@@ -124,7 +135,8 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
     timeLimitSeconds: options.timeLimitSeconds,
     seed: options.seed,
     startedAt: new Date().toISOString(),
-    options: withoutSecrets({ ...options, runtime: config.runtime }) as Record<string, Json>,
+    // Secrets (an ssh key's passphrase) are Secret values: they are written as "(redacted)".
+    options: JSON.parse(JSON.stringify({ ...options, runtime: config.runtime })) as Record<string, Json>,
   };
   const runDir = await createRunDir(options.resultsDir, record);
   const runLog = teeLogger(join(runDir, RUN_FILES.log), log);
@@ -148,28 +160,28 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
   let history: History = [];
   let failed = false;
   try {
-    const nodes = await runtime.up();
+    // Every fault's tools, not only this run's: the docker node image stays one image per target.
+    const nodes = await runtime.up({ packages: [...p.target.packages, ...faultPackages()] });
     cleanup.push('tear down the nodes', () => runtime.down());
     record.nodes = nodes.map((n) => n.name);
     await writeTestRecord(runDir, record);
     runLog.info(`nodes up (${runtime.kind}): ${nodes.map((n) => `${n.name} ${n.address}`).join(', ')}`);
 
-    const useClock = p.nemesisNames.includes('clock');
     const targetCtx: TargetContext = {
       runtime,
       nodes,
       log: runLog,
-      options: options.targetOptions,
-      nodeEnv: (node) => (useClock ? clockEnv({ runtime }, node) : {}),
+      options: p.targetOptions,
+      // e.g. the clock fault's libfaketime variables, for the SUT's processes
+      nodeEnv: (node) => pkg.nemesis.nodeEnv?.(runtime, node) ?? {},
     };
     const nemesisCtx: NemesisContext = {
       runtime,
       target: p.target,
       targetCtx,
       log: runLog,
-      stateDir: healStateDir(clusterName(config, options)),
+      stateDir: healStateDir(runtime.cluster),
       rng,
-      runtimeOptions: JSON.parse(JSON.stringify(config.runtime)) as Json,
     };
     // Before the SUT starts: e.g. the clock nemesis writes the offset files the SUT's libfaketime reads.
     await pkg.nemesis.setup(nemesisCtx);
@@ -210,12 +222,13 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
       timeLimitSeconds: options.timeLimitSeconds,
       recoverySeconds: options.recoverySeconds,
       clientFinal: generators.final,
+      onPhase: (phase) => status.phase(phase),
     });
     status.start();
     const outcome = await runInterpreter({
       generator,
       concurrency: options.concurrency,
-      makeClient: () => p.target.client(p.workload.name, targetCtx),
+      makeClient: () => p.target.clients[p.workload.name]!(targetCtx, p.workload.name),
       nodeFor: (thread) => nodes[thread % nodes.length]!,
       nemesis: { invoke: (op) => pkg.nemesis.invoke(nemesisCtx, op) },
       writer,
@@ -247,9 +260,11 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
   }
 
   try {
-    const results = await checkRun(p, pkg, history, options, runLog, pkg.nemesis.warnings?.() ?? []);
+    // What the faults found, and every teardown step that failed (a daemon that would not stop, a heal that failed).
+    const warnings = [...(pkg.nemesis.warnings?.() ?? []), ...cleanup.failures()];
+    const results = await checkRun(p, history, options, runLog, warnings);
     await writeResults(runDir, results);
-    await writeReportSafely(runDir, runLog);
+    await writeReportSafely(runDir, { test: record, history, results }, runLog);
     return { runDir, results, aborted: abort.signal.aborted };
   } finally {
     await runLog.close();
@@ -262,13 +277,6 @@ function throwIfAborted(signal: AbortSignal): void {
     throw new InterruptedError('interrupted while setting up the cluster; everything set up so far was torn down');
 }
 
-/** A copy of the options fit for test.json (a CI artifact): credentials are replaced. */
-function withoutSecrets(value: unknown): Json {
-  return JSON.parse(
-    JSON.stringify(value, (key, v: unknown) => (key === 'passphrase' && v !== undefined ? '(redacted)' : v)),
-  ) as Json;
-}
-
 /**
  * Checks a history with the workload's checker; a checker that throws gives
  * unknown. `warnings` are what the run itself found (e.g. the clock nemesis:
@@ -276,7 +284,6 @@ function withoutSecrets(value: unknown): Json {
  */
 export async function checkRun(
   p: Plan,
-  pkg: NemesisPackage,
   history: History,
   options: TestOptions,
   log: Logger,
@@ -284,7 +291,10 @@ export async function checkRun(
 ): Promise<RunResults> {
   const started = Date.now();
   const checker = p.workload.checker(p.workloadOptions);
-  const result = await safeCheck(checker, history, { timeoutMs: options.checkTimeoutSeconds * 1000 });
+  const pool = createCheckPool(); // worker threads for hard parts of the check, started only if needed
+  const result = await safeCheck(checker, history, { timeoutMs: options.checkTimeoutSeconds * 1000, pool }).finally(
+    () => pool.close(),
+  );
   log.info(`checked ${history.length} history entries in ${Date.now() - started} ms: ${String(result.valid)}`);
   const last = history.at(-1);
   return {
@@ -295,7 +305,7 @@ export async function checkRun(
       counts: countCompletions(history),
       durationSeconds: last ? last.time / 1e9 : 0,
     },
-    faults: faultWindows(history, pkg.windows),
+    faults: historyFaultWindows(history),
     warnings: [...warnings],
   };
 }
@@ -324,9 +334,13 @@ async function collectLogs(
   );
 }
 
-export async function writeReportSafely(runDir: string, log: Logger): Promise<void> {
+export async function writeReportSafely(
+  runDir: string,
+  run: Parameters<typeof writeRunReport>[1],
+  log: Logger,
+): Promise<void> {
   try {
-    await writeRunReport(runDir);
+    await writeRunReport(runDir, run);
   } catch (err) {
     log.error(`could not write the report: ${err instanceof Error ? err.message : String(err)}`);
   }

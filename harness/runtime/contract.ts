@@ -18,6 +18,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_NODE_NEEDS } from '../testing/node-needs.js';
 import type { NodeInfo, Runtime } from './runtime.js';
 import { RuntimeCommandError } from './runtime.js';
 
@@ -77,7 +78,7 @@ export function runtimeContract(
     beforeAll(async () => {
       localDir = await mkdtemp(path.join(os.tmpdir(), 'faultline-contract-'));
       rt = await makeRuntime();
-      nodes = await rt.up();
+      nodes = await rt.up(TEST_NODE_NEEDS);
     });
     afterAll(async () => {
       try {

@@ -1,3 +1,5 @@
+import type { Json } from '../history/op.js';
+
 /**
  * Runtime: where the nodes of a system under test live (netns, docker, ssh).
  * Targets, nemeses and clients reach nodes only through this interface, so one
@@ -9,6 +11,11 @@ export interface NodeInfo {
   name: string;
   /** Address the controller and the other nodes reach this node at. */
   address: string;
+}
+
+/** What the nodes must have. */
+export interface NodeNeeds {
+  packages?: readonly string[];
 }
 
 export interface ExecOptions {
@@ -46,8 +53,22 @@ export type Signal = 'SIGKILL' | 'SIGTERM' | 'SIGSTOP' | 'SIGCONT' | 'SIGINT' | 
 
 export interface Runtime {
   readonly kind: string;
-  /** Bring the nodes up (clearing stale leftovers of the same name first). */
-  up(): Promise<NodeInfo[]>;
+  /** The cluster's name, unique on this controller: heal state is filed under it (`faultline heal --cluster`). */
+  readonly cluster: string;
+  /**
+   * What `faultline heal` needs to reach these nodes again once they are up
+   * (see harness/runtime/attach.ts): the runtime's options with the node
+   * names resolved. Secrets are left out (they are Secret values, which
+   * serialise as "(redacted)").
+   */
+  attachment(): { kind: string; options: Json };
+  /**
+   * Bring the nodes up (clearing stale leftovers of the same name first).
+   * `needs.packages` are the Debian packages the nodes must have (the
+   * target's and the faults'): the docker runtime builds them into its node
+   * image; on netns (the host) and ssh nodes the target installs what is missing.
+   */
+  up(needs?: NodeNeeds): Promise<NodeInfo[]>;
   /** Tear everything down: nodes, links, processes, mounts. Idempotent. */
   down(): Promise<void>;
   /** The nodes, once up. */

@@ -8,7 +8,7 @@ import { silentLogger } from '../../harness/log.js';
 import { createNetnsRuntime, type NetnsOptions } from '../../harness/runtime/netns/index.js';
 import type { Runtime } from '../../harness/runtime/runtime.js';
 import type { Target } from '../../targets/target.js';
-import { clockEnv } from '../clock.js';
+import { clockEnv } from '../clock/nemesis.js';
 import type { NemesisContext } from '../nemesis.js';
 import { targetContext } from './echo-target.js';
 

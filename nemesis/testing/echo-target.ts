@@ -4,6 +4,7 @@
  * Pausable, and optionally HasPrimaries / ClockSensitivity, for the nemesis tests.
  */
 
+import { z } from 'zod';
 import { silentLogger } from '../../harness/log.js';
 import type { Runtime } from '../../harness/runtime/runtime.js';
 import type { Killable, Pausable, Target, TargetContext } from '../../targets/target.js';
@@ -25,7 +26,10 @@ export function echoTarget(extra: Partial<{ primaries: string[]; ignoresFaketime
   };
   const target: EchoTarget = {
     name: 'echo',
-    workloads: [],
+    description: 'a TCP echo daemon (nemesis tests)',
+    options: z.object({}),
+    packages: [],
+    clients: {},
     async install() {},
     setup: start,
     start,
@@ -34,9 +38,6 @@ export function echoTarget(extra: Partial<{ primaries: string[]; ignoresFaketime
     },
     async awaitReady() {},
     logFiles: () => [],
-    client() {
-      throw new Error('the echo target has no clients');
-    },
     kill: (ctx, node) => ctx.runtime.signalDaemon(node, ECHO_DAEMON, 'SIGKILL'),
     pause: (ctx, node) => ctx.runtime.signalDaemon(node, ECHO_DAEMON, 'SIGSTOP'),
     resume: (ctx, node) => ctx.runtime.signalDaemon(node, ECHO_DAEMON, 'SIGCONT'),

@@ -10,11 +10,11 @@
  *   node --import tsx nemesis/testing/fault-and-hang.ts CLUSTER STATE_DIR [heal-on-signals]
  */
 import type { Runtime } from '../../harness/runtime/runtime.js';
-import { clockNemesis } from '../clock.js';
+import { clockNemesis } from '../clock/nemesis.js';
 import { composeNemeses, serialized } from '../compose.js';
 import type { NemesisOp } from '../nemesis.js';
-import { partitionNemesis } from '../partition.js';
-import { pauseNemesis } from '../pause.js';
+import { partitionNemesis } from '../partition/nemesis.js';
+import { pauseNemesis } from '../pause/nemesis.js';
 import { nemesisContext, netnsOptions, testRuntime } from './cluster.js';
 import { echoTarget } from './echo-target.js';
 

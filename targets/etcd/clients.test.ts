@@ -4,9 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missing } from '../../harness/testing/requirements.js';
 import type { Client } from '../../workloads/client.js';
+import { parseTargetOptions } from '../options.js';
 import { EtcdRegisterClient } from './clients/register.js';
 import { EtcdSetClient } from './clients/set.js';
-import { type EtcdOptions, etcdOptions } from './options.js';
+import { etcdTarget } from './index.js';
+import type { EtcdOptions } from './options.js';
 import { type LocalEtcd, startLocalEtcd } from './testing/local-etcd.js';
 
 const CLIENT_PORT = 23794;
@@ -14,7 +16,7 @@ const PEER_PORT = 23795;
 const node = { name: 'local', address: '127.0.0.1' };
 
 function opts(extra: Partial<EtcdOptions> = {}): EtcdOptions {
-  return { ...etcdOptions({ clientPort: CLIENT_PORT }), ...extra };
+  return { ...parseTargetOptions(etcdTarget, { clientPort: CLIENT_PORT }), ...extra };
 }
 
 async function opened<C extends Client>(client: C): Promise<C> {

@@ -32,7 +32,7 @@ describe.skipIf(needs)('etcd target on a 3-node netns cluster', () => {
   });
 
   async function clientOn(node: string, workload = 'cas-register'): Promise<Client> {
-    const client = etcdTarget.client(workload, cluster.ctx);
+    const client = etcdTarget.clients[workload as 'register']!(cluster.ctx, workload);
     await client.open(cluster.runtime.node(node));
     clients.push(client);
     return client;
@@ -149,8 +149,8 @@ describe.skipIf(needs)('etcd target on a 3-node netns cluster', () => {
   });
 
   it('serializable reads are answered by a member', async () => {
-    const ctx = { ...cluster.ctx, options: { readMode: 'serializable' } };
-    const client = etcdTarget.client('register', ctx);
+    const ctx = { ...cluster.ctx, options: { ...cluster.ctx.options, readMode: 'serializable' as const } };
+    const client = etcdTarget.clients.register(ctx, 'register');
     await client.open(cluster.runtime.node('n2'));
     clients.push(client);
     await expect.poll(async () => (await client.invoke({ process: 10, f: 'read', key: 'b' }, never())).value).toBe(2);

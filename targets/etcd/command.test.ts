@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../harness/errors.js';
+import { parseTargetOptions } from '../options.js';
 import { etcdArgv } from './command.js';
 import { prefixEnd } from './gateway.js';
-import { etcdOptions } from './options.js';
+import { etcdTarget } from './index.js';
 
 const members = [
   { name: 'n1', address: '10.0.0.2' },
@@ -40,17 +41,29 @@ describe('etcdArgv', () => {
   });
 });
 
-describe('etcdOptions', () => {
-  it('defaults to linearizable reads on ports 2379 / 2380', () => {
-    expect(etcdOptions({})).toEqual({ readMode: 'linearizable', clientPort: 2379, peerPort: 2380 });
-    expect(etcdOptions({ readMode: 'serializable', other: 1 }).readMode).toBe('serializable');
+describe('the etcd options', () => {
+  const etcdOptions = (config: Record<string, unknown>, flags?: Record<string, string>) =>
+    parseTargetOptions(etcdTarget, config, flags);
+
+  it('default to linearizable reads on ports 2379 / 2380', () => {
+    expect(etcdOptions({})).toEqual({ readMode: 'linearizable', readFrom: 'own', clientPort: 2379, peerPort: 2380 });
+    expect(etcdOptions({ readMode: 'serializable' }).readMode).toBe('serializable');
+    expect(etcdOptions({}, { readMode: 'serializable', clientPort: '3379' })).toMatchObject({
+      readMode: 'serializable',
+      clientPort: 3379,
+    });
   });
 
-  it('rejects an unknown read mode or a bad port, naming the option', () => {
+  it('rejects an unknown read mode, a bad port or an unknown key, naming the flag or the config key', () => {
     expect(() => etcdOptions({ readMode: 'eventual' })).toThrow(UserError);
-    expect(() => etcdOptions({ readMode: 'eventual' })).toThrow(/--read-mode/);
+    expect(() => etcdOptions({}, { readMode: 'eventual' })).toThrow(
+      /^--read-mode: expected linearizable or serializable, got "eventual"/,
+    );
+    expect(() => etcdOptions({ readMode: 'eventual' })).toThrow(/^test\.targetOptions\.readMode: /);
     expect(() => etcdOptions({ clientPort: 70000 })).toThrow(/clientPort/);
     expect(() => etcdOptions({ peerPort: '2380' })).toThrow(/peerPort/);
+    expect(() => etcdOptions({}, { peerPort: 'x' })).toThrow(/^--peer-port: expected a port number/);
+    expect(() => etcdOptions({ other: 1 })).toThrow(/test\.targetOptions\.other: unknown key/);
   });
 });
 

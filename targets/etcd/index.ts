@@ -9,26 +9,28 @@
  * 2379 of the node's address (both configurable: target options peerPort,
  * clientPort). Clients use the v3 JSON gateway (gateway.ts).
  */
-import { UserError } from '../../harness/errors.js';
-import type { Json } from '../../harness/history/op.js';
-import type { Client } from '../../workloads/client.js';
+import { ensurePackages } from '../install.js';
 import type {
+  TargetContext as AnyTargetContext,
+  ClientFactory,
   ClockSensitivity,
   HasPrimaries,
   Killable,
   Pausable,
   ReadConsistency,
+  Reconfigurable,
   Target,
-  TargetContext,
 } from '../target.js';
 import { EtcdRegisterClient } from './clients/register.js';
 import { EtcdSetClient } from './clients/set.js';
 import { etcdArgv, httpUrl } from './command.js';
 import { EtcdGateway } from './gateway.js';
-import { etcdOptions } from './options.js';
+import { addMember, isRemoved, members, removedMarker, removeMember } from './membership.js';
+import { type EtcdOptions, etcdOptionsSchema } from './options.js';
+
+type TargetContext = AnyTargetContext<EtcdOptions>;
 
 const DAEMON = 'etcd';
-const WORKLOADS = ['register', 'cas-register', 'set'] as const;
 /** How long one health probe of one member may take. */
 const PROBE_TIMEOUT_MS = 1_000;
 /** SIGTERM grace before SIGKILL when stopping for good. */
@@ -45,7 +47,7 @@ export function logFile(ctx: TargetContext, node: string): string {
 /** Runs `use` with a gateway to the node's member, closing its connection afterwards. */
 async function withGateway<T>(ctx: TargetContext, node: string, use: (gateway: EtcdGateway) => Promise<T>): Promise<T> {
   const { address } = ctx.runtime.node(node);
-  const gateway = new EtcdGateway(httpUrl(address, etcdOptions(ctx.options).clientPort));
+  const gateway = new EtcdGateway(httpUrl(address, ctx.options.clientPort));
   try {
     return await use(gateway);
   } finally {
@@ -54,7 +56,7 @@ async function withGateway<T>(ctx: TargetContext, node: string, use: (gateway: E
 }
 
 async function startMember(ctx: TargetContext, node: string): Promise<void> {
-  const options = etcdOptions(ctx.options);
+  const { options } = ctx;
   const argv = etcdArgv({
     node: ctx.runtime.node(node),
     members: ctx.nodes,
@@ -85,55 +87,76 @@ async function processState(ctx: TargetContext, node: string): Promise<string | 
   return result.exitCode === 0 ? result.stdout.trim() || undefined : undefined;
 }
 
-class EtcdTarget implements Target, Killable, Pausable, HasPrimaries, ClockSensitivity, ReadConsistency {
+const register: ClientFactory<EtcdOptions> = (ctx, workload) =>
+  new EtcdRegisterClient(workload === 'cas-register' ? 'cas-register' : 'register', ctx.options, ctx.nodes);
+
+class EtcdTarget
+  implements
+    Target<EtcdOptions>,
+    Killable<EtcdOptions>,
+    Pausable<EtcdOptions>,
+    HasPrimaries<EtcdOptions>,
+    ClockSensitivity,
+    ReadConsistency<EtcdOptions>,
+    Reconfigurable<EtcdOptions>
+{
   readonly name = 'etcd';
-  readonly workloads = WORKLOADS;
+  readonly description =
+    'etcd (Debian etcd-server): a static cluster, one member per node, clients over its v3 JSON gateway';
+  readonly options = etcdOptionsSchema;
+  readonly packages = ['etcd-server', 'etcd-client'];
+  readonly clients = {
+    register,
+    'cas-register': register,
+    // session: reads and writes of unique integers per key, exactly the register client's ops.
+    session: register,
+    set: (ctx: TargetContext) => new EtcdSetClient(ctx.options),
+  };
   readonly ignoresFaketime =
     'etcd is a Go program: it reads the clock through the vDSO, not through libc, so libfaketime does not change its clock';
 
   /** Linearizable unless --read-mode serializable (served by any member, without quorum: may be stale). */
-  linearizableReads(options: Record<string, Json>): boolean {
-    return etcdOptions(options).readMode === 'linearizable';
+  linearizableReads(options: EtcdOptions): boolean {
+    return options.readMode === 'linearizable';
   }
 
-  /**
-   * Makes sure `etcd` is on the node; installs Debian's etcd-server with
-   * apt-get when it is missing. Throws when it is still missing afterwards.
-   */
+  /** Makes sure `etcd` is on the node; installs Debian's etcd-server with apt-get when it is missing. */
   async install(ctx: TargetContext, node: string): Promise<void> {
-    const present = await ctx.runtime.exec(node, ['sh', '-c', 'command -v etcd'], { check: false });
-    if (present.exitCode === 0) return;
-    ctx.log.info(`${node}: etcd is missing; installing etcd-server with apt-get`);
-    const script =
-      'export DEBIAN_FRONTEND=noninteractive; apt-get install -y -q etcd-server || { apt-get update -q && apt-get install -y -q etcd-server; }';
-    const installed = await ctx.runtime.exec(node, ['sh', '-c', script], { check: false, timeoutMs: 300_000 });
-    const after = await ctx.runtime.exec(node, ['sh', '-c', 'command -v etcd'], { check: false });
-    if (after.exitCode !== 0) {
-      throw new Error(
-        `${node}: cannot install etcd (apt-get install etcd-server exited ${installed.exitCode}): ${installed.stderr.trim().slice(-500)}`,
-      );
-    }
+    await ensurePackages(ctx, node, this.packages, 'command -v etcd');
   }
 
   /** Wipes the member's data and log, then starts it as a member of a new cluster. */
   async setup(ctx: TargetContext, node: string): Promise<void> {
-    etcdOptions(ctx.options); // fail on bad options before touching the node
     await ctx.runtime.stopDaemon(node, DAEMON, STOP_GRACE_MS);
     await ctx.runtime.exec(node, [
       'sh',
       '-c',
-      'mkdir -p "$(dirname "$2")" && rm -rf "$1" && : > "$2"',
+      'mkdir -p "$(dirname "$2")" && rm -rf "$1" "$3" && : > "$2"',
       'sh',
       dataDir(ctx, node),
       logFile(ctx, node),
+      removedMarker(ctx, node),
     ]);
     await startMember(ctx, node);
   }
 
-  /** Starts the member again on its existing data; does nothing when it is already running. */
+  /** Starts the member again on its existing data; does nothing when it is running, or was removed (membership). */
   async start(ctx: TargetContext, node: string): Promise<void> {
     if (await ctx.runtime.daemonRunning(node, DAEMON)) return;
+    if (await isRemoved(ctx, node)) return;
     await startMember(ctx, node);
+  }
+
+  members(ctx: TargetContext): Promise<string[]> {
+    return members(ctx);
+  }
+
+  removeMember(ctx: TargetContext, node: string): Promise<void> {
+    return removeMember(ctx, node);
+  }
+
+  addMember(ctx: TargetContext, node: string): Promise<void> {
+    return addMember(ctx, node);
   }
 
   /** Stops the member (SIGTERM, then SIGKILL) and removes its data; keeps the log. Idempotent. */
@@ -228,26 +251,6 @@ class EtcdTarget implements Target, Killable, Pausable, HasPrimaries, ClockSensi
   logFiles(ctx: TargetContext, node: string): string[] {
     return [logFile(ctx, node)];
   }
-
-  /** A client for register, cas-register or set; throws UserError for other workloads or bad options. */
-  client(workload: string, ctx: TargetContext): Client {
-    const options = etcdOptions(ctx.options);
-    switch (workload) {
-      case 'register':
-      case 'cas-register':
-        return new EtcdRegisterClient(workload, options);
-      case 'set':
-        return new EtcdSetClient(options);
-      default:
-        throw new UserError(
-          `etcd has no client for workload ${JSON.stringify(workload)} (it has: ${WORKLOADS.join(', ')})`,
-          {
-            where: '--workload',
-          },
-        );
-    }
-  }
 }
 
-export const etcdTarget: Target & Killable & Pausable & HasPrimaries & ClockSensitivity & ReadConsistency =
-  new EtcdTarget();
+export const etcdTarget = new EtcdTarget();

@@ -12,9 +12,9 @@
  * account 0), so the total is totalAmount.
  */
 import { bankChecker } from '../../checkers/bank/index.js';
-import { UserError } from '../../harness/errors.js';
 import * as gen from '../../harness/generator/index.js';
-import { paced } from '../register/independent.js';
+import { UserError } from '../../harness/history/errors.js';
+import { paced } from '../pacing.js';
 import { pick } from '../txn/options.js';
 import type { Workload, WorkloadOptions } from '../workload.js';
 

@@ -13,7 +13,7 @@
  */
 import { listAppendChecker } from '../../checkers/list-append/index.js';
 import * as gen from '../../harness/generator/index.js';
-import { paced } from '../register/independent.js';
+import { paced } from '../pacing.js';
 import { txnGenerator } from '../txn/generator.js';
 import { initialPool } from '../txn/keys.js';
 import { knobsFor, modelsFor, type TxnWorkloadOptions } from '../txn/options.js';

@@ -3,9 +3,11 @@
  * keys (0, 1, 2, ...), each key worked on by a group of threads at a time,
  * a fresh key after opsPerKey ops, optionally paced to a rate.
  */
-import { UserError } from '../../harness/errors.js';
+
 import type { Generator } from '../../harness/generator/index.js';
 import * as gen from '../../harness/generator/index.js';
+import { UserError } from '../../harness/history/errors.js';
+import { paced } from '../pacing.js';
 import type { WorkloadOptions } from '../workload.js';
 
 /** Default ops per key: enough for interesting interleavings, small enough to check fast. */
@@ -49,18 +51,6 @@ function opsPerKey(options: WorkloadOptions): number {
 /** The keys 0, 1, 2, ... without end. */
 function* naturals(): Iterable<number> {
   for (let k = 0; ; k++) yield k;
-}
-
-/**
- * Paces `g` to `options.rate` ops per second across all threads (stagger),
- * or leaves it as fast as possible when the rate is 0 or absent.
- * Throws UserError for a negative or non-finite rate.
- */
-export function paced(options: WorkloadOptions, g: gen.GenLike): Generator {
-  const rate = options.rate ?? 0;
-  if (!Number.isFinite(rate) || rate < 0)
-    throw new UserError(`must be a number >= 0 (ops per second, 0 for unlimited), got ${rate}`, { where: '--rate' });
-  return rate > 0 ? gen.stagger(1 / rate, g) : gen.toGen(g);
 }
 
 /**

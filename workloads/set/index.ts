@@ -10,7 +10,7 @@
 import { setChecker } from '../../checkers/set/index.js';
 import type { Generator } from '../../harness/generator/index.js';
 import * as gen from '../../harness/generator/index.js';
-import { paced } from '../register/independent.js';
+import { paced } from '../pacing.js';
 import type { Workload } from '../workload.js';
 
 /** One op in this many is a read during the main phase. */

@@ -13,7 +13,7 @@
  * values are 1, 2, 3, ... per key, so every write is unique. The pool is an
  * immutable value: a generator carries it, never a closure.
  */
-import { UserError } from '../../harness/errors.js';
+import { UserError } from '../../harness/history/errors.js';
 import type { Json } from '../../harness/history/op.js';
 import type { Rng } from '../../harness/history/random.js';
 

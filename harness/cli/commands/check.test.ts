@@ -230,8 +230,10 @@ describe('runCheck', () => {
     // 18 writes that crashed (may or may not have happened) and then a read of a
     // value nobody wrote: deciding it means trying every subset of the writes,
     // far more than one search slice, so a 1-byte memory budget is exceeded first.
+    // (Values written twice: with unique values the fast path would decide it at once.)
     const lines: string[] = [];
-    for (let p = 0; p < 18; p += 1) lines.push(JSON.stringify({ process: p, type: 'invoke', f: 'write', value: p }));
+    for (let p = 0; p < 18; p += 1)
+      lines.push(JSON.stringify({ process: p, type: 'invoke', f: 'write', value: p % 9 }));
     lines.push(JSON.stringify({ process: 100, type: 'invoke', f: 'read', value: null }));
     lines.push(JSON.stringify({ process: 100, type: 'ok', f: 'read', value: 999 }));
     const path = join(dir, 'hard.jsonl');

@@ -11,12 +11,18 @@
  * results). Warnings about a file (a dropped torn last line) go to stderr.
  * Exit code: 0 all valid, 1 any invalid, 2 any unknown and none invalid,
  * 254 bad arguments or input (this wins over 1 and 2: the other files are
- * still checked and printed), 255 internal error.
+ * still checked and printed), 255 internal error (an internal error while
+ * checking one file also leaves the other files' verdicts printed).
+ *
+ * Everything printed is made safe for a terminal (harness/terminal-text.ts):
+ * values and file names come from outside.
  *
  * Nil reads: in Jepsen histories (edn, jepsen-log) an ok read of nil matches
  * any value, as in Knossos; in JSONL null is a real value. --nil-reads-any-value
  * or --no-nil-reads-any-value overrides this for every file.
  */
+
+import type { TaskPool } from '../../../checkers/checker.js';
 import {
   checkLinearizable,
   explainLinearizable,
@@ -24,10 +30,12 @@ import {
   type LinearizableResult,
 } from '../../../checkers/linearizable/index.js';
 import { modelNames } from '../../../checkers/models/registry.js';
+import { createCheckPool } from '../../check-pool/pool.js';
 import { EXIT, MalformedHistoryError, UserError } from '../../errors.js';
 import type { Json } from '../../history/op.js';
 import { HISTORY_FORMATS, type HistoryFormat, type LoadedHistory, readHistoryFile } from '../../history/read.js';
 import { writeCheckReport } from '../../report/write.js';
+import { terminalSafe } from '../../terminal-text.js';
 import type { FaultlineCommand } from '../command.js';
 import { positiveOption } from '../options.js';
 import {
@@ -82,7 +90,12 @@ export type FileOutcome =
       /** For an invalid linearizability result: where its evidence is in the file. */
       lines?: { failedOp: OpLines; lastOkOp: OpLines | undefined };
     }
-  | { file: string; error: string };
+  | {
+      file: string;
+      error: string;
+      /** True when faultline failed (a bug: exit 255), not the file. */
+      internal?: true;
+    };
 
 export const checkCommand: FaultlineCommand = (setExit) => ({
   command: 'check <files..>',
@@ -157,11 +170,15 @@ export const checkCommand: FaultlineCommand = (setExit) => ({
 /**
  * Checks every file and prints the verdicts.
  * Returns the exit code (see the module comment). Throws UserError for bad
- * options (unknown model, bad --initial, --timeout or --memory-limit, --report
- * with several files) before reading any file, and when the report cannot be
- * written; any other error that escapes is internal.
+ * options (unknown model, bad --initial, --timeout or --memory-limit, an
+ * empty --report or --report with several files) before reading any file,
+ * and when the report cannot be written; any other error that escapes is internal.
  */
-export async function runCheck(args: CheckArgs, out: CheckOutput): Promise<number> {
+export async function runCheck(args: CheckArgs, rawOut: CheckOutput): Promise<number> {
+  const out: CheckOutput = {
+    stdout: (text) => rawOut.stdout(terminalSafe(text)),
+    stderr: (text) => rawOut.stderr(terminalSafe(text)),
+  };
   const initial = parseInitial(args.initial);
   const timeoutMs = positiveOption(args.timeout, '--timeout', 'seconds', 1000);
   const memoryLimitBytes = positiveOption(args.memoryLimit, '--memory-limit', 'MB', 2 ** 20);
@@ -169,6 +186,9 @@ export async function runCheck(args: CheckArgs, out: CheckOutput): Promise<numbe
   const txn = isTxnModel(args.model) ? txnCheckerFor(args) : undefined;
   if (!txn) linearizabilityModel(args, initial);
   if (args.files.length === 0) throw new UserError('name at least one history file');
+  if (args.report !== undefined && args.report.trim() === '') {
+    throw new UserError('expected the file to write the report to, got ""', { where: '--report' });
+  }
   if (args.report !== undefined && args.files.length !== 1) {
     throw new UserError(`makes the report of one history file, but ${args.files.length} were given`, {
       where: '--report',
@@ -178,16 +198,27 @@ export async function runCheck(args: CheckArgs, out: CheckOutput): Promise<numbe
   const outcomes: FileOutcome[] = [];
   // Text explanations of transactional results, made while each file's lines are at hand.
   const explanations = new Map<FileOutcome, string[]>();
-  for (const file of args.files) {
-    const { outcome, loaded } = await checkFile(file, args, { initial, timeoutMs, memoryLimitBytes, txn }, out);
-    outcomes.push(outcome);
-    if ('result' in outcome && outcome.result.kind !== 'linearizable' && outcome.result.valid !== true && loaded) {
-      explanations.set(outcome, explainTxn(outcome.result, loaded));
+  // Worker threads for files with several hard keys; started only when a check hands them work.
+  const pool = createCheckPool();
+  try {
+    for (const file of args.files) {
+      const budget = { initial, timeoutMs, memoryLimitBytes, pool, txn };
+      const { outcome, loaded } = await checkFileIsolated(file, args, budget, out);
+      outcomes.push(outcome);
+      if ('result' in outcome && outcome.result.kind !== 'linearizable' && outcome.result.valid !== true && loaded) {
+        explanations.set(outcome, explainTxn(outcome.result, loaded));
+      }
+      if (args.report !== undefined && 'result' in outcome && loaded) {
+        // The windows a run would record for this history (loaded only for a report).
+        const { historyFaultWindows } = await import('../../../nemesis/registry.js');
+        const history = loaded.history;
+        const faults = historyFaultWindows(history);
+        await writeCheckReport(args.report, { file, model: args.model, history, result: outcome.result, faults });
+        out.stderr(`faultline: report written to ${args.report}\n`);
+      }
     }
-    if (args.report !== undefined && 'result' in outcome && loaded) {
-      await writeCheckReport(args.report, { file, model: args.model, history: loaded.history, result: outcome.result });
-      out.stderr(`faultline: report written to ${args.report}\n`);
-    }
+  } finally {
+    await pool.close();
   }
 
   if (args.json) out.stdout(`${JSON.stringify(outcomes, null, 2)}\n`);
@@ -219,15 +250,35 @@ function linearizabilityModel(args: CheckArgs, initial: Json | undefined): void 
   getModel(args.model, { initial });
 }
 
+type Budget = {
+  initial: Json | undefined;
+  timeoutMs: number | undefined;
+  memoryLimitBytes: number | undefined;
+  pool: TaskPool;
+  txn: ReturnType<typeof txnChecker> | undefined;
+};
+
+/** checkFile, with an internal error (a bug) turned into that file's outcome, so the other files are still checked. */
+async function checkFileIsolated(
+  file: string,
+  args: CheckArgs,
+  budget: Budget,
+  out: CheckOutput,
+): Promise<{ outcome: FileOutcome; loaded?: LoadedHistory }> {
+  try {
+    return await checkFile(file, args, budget, out);
+  } catch (err) {
+    const message = `${file}: internal error: ${err instanceof Error ? err.message : String(err)}`;
+    out.stderr(`faultline: ${message}\n`);
+    if (process.env.FAULTLINE_DEBUG === '1' && err instanceof Error) out.stderr(`${err.stack}\n`);
+    return { outcome: { file, error: message, internal: true } };
+  }
+}
+
 async function checkFile(
   file: string,
   args: CheckArgs,
-  budget: {
-    initial: Json | undefined;
-    timeoutMs: number | undefined;
-    memoryLimitBytes: number | undefined;
-    txn: ReturnType<typeof txnChecker> | undefined;
-  },
+  budget: Budget,
   out: CheckOutput,
 ): Promise<{ outcome: FileOutcome; loaded?: LoadedHistory }> {
   let loaded: LoadedHistory;
@@ -262,6 +313,7 @@ async function checkFile(
       timeoutMs: budget.timeoutMs,
       memoryLimitBytes: budget.memoryLimitBytes,
       nilReadsAnyValue,
+      pool: budget.pool,
     });
   } catch (err) {
     if (err instanceof MalformedHistoryError)
@@ -337,8 +389,12 @@ function printText(outcomes: FileOutcome[], out: CheckOutput, explanations: Map<
   }
 }
 
-/** 254 if any file was bad input, else 1 if any invalid, else 2 if any unknown, else 0. */
+/**
+ * 255 if checking any file failed internally, else 254 if any file was bad
+ * input, else 1 if any invalid, else 2 if any unknown, else 0.
+ */
 function exitCode(outcomes: FileOutcome[]): number {
+  if (outcomes.some((o) => 'internal' in o)) return EXIT.crash;
   if (outcomes.some((o) => !('result' in o))) return EXIT.badInput;
   const verdicts = outcomes.map((o) => ('result' in o ? o.result.valid : 'unknown'));
   if (verdicts.includes(false)) return EXIT.invalid;

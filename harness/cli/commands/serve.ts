@@ -1,16 +1,17 @@
 /**
  * `faultline serve [DIR]`: browse past runs (default results/) at
- * http://127.0.0.1:<port>/ until interrupted (Ctrl-C).
+ * http://127.0.0.1:8173/ (or --port; a free port when 8173 is taken, said
+ * on stderr) until interrupted (Ctrl-C).
  */
 import { stat } from 'node:fs/promises';
 import { EXIT, UserError } from '../../errors.js';
-import { startServer } from '../../serve/server.js';
+import { DEFAULT_PORT, startServer } from '../../serve/server.js';
 import type { FaultlineCommand } from '../command.js';
 
 interface ServeArgs {
   dir: string;
   host: string;
-  port: number;
+  port: number | undefined;
 }
 
 export const serveCommand: FaultlineCommand = (setExit) => ({
@@ -24,10 +25,13 @@ export const serveCommand: FaultlineCommand = (setExit) => ({
         default: '127.0.0.1',
         describe: 'Address to bind (other than loopback exposes your results)',
       })
-      .option('port', { type: 'number', default: 0, describe: 'Port to bind; 0 picks a free one' }),
+      .option('port', {
+        type: 'number',
+        describe: `Port to bind (default ${DEFAULT_PORT}, or a free one when that is taken); 0 picks a free one`,
+      }),
   handler: async (args) => {
     const argv = args as unknown as ServeArgs;
-    if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) {
+    if (argv.port !== undefined && (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535)) {
       throw new UserError(`expected a port number from 0 to 65535, got ${String(argv.port)}`, { where: '--port' });
     }
     const info = await stat(argv.dir).catch((err: unknown) => {
@@ -38,10 +42,17 @@ export const serveCommand: FaultlineCommand = (setExit) => ({
     });
     if (!info.isDirectory()) throw new UserError('not a folder', { where: argv.dir });
 
-    const server = await startServer({ dir: argv.dir, host: argv.host, port: argv.port }).catch((err: unknown) => {
+    // A port asked for is taken as given; the default one falls back to a free port when taken.
+    const port = argv.port ?? DEFAULT_PORT;
+    const server = await startServer({
+      dir: argv.dir,
+      host: argv.host,
+      port,
+      strictPort: argv.port !== undefined,
+    }).catch((err: unknown) => {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES' || code === 'ENOTFOUND') {
-        throw new UserError(`cannot listen on ${argv.host}:${argv.port} (${code})`, {
+        throw new UserError(`cannot listen on ${argv.host}:${port} (${code})`, {
           where: '--host/--port',
           cause: err,
         });
@@ -51,6 +62,11 @@ export const serveCommand: FaultlineCommand = (setExit) => ({
     if (!/^(127\.|::1$|localhost$)/.test(argv.host)) {
       process.stderr.write(
         `faultline: warning: serving on ${argv.host}: anyone who can reach it can read these results\n`,
+      );
+    }
+    if (server.fellBackFrom !== undefined) {
+      process.stderr.write(
+        `faultline: port ${server.fellBackFrom} is in use; serving on port ${server.port} instead (--port to choose)\n`,
       );
     }
     process.stdout.write(`faultline: serving ${argv.dir} at ${server.url} (Ctrl-C to stop)\n`);

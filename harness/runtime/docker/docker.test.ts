@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../errors.js';
 import { type Logger, silentLogger } from '../../log.js';
 import { type DockerdHandle, dockerdMissing, startDockerd } from '../../testing/dockerd.js';
+import { TEST_NODE_NEEDS } from '../../testing/node-needs.js';
 import {
   attachDockerRuntime,
   CLUSTER_LABEL,
@@ -26,7 +27,7 @@ const SUBNET = '10.231.4.0/24';
 describe('docker runtime without a daemon', () => {
   it('up fails with a UserError naming the socket option', async () => {
     const rt = createDockerRuntime({ socketPath: '/tmp/faultline-no-such-docker.sock' }, silentLogger);
-    const error = await rt.up().catch((e: unknown) => e);
+    const error = await rt.up(TEST_NODE_NEEDS).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).where).toBe('runtime.docker.socketPath');
     await rt.down(); // nothing was made: a no-op, not a second error
@@ -64,7 +65,7 @@ describe.skipIf(dockerdMissing())('docker runtime lifecycle', () => {
   it('gives nodes etcd, the nemesis tools, and each other by name and address', async () => {
     const rt = createDockerRuntime({ name: 't4life', nodes: 3, subnet: SUBNET }, silentLogger);
     try {
-      const nodes = await rt.up();
+      const nodes = await rt.up(TEST_NODE_NEEDS);
       expect(nodes.map((n) => n.address)).toEqual(['10.231.4.2', '10.231.4.3', '10.231.4.4']);
       expect(rt.controllerAddress()).toBe('10.231.4.1');
       expect((await rt.exec('n1', ['/usr/bin/etcd', '--version'])).stdout).toMatch(/etcd Version: 3\./);
@@ -94,7 +95,7 @@ describe.skipIf(dockerdMissing())('docker runtime lifecycle', () => {
     const options = { name: 't4attach', nodes: 2, subnet: SUBNET };
     const owner = createDockerRuntime(options, silentLogger);
     try {
-      await owner.up();
+      await owner.up(TEST_NODE_NEEDS);
       await expect(createDockerRuntime(options, silentLogger).exec('n1', ['true'])).rejects.toThrow(/no node n1/);
       const attached = await attachDockerRuntime(options, silentLogger);
       expect(attached.nodes()).toEqual(owner.nodes());
@@ -111,11 +112,11 @@ describe.skipIf(dockerdMissing())('docker runtime lifecycle', () => {
 
   it('up clears stale leftovers of its own name, and down removes them all', async () => {
     const first = createDockerRuntime({ name: 't4stale', nodes: 2, subnet: SUBNET }, silentLogger);
-    await first.up();
+    await first.up(TEST_NODE_NEEDS);
     await first.startDaemon('n1', { name: 'orphan', argv: ['sleep', '1000'] });
     // A second run of the same name (as after a crash of the first) starts clean.
     const second = createDockerRuntime({ name: 't4stale', nodes: 3, subnet: SUBNET }, silentLogger);
-    expect((await second.up()).map((n) => n.name)).toEqual(['n1', 'n2', 'n3']);
+    expect((await second.up(TEST_NODE_NEEDS)).map((n) => n.name)).toEqual(['n1', 'n2', 'n3']);
     expect(await second.daemonRunning('n1', 'orphan')).toBe(false);
     expect(await dockerLeftovers(docker, 't4stale')).toHaveLength(4); // 3 containers + the network
     expect(await listDockerClusters(docker)).toContain('t4stale');
@@ -135,13 +136,13 @@ describe.skipIf(dockerdMissing())('docker runtime lifecycle', () => {
         Cmd: ['sleep', 'infinity'],
         Labels: { [CLUSTER_LABEL]: 't4owned', [OWNER_LABEL]: `${hostname()}:${other.pid}` },
       });
-      const error = await rt.up().catch((e: unknown) => e);
+      const error = await rt.up(TEST_NODE_NEEDS).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UserError);
       expect(String(error)).toMatch(/in use by a running faultline/);
       other.kill('SIGKILL');
       await new Promise((resolve) => other!.once('exit', resolve));
       other = undefined;
-      expect((await rt.up()).map((n) => n.name)).toEqual(['n1']);
+      expect((await rt.up(TEST_NODE_NEEDS)).map((n) => n.name)).toEqual(['n1']);
     } finally {
       other?.kill('SIGKILL');
       await rt.down();
@@ -152,8 +153,8 @@ describe.skipIf(dockerdMissing())('docker runtime lifecycle', () => {
     const a = createDockerRuntime({ name: 't4owned', nodes: 1, subnet: SUBNET }, silentLogger);
     const b = createDockerRuntime({ name: 't4clash', nodes: 1, subnet: SUBNET }, silentLogger);
     try {
-      await a.up();
-      const error = await b.up().catch((e: unknown) => e);
+      await a.up(TEST_NODE_NEEDS);
+      const error = await b.up(TEST_NODE_NEEDS).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UserError);
       expect((error as UserError).where).toBe('runtime.docker.subnet');
       expect(await dockerLeftovers(docker, 't4clash')).toEqual([]);

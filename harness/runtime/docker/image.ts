@@ -19,17 +19,17 @@ import type { Logger } from '../../log.js';
 import { packTar } from './archive.js';
 import type { ResolvedDockerOptions } from './options.js';
 
-/** What every node has: the nemeses' tools, etcd for the etcd target, basic shell tools. */
+/**
+ * What every node image has: basic shell tools. The faults' and the target's
+ * packages come with `up` (Runtime.up's needs), so the image holds exactly
+ * what a run needs and no target is baked in.
+ */
 export const BASE_PACKAGES = [
   'bash',
   'coreutils',
   'procps', // ps, top: for looking around a node by hand (the kill and pause nemeses use /proc and kill)
   'psmisc', // pstree, fuser: the same
-  'iptables', // partition and packet nemeses
-  'iproute2', // ip; tc for the packet nemesis's rate limit (a tbf qdisc: this kernel has no netem)
-  'faketime', // clock nemesis (libfaketime)
-  'etcd-server', // /usr/bin/etcd for the etcd target
-  'etcd-client', // etcdctl
+  'iproute2', // ip, for looking at a node's network by hand
   'netcat-openbsd',
   'iputils-ping',
   'curl',

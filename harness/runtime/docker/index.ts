@@ -22,7 +22,7 @@ import { UserError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { pidAlive } from '../../process-alive.js';
 import { DaemonRuntime } from '../daemon-runtime.js';
-import type { ExecOptions, ExecResult, NodeInfo, Runtime } from '../runtime.js';
+import type { ExecOptions, ExecResult, NodeInfo, NodeNeeds, Runtime } from '../runtime.js';
 import { RuntimeCommandError } from '../runtime.js';
 import { extractTo, packPath } from './archive.js';
 import { dockerExec } from './exec.js';
@@ -110,6 +110,25 @@ async function removeContainer(docker: Docker, name: string): Promise<void> {
 
 class DockerRuntime extends DaemonRuntime implements Runtime {
   readonly kind = 'docker';
+
+  get cluster(): string {
+    return this.options.cluster;
+  }
+
+  /** Each container is named after its node: the cluster name and the node names find them. */
+  attachment() {
+    const o = this.options;
+    return {
+      kind: this.kind,
+      options: {
+        name: o.cluster,
+        nodes: o.nodeNames,
+        subnet: o.subnet.cidr,
+        socketPath: o.socketPath,
+        nodeDir: o.nodeDir,
+      },
+    };
+  }
   private readonly docker: Docker;
   private infos: NodeInfo[] = [];
   /** Set once `up` got an answer from dockerd: from then on `down` has something to check. */
@@ -131,11 +150,13 @@ class DockerRuntime extends DaemonRuntime implements Runtime {
    * live faultline on this host owns the cluster name, or when the subnet is
    * taken; on any other failure removes what it made and rethrows.
    */
-  async up(): Promise<NodeInfo[]> {
+  async up(needs: NodeNeeds = {}): Promise<NodeInfo[]> {
     const { cluster, nodeNames, subnet } = this.options;
     await this.ping();
     this.reachedDaemon = true;
-    const image = await ensureImage(this.docker, this.options.image, this.log);
+    const { image: imageOptions } = this.options;
+    const extraPackages = [...imageOptions.extraPackages, ...(needs.packages ?? [])];
+    const image = await ensureImage(this.docker, { ...imageOptions, extraPackages }, this.log);
     await this.clearStale();
 
     const network = networkName(cluster);

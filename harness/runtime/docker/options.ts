@@ -3,42 +3,9 @@
  * that names the option (`runtime.docker.<name>`).
  */
 import { UserError } from '../../errors.js';
+import type { DockerImageOptions, DockerRuntimeOptions } from './schema.js';
 
-export type ImageSource = 'registry' | 'debootstrap' | 'auto';
-
-export interface DockerImageOptions {
-  /**
-   * Where the node image comes from when it is not cached yet:
-   * `registry` builds a Dockerfile FROM debian:bookworm-slim (needs Docker Hub),
-   * `debootstrap` builds a Debian root from the apt mirror and imports it,
-   * `auto` (default) tries a quick pull of the base image and falls back to debootstrap.
-   */
-  source?: ImageSource;
-  /** Use this image as is (no build, no cache check). It must contain what the nemeses need. */
-  tag?: string;
-  /** Debian suite for both sources (default bookworm). */
-  suite?: string;
-  /** Debian mirror for debootstrap (default: the first one in this host's apt sources). */
-  mirror?: string;
-  /** Packages added to the base set (iptables, faketime, procps, iproute2, etcd-server, ...). */
-  extraPackages?: string[];
-  /** Where debootstrap tarballs are cached (default /var/cache/faultline/images). */
-  cacheDir?: string;
-}
-
-export interface DockerRuntimeOptions {
-  /** How many nodes (named n1..nN), or their names. Default 5 (as netns). */
-  nodes?: number | string[];
-  /** Cluster name: containers are `faultline-<name>-<node>`, the network `faultline-<name>`. Default `faultline`. */
-  name?: string;
-  /** The docker network's IPv4 subnet, a /24 or larger. Default 10.231.4.0/24. */
-  subnet?: string;
-  /** Docker daemon socket. Default /var/run/docker.sock. */
-  socketPath?: string;
-  /** Directory on each node for the SUT's data and logs. Default /var/lib/faultline. */
-  nodeDir?: string;
-  image?: DockerImageOptions;
-}
+export type { DockerImageOptions, DockerRuntimeOptions, ImageSource } from './schema.js';
 
 export interface ResolvedDockerOptions {
   nodeNames: string[];

@@ -21,21 +21,9 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { UserError } from '../../errors.js';
+import type { NetnsOptions } from './schema.js';
 
-export interface NetnsOptions {
-  /** Cluster name, the prefix of every namespace (default "faultline"). */
-  name?: string;
-  /** Node count (named n1..nN) or explicit node names (default 5). */
-  nodes?: number | string[];
-  /** IPv4 subnet in CIDR form (default 10.213.0.0/24); .1 is the controller, nodes from .2. */
-  subnet?: string;
-  /** Node directories are <baseDir>/<cluster>/<node>/ (default /var/lib/faultline). */
-  baseDir?: string;
-  /** Remove the node directories on `down` (default false: logs stay for a post-mortem). */
-  removeNodeDirs?: boolean;
-  /** Where the state file of each cluster goes (default /run/faultline). */
-  stateDir?: string;
-}
+export type { NetnsOptions } from './schema.js';
 
 export interface NodeLayout {
   name: string;

@@ -145,7 +145,7 @@ export class SshConnection {
         throw new Error(`cannot read private key ${node.privateKeyFile}: ${(err as Error).message}`, { cause: err });
       }
     }
-    if (node.passphrase !== undefined) config.passphrase = node.passphrase;
+    if (node.passphrase !== undefined) config.passphrase = node.passphrase.reveal();
     if (node.agent !== undefined) config.agent = node.agent;
     let seenFingerprint: string | undefined;
     if (node.hostKeyFingerprint !== undefined) {

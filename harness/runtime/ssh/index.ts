@@ -12,7 +12,9 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../../errors.js';
+import type { Json } from '../../history/op.js';
 import type { Logger } from '../../log.js';
+import { Secret, withoutSecrets } from '../../secret.js';
 import { DaemonRuntime } from '../daemon-runtime.js';
 import type { ExecOptions, ExecResult, NodeInfo, Runtime } from '../runtime.js';
 import { RuntimeCommandError } from '../runtime.js';
@@ -24,7 +26,14 @@ export type { SshNodeOptions, SshRuntimeOptions } from './options.js';
 
 /** Validates the options (UserError naming the option) and returns a runtime; nothing connects until `up`. */
 export function createSshRuntime(options: SshRuntimeOptions, log: Logger): Runtime {
-  return new SshRuntime(resolveSshOptions(options), log);
+  return new SshRuntime(resolveSshOptions(options), withoutSecrets(secretsMarked(options)), log);
+}
+
+/** The options with every passphrase a Secret, also one given as a plain string (so none is ever recorded). */
+function secretsMarked(options: SshRuntimeOptions): SshRuntimeOptions {
+  const mark = <T extends { passphrase?: string | Secret | undefined }>(o: T): T =>
+    typeof o.passphrase === 'string' ? { ...o, passphrase: new Secret(o.passphrase) } : o;
+  return { ...mark(options), nodes: options.nodes.map((n) => (typeof n === 'string' ? n : mark(n))) };
 }
 
 // How long past its timeout a command may take before we close the channel ourselves.
@@ -32,12 +41,22 @@ const DEADLINE_SLACK_MS = 5_000;
 
 class SshRuntime extends DaemonRuntime implements Runtime {
   readonly kind = 'ssh';
+
+  get cluster(): string {
+    return this.options.cluster;
+  }
+
+  /** The options as given, without secrets: `faultline heal --config` supplies a key's passphrase again. */
+  attachment() {
+    return { kind: this.kind, options: this.given };
+  }
   private readonly connections: Map<string, SshConnection>;
   private controller: string | undefined;
   private isUp = false;
 
   constructor(
     private readonly options: ResolvedSshOptions,
+    private readonly given: Json,
     private readonly log: Logger,
   ) {
     super();

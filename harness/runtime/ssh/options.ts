@@ -4,40 +4,10 @@
  * the runtime-wide ones.
  */
 import { UserError } from '../../errors.js';
+import { Secret } from '../../secret.js';
+import type { SshNodeOptions, SshRuntimeOptions } from './schema.js';
 
-/** How to log in: set runtime-wide, or per node (the node's setting wins). */
-export interface SshCredentials {
-  port?: number;
-  /** Default root. */
-  user?: string;
-  /** Path of a private key file (OpenSSH or PEM format). */
-  privateKeyFile?: string;
-  /** Passphrase of an encrypted private key. */
-  passphrase?: string;
-  /** ssh-agent socket path (default $SSH_AUTH_SOCK when no key file is given). */
-  agent?: string;
-  /** Prefix commands with `sudo -n` (default: when the user is not root). */
-  sudo?: boolean;
-}
-
-export interface SshNodeOptions extends SshCredentials {
-  /** Address the controller connects to, and that other nodes reach this node at. */
-  host: string;
-  /** Node name (default n1, n2, ... by position). */
-  name?: string;
-  /** Expected host key fingerprint as `ssh-keygen -l` prints it (SHA256:...); unset accepts any host key. */
-  hostKeyFingerprint?: string;
-}
-
-export interface SshRuntimeOptions extends SshCredentials {
-  nodes: Array<SshNodeOptions | string>;
-  /** Node directories are <baseDir>/<node>/ (default /var/lib/faultline). */
-  baseDir?: string;
-  /** The controller's address as the nodes see it (default: from $SSH_CONNECTION on the first node). */
-  controllerAddress?: string;
-  /** How long to wait for a connection's handshake (default 10000 ms). */
-  connectTimeoutMs?: number;
-}
+export type { SshCredentials, SshNodeOptions, SshRuntimeOptions } from './schema.js';
 
 export interface ResolvedSshNode {
   name: string;
@@ -45,7 +15,7 @@ export interface ResolvedSshNode {
   port: number;
   user: string;
   privateKeyFile: string | undefined;
-  passphrase: string | undefined;
+  passphrase: Secret | undefined;
   agent: string | undefined;
   sudo: boolean;
   hostKeyFingerprint: string | undefined;
@@ -53,10 +23,14 @@ export interface ResolvedSshNode {
 }
 
 export interface ResolvedSshOptions {
+  cluster: string;
   nodes: ResolvedSshNode[];
   controllerAddress: string | undefined;
   connectTimeoutMs: number;
 }
+
+const asSecret = (v: string | Secret | undefined): Secret | undefined =>
+  v === undefined || v instanceof Secret ? v : new Secret(v);
 
 const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
 const USER = /^[A-Za-z_][A-Za-z0-9_.-]*\$?$/;
@@ -122,12 +96,18 @@ export function resolveSshOptions(
       port,
       user,
       privateKeyFile,
-      passphrase: node.passphrase ?? options.passphrase,
+      passphrase: asSecret(node.passphrase ?? options.passphrase),
       agent,
       sudo: node.sudo ?? options.sudo ?? user !== 'root',
       hostKeyFingerprint: fingerprint,
       dir: `${baseDir.replace(/\/+$/, '')}/${name}`,
     };
   });
-  return { nodes, controllerAddress: options.controllerAddress, connectTimeoutMs: timeout };
+  const cluster = options.name ?? 'ssh';
+  if (!NODE_NAME.test(cluster)) {
+    throw new UserError(`expected 1-32 letters, digits, ".", "-" or "_", got ${JSON.stringify(cluster)}`, {
+      where: where('name'),
+    });
+  }
+  return { cluster, nodes, controllerAddress: options.controllerAddress, connectTimeoutMs: timeout };
 }

@@ -9,12 +9,14 @@ import type { Json } from '../../../harness/history/op.js';
 import { type Logger, silentLogger } from '../../../harness/log.js';
 import { createNetnsRuntime } from '../../../harness/runtime/netns/index.js';
 import type { Runtime } from '../../../harness/runtime/runtime.js';
+import { parseTargetOptions } from '../../options.js';
 import type { TargetContext } from '../../target.js';
 import { etcdTarget } from '../index.js';
+import type { EtcdOptions } from '../options.js';
 
 export interface NetnsEtcd {
   runtime: Runtime;
-  ctx: TargetContext;
+  ctx: TargetContext<EtcdOptions>;
   stop(): Promise<void>;
 }
 
@@ -44,7 +46,13 @@ export async function startNetnsEtcd(o: NetnsEtcdOptions): Promise<NetnsEtcd> {
     log,
   );
   const nodes = await runtime.up();
-  const ctx: TargetContext = { runtime, nodes, log, options: o.options ?? {}, nodeEnv: () => ({}) };
+  const ctx: TargetContext<EtcdOptions> = {
+    runtime,
+    nodes,
+    log,
+    options: parseTargetOptions(etcdTarget, o.options ?? {}),
+    nodeEnv: () => ({}),
+  };
   const stop = async () => {
     try {
       await Promise.all(nodes.map((n) => etcdTarget.teardown(ctx, n.name)));
