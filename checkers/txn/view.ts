@@ -37,7 +37,9 @@ const MEANING: Record<string, string> = {
 export function meaningOf(type: string): string {
   if (isCycleType(type)) {
     const { base, variant } = splitCycleType(type);
-    return `${CYCLE_MEANING[base]}${VARIANT_MEANING[variant] ? ` ${VARIANT_MEANING[variant]}` : ''}`;
+    // One phrase (callers end it): "...(read skew); it needs real-time order: ...".
+    const needs = VARIANT_MEANING[variant].replace(/\.$/, '');
+    return needs ? `${CYCLE_MEANING[base]}; ${needs.charAt(0).toLowerCase()}${needs.slice(1)}` : CYCLE_MEANING[base];
   }
   if (type.endsWith('-cycle-exists')) return 'a cycle the model forbids exists (the search did not name it)';
   return MEANING[type] ?? type;
@@ -71,16 +73,17 @@ function overview(r: TxnResultFields, checker: string): ReportSection {
   });
   for (const warning of r.warnings) blocks.push({ type: 'text', role: 'note', text: warning });
   const s = r.stats;
+  const edges = Object.entries(s.edges)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
+  const components = `${s.components} cyclic component${s.components === 1 ? '' : 's'}`;
   blocks.push({
     type: 'text',
     role: 'note',
     text:
       `${s.txns} transactions (${s.ok} ok, ${s.info} info, ${s.fail} failed) on ${s.keys} keys; dependency graph: ` +
-      `${Object.entries(s.edges)
-        .filter(([, n]) => n > 0)
-        .map(([k, n]) => `${n} ${k}`)
-        .join(', ')} edges, ${s.components} cyclic components (largest ${s.largestComponent}); checked in ` +
-      `${Math.round(s.elapsedMs)} ms.`,
+      `${edges} edges, ${components} (largest ${s.largestComponent}); checked in ${Math.round(s.elapsedMs)} ms.`,
   });
   return { kind: 'txn-overview', checker, title: 'Transactional anomalies', blocks };
 }
