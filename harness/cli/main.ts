@@ -8,6 +8,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT, InterruptedError, UserError } from '../errors.js';
 import type { FaultlineCommand } from './command.js';
+import { protectStdinArgs } from './stdin-arg.js';
 
 /**
  * The commands, loaded on demand: `faultline check` need not load the run
@@ -28,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const named = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? [argv[0]] : Object.keys(COMMANDS);
     const commands = await Promise.all(named.map((name) => COMMANDS[name]!()));
-    let cli = yargs(argv).scriptName('faultline').usage('$0 <command> [options]');
+    let cli = yargs(protectStdinArgs(argv)).scriptName('faultline').usage('$0 <command> [options]');
     for (const command of commands) cli = cli.command(command((code) => (exitCode = code)));
     await cli
       .demandCommand(1, 'Name a command: test, check, analyze, serve, heal or clean.')

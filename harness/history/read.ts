@@ -15,12 +15,16 @@
  *   clock. When some ops have a time and others not, that is an error naming
  *   the first op without one.
  *
+ * The path `-` is standard input (named "stdin" in messages), as in most
+ * Unix tools: `jepsen-to-history | faultline check - --model register`.
+ *
  * Malformed input is a UserError naming the file and line
  * (`history.jsonl:17: unknown type "okk"`). The one exception is a torn last
  * line of a JSONL history (the harness was killed mid-write): it is dropped
  * and reported in `warnings`.
  */
 import { readFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { UserError } from './errors.js';
 import { type ConcreteFormat, detectFormat } from './formats/detect.js';
 import { parseEdnHistory } from './formats/edn.js';
@@ -52,19 +56,41 @@ export interface ReadOptions {
   format?: HistoryFormat;
 }
 
+/** The path that names standard input. */
+export const STDIN_PATH = '-';
+
 /**
- * Reads and parses a history file.
+ * Reads and parses a history file, or standard input for `-` (`stdin`,
+ * default process.stdin; messages then name "stdin").
  * Returns the loaded history; throws UserError when the file cannot be read
- * (missing, a directory, no permission) or its content is malformed.
+ * (missing, a directory, no permission), when `-` is given but standard
+ * input is a terminal (nothing was piped in: reading would wait for typing),
+ * or when the content is malformed.
  */
-export async function readHistoryFile(path: string, options: ReadOptions = {}): Promise<LoadedHistory> {
+export async function readHistoryFile(
+  path: string,
+  options: ReadOptions & { stdin?: Readable & { isTTY?: boolean } } = {},
+): Promise<LoadedHistory> {
+  const { stdin = process.stdin, ...readOptions } = options;
+  if (path === STDIN_PATH) return parseHistory(await readAll(stdin), { ...readOptions, path: 'stdin' });
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
     throw new UserError(readFailure(err), { where: path, cause: err });
   }
-  return parseHistory(text, { ...options, path });
+  return parseHistory(text, { ...readOptions, path });
+}
+
+async function readAll(stream: Readable & { isTTY?: boolean }): Promise<string> {
+  if (stream.isTTY) {
+    throw new UserError('reads the history from standard input, which is a terminal: pipe a history into it', {
+      where: STDIN_PATH,
+    });
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**

@@ -12,7 +12,11 @@
  *
  * Nil reads: in Jepsen histories (edn, jepsen-log) an ok read of nil matches
  * any value, as in Knossos; in JSONL null is a real value. --nil-reads-any-value
- * or --no-nil-reads-any-value overrides this for every file.
+ * or --no-nil-reads-any-value overrides this for every file; without either,
+ * a note on stderr (and `nilReadNote` in --json) says what a Jepsen history's
+ * nil reads were taken to mean and how to change it.
+ *
+ * A file named `-` is standard input.
  */
 
 import type { TaskPool } from '../../../checkers/checker.js';
@@ -25,10 +29,18 @@ import {
 import { createCheckPool } from '../../check-pool/pool.js';
 import { EXIT, MalformedHistoryError, UserError } from '../../errors.js';
 import type { Json } from '../../history/op.js';
-import { HISTORY_FORMATS, type HistoryFormat, type LoadedHistory, readHistoryFile } from '../../history/read.js';
+import {
+  HISTORY_FORMATS,
+  type HistoryFormat,
+  type LoadedHistory,
+  readHistoryFile,
+  STDIN_PATH,
+} from '../../history/read.js';
 import { writeCheckReport } from '../../report/write.js';
 import type { FaultlineCommand } from '../command.js';
+import { nilReadNote } from '../nil-read-note.js';
 import { positiveOption } from '../options.js';
+import { restoreStdinArgs } from '../stdin-arg.js';
 
 export interface CheckArgs {
   files: string[];
@@ -67,6 +79,8 @@ export type FileOutcome =
       /** History entries read (invocations and completions). */
       ops: number;
       nilReadsAnyValue: boolean;
+      /** What the nil reads were taken to mean, when faultline chose it (see nil-read-note.ts). */
+      nilReadNote?: string;
       result: LinearizableResult;
       /** For an invalid result: where its evidence is in the file. */
       lines?: { failedOp: OpLines; lastOkOp: OpLines | undefined };
@@ -78,7 +92,12 @@ export const checkCommand: FaultlineCommand = (setExit) => ({
   describe: 'Check histories (JSONL, Jepsen EDN, history.txt or log) for linearizability',
   builder: (yargs) =>
     yargs
-      .positional('files', { describe: 'history files', type: 'string', array: true, demandOption: true })
+      .positional('files', {
+        describe: 'history files (- for standard input)',
+        type: 'string',
+        array: true,
+        demandOption: true,
+      })
       .option('model', { describe: 'the model, e.g. cas-register', type: 'string', demandOption: true })
       .option('initial', { describe: "the model's initial state, as JSON", type: 'string' })
       .option('format', { describe: 'the history format', choices: HISTORY_FORMATS, default: 'auto' })
@@ -93,7 +112,7 @@ export const checkCommand: FaultlineCommand = (setExit) => ({
   handler: async (argv) => {
     const code = await runCheck(
       {
-        files: argv.files as string[],
+        files: restoreStdinArgs(argv.files as string[]),
         model: argv.model as string,
         initial: argv.initial as string | undefined,
         format: argv.format as HistoryFormat,
@@ -122,6 +141,9 @@ export async function runCheck(args: CheckArgs, out: CheckOutput): Promise<numbe
   const memoryLimitBytes = positiveOption(args.memoryLimit, '--memory-limit', 'MB', 2 ** 20);
   getModel(args.model, { initial }); // unknown model or bad initial: fail before reading files
   if (args.files.length === 0) throw new UserError('name at least one history file');
+  if (args.files.filter((f) => f === STDIN_PATH).length > 1) {
+    throw new UserError('standard input (-) can be read only once; name it once');
+  }
   if (args.report !== undefined && args.files.length !== 1) {
     throw new UserError(`makes the report of one history file, but ${args.files.length} were given`, {
       where: '--report',
@@ -173,6 +195,9 @@ async function checkFile(
   for (const warning of loaded.warnings) out.stderr(`faultline: warning: ${warning}\n`);
   if (loaded.history.length === 0) out.stderr(`faultline: ${file}: warning: the history has no ops\n`);
   const nilReadsAnyValue = args.nilReadsAnyValue ?? loaded.format !== 'jsonl';
+  const note =
+    args.nilReadsAnyValue === undefined ? nilReadNote(loaded.history, loaded.format, nilReadsAnyValue) : undefined;
+  if (note) out.stderr(`faultline: note: ${loaded.path}: ${note}\n`);
   let result: LinearizableResult;
   try {
     result = await checkLinearizable(loaded.history, {
@@ -195,6 +220,7 @@ async function checkFile(
     format: loaded.format,
     ops: loaded.history.length,
     nilReadsAnyValue,
+    ...(note && { nilReadNote: note }),
     result,
     ...(lines && { lines }),
   };
