@@ -17,6 +17,8 @@ import { protectStdinArgs } from './stdin-arg.js';
  */
 const COMMANDS: Record<string, () => Promise<FaultlineCommand>> = {
   test: async () => (await import('./commands/test.js')).testCommand,
+  suite: async () => (await import('./commands/suite.js')).suiteCommand,
+  repro: async () => (await import('./commands/repro.js')).reproCommand,
   check: async () => (await import('./commands/check.js')).checkCommand,
   analyze: async () => (await import('./commands/analyze.js')).analyzeCommand,
   serve: async () => (await import('./commands/serve.js')).serveCommand,
@@ -32,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
     let cli = yargs(protectStdinArgs(argv)).scriptName('faultline').usage('$0 <command> [options]');
     for (const command of commands) cli = cli.command(command((code) => (exitCode = code)));
     await cli
-      .demandCommand(1, 'Name a command: test, check, analyze, serve, heal or clean.')
+      .demandCommand(1, 'Name a command: test, suite, repro, check, analyze, serve, heal or clean.')
       .strict()
       .help()
       .version(false)

@@ -9,7 +9,6 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type Document, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { nemesisOptionsSchema } from '../../nemesis/registry.js';
 import { UserError } from '../errors.js';
@@ -23,7 +22,8 @@ import {
   type TestConfig,
   testSchema,
 } from './schema.js';
-import { type KeyPath, parseSchema, SchemaError } from './zod.js';
+import { parseYamlSource } from './yaml-source.js';
+import { parseSchema, SchemaError } from './zod.js';
 
 export const CONFIG_FILES = ['faultline.config.yaml', 'faultline.config.yml', 'faultline.config.json'] as const;
 
@@ -76,37 +76,33 @@ export async function loadConfig(file: string | undefined, cwd: string): Promise
  * relative paths in it (key files) are taken from `baseDir`. Throws UserError.
  */
 export function parseConfig(text: string, where: string, baseDir: string = process.cwd()): FaultlineConfig {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const syntax = doc.errors[0];
-  if (syntax) {
-    const line = lineCounter.linePos(syntax.pos[0]).line;
-    throw new UserError(`syntax error: ${syntax.message.split('\n')[0]}`, { where: line ? `${where}:${line}` : where });
-  }
-  if (where.endsWith('.json')) {
-    try {
-      JSON.parse(text);
-    } catch (err) {
-      throw new UserError(`not valid JSON: ${(err as Error).message}`, { where });
-    }
-  }
-  const raw = dropNulls(doc.toJS({ maxAliasCount: 100 }) ?? {});
+  const source = parseYamlSource(text, where);
   let parsed: RawConfig;
   try {
-    parsed = parseSchema(configSchema, raw);
+    parsed = parseSchema(configSchema, source.value);
     // Each fault's options, by the faults' own schemas (the target's wait for the run: they depend on --target).
     parseSchema(nemesisOptionsSchema(), parsed.test?.nemesisOptions ?? {}, ['test', 'nemesisOptions']);
   } catch (err) {
     if (!(err instanceof SchemaError)) throw err;
-    throw new UserError(err.message, { where: withLine(where, doc, lineCounter, err.path), cause: err });
+    throw new UserError(err.message, { where: source.lineOf(err.path), cause: err });
   }
-  const config = normalize(parsed, baseDir);
+  return configFromSections(parsed, where, baseDir);
+}
+
+/**
+ * The config of sections already validated by configSchema (a config
+ * file's, or a suite file's runtime section): defaults filled in, key file
+ * paths taken from `baseDir`, `where` recorded as the source. Throws
+ * UserError naming `where` when the chosen runtime's options do not make sense.
+ */
+export function configFromSections(raw: RawConfig, where: string, baseDir: string): FaultlineConfig {
+  const config = normalize(raw, baseDir);
   config.source = where;
   checkSelectedRuntime(config, where);
   return config;
 }
 
-type RawConfig = z.output<typeof configSchema>;
+export type RawConfig = z.output<typeof configSchema>;
 
 function normalize(raw: RawConfig, baseDir: string): FaultlineConfig {
   const config = defaultConfig();
@@ -282,25 +278,4 @@ function expandPath(file: string, baseDir: string): string {
 function displayName(location: string, cwd: string): string {
   const relative = path.relative(cwd, location);
   return relative.startsWith('..') ? location : relative;
-}
-
-/** `file:line` of the value at `keyPath` (or of its nearest existing parent); `file` when unknown. */
-function withLine(where: string, doc: Document, lines: LineCounter, keyPath: KeyPath): string {
-  for (let depth = keyPath.length; depth >= 0; depth--) {
-    const node = depth === 0 ? doc.contents : doc.getIn(keyPath.slice(0, depth), true);
-    const offset = (node as { range?: [number, number, number] } | null | undefined)?.range?.[0];
-    if (offset !== undefined) return `${where}:${lines.linePos(offset).line}`;
-  }
-  return where;
-}
-
-/** Drops keys whose value is null (YAML's empty value), recursively, so they read as absent. */
-function dropNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(dropNulls);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, v]) => v !== null && v !== undefined)
-      .map(([k, v]) => [k, dropNulls(v)]),
-  );
 }
