@@ -93,7 +93,15 @@ describe('parseSuite', () => {
       /^suite\.yaml:3: unknown nemesis "partishun"/,
     );
     expect(suiteError('test:\n  concurrency: many\n')).toMatch(/^suite\.yaml:2: test\.concurrency: expected a whole/);
-    expect(suiteError('matrix:\n  workload: [register, nope]\n')).toMatch(/^suite\.yaml:1: run etcd-nope-none: .*nope/);
+    expect(suiteError('\nmatrix:\n  workload: [register, nope]\n')).toMatch(
+      /^suite\.yaml:3: run etcd-nope-none: .*nope/,
+    );
+    expect(suiteError('test:\n  nemesisOptions:\n    partition: { bogus: 1 }\n')).toMatch(
+      /^suite\.yaml:3: test\.nemesisOptions\.partition\.bogus: unknown key/,
+    );
+    expect(suiteError('matrix:\n  options:\n    - nemesisOptions: { kill: { bogus: 1 } }\n')).toMatch(
+      /^suite\.yaml:3: matrix\.options\[0\]\.nemesisOptions\.kill\.bogus: unknown key/,
+    );
     expect(
       suiteError('matrix:\n  options:\n    - {}\n    - { label: odd, targetOptions: { readMode: sometimes } }\n'),
     ).toMatch(/^suite\.yaml:4: run etcd-register-none-odd: .*readMode/);

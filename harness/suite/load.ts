@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { nemesisOptionsSchema } from '../../nemesis/registry.js';
 import { configFromSections, mergeFlags } from '../config/load.js';
 import type { FaultlineConfig, TestConfig } from '../config/schema.js';
 import { testSchema } from '../config/schema.js';
@@ -57,6 +58,11 @@ export function parseSuite(
   let suite: SuiteFile;
   try {
     suite = parseSchema(suiteSchema, source.value);
+    // Each fault's options, by the faults' own schemas, as a config file's (the target's wait: per run).
+    parseSchema(nemesisOptionsSchema(), suite.test?.nemesisOptions ?? {}, ['test', 'nemesisOptions']);
+    for (const [i, entry] of (suite.matrix?.options ?? []).entries()) {
+      parseSchema(nemesisOptionsSchema(), entry.nemesisOptions ?? {}, ['matrix', 'options', i, 'nemesisOptions']);
+    }
   } catch (err) {
     if (!(err instanceof SchemaError)) throw err;
     throw new UserError(err.message, { where: source.lineOf(err.path), cause: err });
@@ -75,9 +81,12 @@ export function parseSuite(
       });
     }
     seen.add(cell.name);
+    // Where to point for a run the target or workload refuses: its options entry, else the matrix.
     const entryPath: KeyPath = suite.matrix?.options
       ? ['matrix', 'options', i % suite.matrix.options.length]
-      : ['test'];
+      : suite.matrix
+        ? ['matrix']
+        : ['test'];
     const at = (err: UserError) =>
       new UserError(`run ${cell.name}: ${err.message}`, { where: source.lineOf(entryPath), cause: err });
     try {
