@@ -20,6 +20,7 @@ import { verdictWord } from '../run/summary.js';
 import { seriesExitCode } from '../suite/aggregate.js';
 import { type RunReport, runSeries, type SeriesResult, type SeriesSpec } from '../suite/series.js';
 import { summaryTable } from '../suite/summary-table.js';
+import { terminalSafe } from '../terminal-text.js';
 import { positiveOption } from './options.js';
 
 export const RESULTS_GROUP = 'Results and CI:';
@@ -129,7 +130,7 @@ export async function runAndReport(specs: SeriesSpec[], flags: SeriesFlags, ctx:
       onRun: async (run) => {
         done.push(run);
         printRun(run, flags, env);
-        if (github) process.stdout.write(annotation(run));
+        if (github) process.stdout.write(terminalSafe(annotation(run)));
         if (flags.junit) await writeJunit(flags.junit, { runs: done, skipped: [] }, ctx.title);
       },
     });
@@ -137,7 +138,7 @@ export async function runAndReport(specs: SeriesSpec[], flags: SeriesFlags, ctx:
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  if (planned > 1 || ctx.alwaysSummarize) process.stdout.write(`\n${summaryTable(result)}\n`);
+  if (planned > 1 || ctx.alwaysSummarize) process.stdout.write(terminalSafe(`\n${summaryTable(result)}\n`));
   if (flags.junit) await writeJunit(flags.junit, result, ctx.title);
   const summaryFile = env.GITHUB_STEP_SUMMARY;
   if (github && summaryFile) await appendFile(summaryFile, stepSummary(result, ctx.title));
@@ -155,14 +156,16 @@ async function writeJunit(file: string, result: SeriesResult, title: string): Pr
 
 /** What `faultline test` has always printed for a run: stdout for a verdict, stderr for an error. */
 function printRun(run: RunReport, flags: SeriesFlags, env: NodeJS.ProcessEnv): void {
-  const out = (text: string) => process.stdout.write(text);
+  // The anomaly, warnings and errors quote values from the history and messages of nodes: made safe for the terminal.
+  const out = (text: string) => process.stdout.write(terminalSafe(text));
+  const err = (text: string) => process.stderr.write(terminalSafe(text));
   if (run.verdict === 'bad-config' || (run.verdict === 'interrupted' && run.partialVerdict === undefined)) {
-    process.stderr.write(`faultline: ${run.summary}\n`);
+    err(`faultline: ${run.summary}\n`);
   } else if (run.verdict === 'crashed') {
-    process.stderr.write(`faultline: run failed: ${run.summary}\n`);
-    if (env.FAULTLINE_DEBUG === '1' && run.error instanceof Error) process.stderr.write(`${run.error.stack}\n`);
-    else process.stderr.write('(set FAULTLINE_DEBUG=1 for the stack trace)\n');
-    if (run.runDir) process.stderr.write(`  log: ${run.runDir}/faultline.log\n`);
+    err(`faultline: run failed: ${run.summary}\n`);
+    if (env.FAULTLINE_DEBUG === '1' && run.error instanceof Error) err(`${run.error.stack}\n`);
+    else err('(set FAULTLINE_DEBUG=1 for the stack trace)\n');
+    if (run.runDir) err(`  log: ${run.runDir}/faultline.log\n`);
   } else {
     const valid =
       run.verdict === 'interrupted'

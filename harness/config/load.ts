@@ -6,12 +6,12 @@
  *
  *   faultline.config.yaml:12: runtime.ssh.nodes[2].port: expected a number, got "x"
  */
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { nemesisOptionsSchema } from '../../nemesis/registry.js';
 import { UserError } from '../errors.js';
+import { decodeUtf8, readRegularFile } from '../history/text-file.js';
 import { planLayout } from '../runtime/netns/layout.js';
 import { resolveSshOptions } from '../runtime/ssh/options.js';
 import {
@@ -35,16 +35,17 @@ export function defaultConfig(): FaultlineConfig {
 /**
  * Reads and validates the config. With `file`, that file must exist (relative
  * to cwd). Without, the first of CONFIG_FILES in cwd is used, or the defaults
- * when there is none. Throws UserError for a missing --config file, two config
- * files in cwd, a syntax error, an unknown key or a wrong type.
+ * when there is none. Throws UserError for a missing --config file, one that
+ * is not a regular file (a FIFO would be waited on forever) or not UTF-8, two
+ * config files in cwd, a syntax error, an unknown key or a wrong type.
  */
 export async function loadConfig(file: string | undefined, cwd: string): Promise<FaultlineConfig> {
   let location: string;
-  let text: string;
+  let bytes: Buffer;
   if (file !== undefined) {
     location = path.resolve(cwd, file);
     try {
-      text = await readFile(location, 'utf8');
+      bytes = await readRegularFile(location, 'config file');
     } catch (err) {
       throw new UserError(`cannot read config file: ${(err as Error).message}`, {
         where: `--config ${file}`,
@@ -52,12 +53,14 @@ export async function loadConfig(file: string | undefined, cwd: string): Promise
       });
     }
   } else {
-    const found: Array<{ location: string; text: string }> = [];
+    const found: Array<{ location: string; bytes: Buffer }> = [];
     for (const candidate of CONFIG_FILES) {
+      const at = path.join(cwd, candidate);
       try {
-        found.push({ location: path.join(cwd, candidate), text: await readFile(path.join(cwd, candidate), 'utf8') });
-      } catch {
-        // Not there.
+        found.push({ location: at, bytes: await readRegularFile(at, 'config file') });
+      } catch (err) {
+        // Not there is fine; there but unreadable (a directory, a FIFO, no permission) is said.
+        if (((err as Error).cause as NodeJS.ErrnoException | undefined)?.code !== 'ENOENT') throw err;
       }
     }
     if (found.length === 0) return defaultConfig();
@@ -66,9 +69,10 @@ export async function loadConfig(file: string | undefined, cwd: string): Promise
         `found ${found.map((f) => path.basename(f.location)).join(' and ')} in ${cwd}; keep one, or choose with --config`,
       );
     }
-    ({ location, text } = found[0]!);
+    ({ location, bytes } = found[0]!);
   }
-  return parseConfig(text, displayName(location, cwd), path.dirname(location));
+  const where = displayName(location, cwd);
+  return parseConfig(decodeUtf8(bytes, where), where, path.dirname(location));
 }
 
 /**
@@ -152,7 +156,7 @@ export function checkRuntime(config: FaultlineConfig): void {
 /** Command-line flags that override the config file (undefined = not given). */
 export interface ConfigFlags {
   runtime?: string;
-  /** Node count (netns, docker) or names; for ssh, the hosts. A number, or comma-separated names. */
+  /** Node count (netns, docker); for ssh, the hosts. A number, or comma-separated host names (ssh). */
   nodes?: number | string | string[];
   /** Cluster name of the netns / docker runtime. */
   cluster?: string;
@@ -200,6 +204,14 @@ export function mergeFlags(config: FaultlineConfig, flags: ConfigFlags): Faultli
         throw new UserError('with the ssh runtime, name the hosts (comma-separated)', { where: '--nodes' });
       runtime.ssh = { ...runtime.ssh, nodes };
     } else {
+      // A count only: a name here is most often a typo (--nodes abc), and would make a one-node cluster named so.
+      if (typeof nodes !== 'number') {
+        throw new UserError(
+          `expected a node count with the ${runtime.kind} runtime, got ${JSON.stringify(String(flags.nodes))}; ` +
+            `name the nodes in the config file (runtime.${runtime.kind}.nodes)`,
+          { where: '--nodes' },
+        );
+      }
       runtime.netns.nodes = nodes;
       runtime.docker.nodes = nodes;
     }

@@ -2,6 +2,8 @@
  * Reads a history file in any format faultline understands, into ops.
  *
  * - `jsonl`: faultline's own history.jsonl (formats/jsonl.ts).
+ * - `json-array`: elle-cli's JSON, one array of op objects, f and time
+ *   optional (formats/json-array.ts).
  * - `edn`: Jepsen / Knossos history.edn (formats/edn.ts).
  * - `jepsen-log`: Jepsen's history.txt or jepsen.log op lines (formats/jepsen-log.ts).
  * - `auto` (the default): decided from the content (formats/detect.ts).
@@ -23,18 +25,19 @@
  * line of a JSONL history (the harness was killed mid-write): it is dropped
  * and reported in `warnings`.
  */
-import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { UserError } from './errors.js';
 import { type ConcreteFormat, detectFormat } from './formats/detect.js';
 import { parseEdnHistory } from './formats/edn.js';
 import { parseJepsenLog } from './formats/jepsen-log.js';
+import { parseJsonArray } from './formats/json-array.js';
 import { parseJsonl } from './formats/jsonl.js';
-import type { ReadOps } from './formats/op-fields.js';
+import type { RawOp, ReadOps } from './formats/op-fields.js';
 import type { Op } from './op.js';
+import { decodeUtf8, readTextFile } from './text-file.js';
 
 export type HistoryFormat = 'auto' | ConcreteFormat;
-export const HISTORY_FORMATS: readonly HistoryFormat[] = ['auto', 'jsonl', 'edn', 'jepsen-log'];
+export const HISTORY_FORMATS: readonly HistoryFormat[] = ['auto', 'jsonl', 'json-array', 'edn', 'jepsen-log'];
 
 export interface LoadedHistory {
   history: Op[];
@@ -63,9 +66,10 @@ export const STDIN_PATH = '-';
  * Reads and parses a history file, or standard input for `-` (`stdin`,
  * default process.stdin; messages then name "stdin").
  * Returns the loaded history; throws UserError when the file cannot be read
- * (missing, a directory, no permission), when `-` is given but standard
- * input is a terminal (nothing was piped in: reading would wait for typing),
- * or when the content is malformed.
+ * (missing, a directory, no permission, a FIFO or device: see text-file.ts),
+ * when `-` is given but standard input is a terminal (nothing was piped in:
+ * reading would wait for typing), when it is not UTF-8, or when the content
+ * is malformed.
  */
 export async function readHistoryFile(
   path: string,
@@ -73,15 +77,10 @@ export async function readHistoryFile(
 ): Promise<LoadedHistory> {
   const { stdin = process.stdin, ...readOptions } = options;
   if (path === STDIN_PATH) return parseHistory(await readAll(stdin), { ...readOptions, path: 'stdin' });
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new UserError(readFailure(err), { where: path, cause: err });
-  }
-  return parseHistory(text, { ...readOptions, path });
+  return parseHistory(await readTextFile(path, 'history file'), { ...readOptions, path });
 }
 
+/** Standard input (a pipe, which readTextFile refuses as a file) as text; strict UTF-8 as for files. */
 async function readAll(stream: Readable & { isTTY?: boolean }): Promise<string> {
   if (stream.isTTY) {
     throw new UserError('reads the history from standard input, which is a terminal: pipe a history into it', {
@@ -90,7 +89,7 @@ async function readAll(stream: Readable & { isTTY?: boolean }): Promise<string> 
   }
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  return decodeUtf8(Buffer.concat(chunks), 'stdin');
 }
 
 /**
@@ -124,6 +123,7 @@ export function parseHistory(text: string, options: ReadOptions & { path: string
 
 const PARSERS: Record<ConcreteFormat, (text: string, path: string) => ReadOps> = {
   jsonl: parseJsonl,
+  'json-array': parseJsonArray,
   edn: parseEdnHistory,
   'jepsen-log': parseJepsenLog,
 };
@@ -137,13 +137,57 @@ function settleIndexAndTime(read: ReadOps, path: string): Op[] {
       where: `${path}:${read.lines[first]}`,
     });
   }
+  if (timed > 0) checkTimes(read, path);
   return read.ops.map(({ time, ...fields }, index) => ({ index, time: time ?? index, ...fields }));
 }
 
-function readFailure(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'is a directory, not a history file';
-  if (code === 'EACCES') return 'permission denied';
-  return `cannot read: ${err instanceof Error ? err.message : String(err)}`;
+/**
+ * Times from the file. Checkers order ops by their position, never by time,
+ * so odd times cannot change a verdict; they are warned about (the report
+ * and the stats use them). The one exception is an op that completes before
+ * it was invoked: the file contradicts itself about real-time order, so it is
+ * an error naming the line.
+ */
+function checkTimes(read: ReadOps, path: string): void {
+  const invokedAt = new Map<RawOp['process'], { time: number; line: number }>();
+  let negative: { line: number; count: number } | undefined;
+  let backwards: { line: number; from: number; to: number; count: number } | undefined;
+  let previous = Number.NEGATIVE_INFINITY;
+  read.ops.forEach((op, i) => {
+    const time = op.time!;
+    const line = read.lines[i]!;
+    if (time < 0) negative = negative ? { ...negative, count: negative.count + 1 } : { line, count: 1 };
+    if (time < previous) {
+      backwards = backwards
+        ? { ...backwards, count: backwards.count + 1 }
+        : { line, from: previous, to: time, count: 1 };
+    }
+    previous = time;
+    if (op.type === 'invoke') {
+      invokedAt.set(op.process, { time, line });
+      return;
+    }
+    const invoke = invokedAt.get(op.process);
+    invokedAt.delete(op.process);
+    if (invoke && time < invoke.time) {
+      throw new UserError(
+        `this ${op.type} completes at time ${time}, ` +
+          `before its invocation at line ${invoke.line} (time ${invoke.time}): ` +
+          'the file contradicts itself about real-time order',
+        { where: `${path}:${line}` },
+      );
+    }
+  });
+  if (negative) {
+    read.warnings.push(
+      `${path}:${negative.line}: time is negative (${negative.count} op(s)); ` +
+        'times are nanoseconds since the test started',
+    );
+  }
+  if (backwards) {
+    read.warnings.push(
+      `${path}:${backwards.line}: time goes backwards (from ${backwards.from} to ${backwards.to}; ` +
+        `${backwards.count} time(s) in the file); ops are checked in the order of the file, not by time`,
+    );
+  }
 }

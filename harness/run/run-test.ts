@@ -306,7 +306,9 @@ export async function runTest(
   }
 
   try {
-    const results = await checkRun(p, history, options, runLog, pkg.nemesis.warnings?.() ?? []);
+    // What the faults found, and every teardown step that failed (a daemon that would not stop, a heal that failed).
+    const warnings = [...(pkg.nemesis.warnings?.() ?? []), ...cleanup.failures()];
+    const results = await checkRun(p, history, options, runLog, warnings);
     await writeResults(runDir, results);
     await writeReportSafely(runDir, { test: record, history, results }, runLog);
     return { runDir, results, aborted: abort.signal.aborted };

@@ -4,7 +4,6 @@
  * `faultline test` would check them, so that a mistake anywhere in the
  * suite is a 254 naming the file (and line) before the first run starts.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { nemesisOptionsSchema } from '../../nemesis/registry.js';
 import { configFromSections, mergeFlags } from '../config/load.js';
@@ -13,6 +12,7 @@ import { testSchema } from '../config/schema.js';
 import { parseYamlSource } from '../config/yaml-source.js';
 import { type KeyPath, parseSchema, SchemaError } from '../config/zod.js';
 import { UserError } from '../errors.js';
+import { decodeUtf8, readRegularFile } from '../history/text-file.js';
 import { resolveConcurrency } from '../run/concurrency.js';
 import { plannedNodeCount, resolveTestOptions } from '../run/options.js';
 import { validateRun } from '../run/run-test.js';
@@ -38,13 +38,16 @@ export interface LoadedSuite {
 /** Reads the suite file `file` (relative to cwd). Throws UserError naming the file, and the line when known. */
 export async function loadSuite(file: string, cwd: string, overrides: SuiteOverrides = {}): Promise<LoadedSuite> {
   const location = path.resolve(cwd, file);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(location, 'utf8');
+    // A regular file only: a FIFO would be waited on forever.
+    bytes = await readRegularFile(location, 'suite file');
   } catch (err) {
-    throw new UserError(`cannot read the suite file: ${(err as Error).message}`, { where: file, cause: err });
+    // readRegularFile names the absolute path; the message names the file as given.
+    const reason = err instanceof UserError && err.where ? err.message.slice(err.where.length + 2) : String(err);
+    throw new UserError(`cannot read the suite file: ${reason}`, { where: file, cause: err });
   }
-  return parseSuite(text, file, path.dirname(location), overrides);
+  return parseSuite(decodeUtf8(bytes, file), file, path.dirname(location), overrides);
 }
 
 /** Parses suite text; `where` names it in messages, `baseDir` resolves paths in it. Throws UserError. */

@@ -9,10 +9,11 @@
  */
 
 import { type ConfigFlags, loadConfig, mergeFlags } from '../../config/load.js';
+import type { FaultlineConfig } from '../../config/schema.js';
 import { UserError } from '../../errors.js';
 import { consoleLogger } from '../../log.js';
 import { resolveConcurrency } from '../../run/concurrency.js';
-import { plannedNodeCount, resolveTestOptions } from '../../run/options.js';
+import { plannedNodeCount, resolveTestOptions, type TestOptions } from '../../run/options.js';
 import type { FaultlineCommand } from '../command.js';
 import { readNodesFile } from '../nodes-file.js';
 import { positiveOption } from '../options.js';
@@ -22,15 +23,25 @@ import { givenTargetFlags, targetFlagOptions } from '../target-flags.js';
 /**
  * Numeric flags arrive as text so that a bad value is reported as typed
  * (`--concurrency: expected a whole number, got "abc"`); the config's
- * validation (mergeFlags) judges the result.
+ * validation (mergeFlags) judges the result. A whole number too large to be
+ * kept exactly (--seed 9007199254740993 would become ...992) is refused here,
+ * as typed. Throws UserError naming the flag for that.
  */
-function numeric(value: string | undefined): number | string | undefined {
+function numeric(value: string | undefined, flag: string): number | string | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  return String(value).trim() !== '' && Number.isFinite(n) ? n : value;
+  const text = String(value).trim();
+  const n = Number(text);
+  if (/^[+-]?\d+$/.test(text) && !Number.isSafeInteger(n)) {
+    throw new UserError(
+      `expected a whole number from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}, got ${text} ` +
+        '(it cannot be kept exactly)',
+      { where: flag },
+    );
+  }
+  return text !== '' && Number.isFinite(n) ? n : value;
 }
 
-interface TestArgs extends Omit<ConfigFlags, 'concurrency' | 'timeLimit' | 'seed' | 'rate' | 'nemesisInterval'> {
+export interface TestArgs extends Omit<ConfigFlags, 'concurrency' | 'timeLimit' | 'seed' | 'rate' | 'nemesisInterval'> {
   concurrency?: string;
   timeLimit?: string;
   seed?: string;
@@ -137,41 +148,56 @@ export const testCommand: FaultlineCommand = (setExit) => ({
     const argv = args as TestArgs;
     const log = consoleLogger(argv.verbose ? 'debug' : 'info');
     const series = readSeriesFlags(args);
-    if (argv.nodesFile !== undefined && argv.nodes !== undefined) {
-      throw new UserError('give the nodes with --nodes or with --nodes-file, not both', { where: '--nodes-file' });
-    }
-    const flags: ConfigFlags = {
-      runtime: argv.runtime,
-      nodes: argv.nodesFile !== undefined ? await readNodesFile(argv.nodesFile) : argv.nodes,
-      cluster: argv.cluster,
-      subnet: argv.subnet,
-      sshUser: argv.sshUser,
-      sshKey: argv.sshKey,
-      name: argv.name,
-      target: argv.target,
-      workload: argv.workload,
-      nemesis: argv.nemesis,
-      timeLimit: numeric(argv.timeLimit),
-      seed: numeric(argv.seed),
-      rate: numeric(argv.rate),
-      nemesisInterval: numeric(argv.nemesisInterval),
-      resultsDir: argv.resultsDir,
-    };
-    let config = mergeFlags(await loadConfig(argv.config, process.cwd()), flags);
-    if (argv.concurrency !== undefined) {
-      // "3n" needs the node count, known once the other flags are merged.
-      const concurrency = resolveConcurrency(numeric(argv.concurrency), plannedNodeCount(config), '--concurrency');
-      config = mergeFlags(config, { concurrency });
-    }
-    const options = resolveTestOptions(config, {
-      opTimeoutMs: positiveOption(argv.opTimeout, '--op-timeout', 'seconds', 1000),
-      recoverySeconds: positiveOption(argv.recoveryTime, '--recovery-time', 'seconds', 1),
-      checkTimeoutSeconds: positiveOption(argv.checkTimeout, '--check-timeout', 'seconds', 1),
-    });
-    options.targetFlags = givenTargetFlags(args);
+    const { config, options } = await prepareTest(argv, process.cwd());
     const { validateRun } = await import('../../run/run-test.js');
     validateRun(config, options); // bad options fail before the first run
     const spec = { label: options.name, config, options, count: series.testCount ?? 1, keepGoing: series.keepGoing };
     setExit(await runAndReport([spec], series, { title: options.name, log }));
   },
 });
+
+/**
+ * The argument handling of `faultline test`: the config file (or `cwd`'s),
+ * the flags over it, and the options of the run. Creates nothing.
+ * Throws UserError naming the flag or the config key for any bad value.
+ */
+export async function prepareTest(
+  argv: TestArgs,
+  cwd: string,
+): Promise<{ config: FaultlineConfig; options: TestOptions }> {
+  if (argv.nodesFile !== undefined && argv.nodes !== undefined) {
+    throw new UserError('give the nodes with --nodes or with --nodes-file, not both', { where: '--nodes-file' });
+  }
+  const flags: ConfigFlags = {
+    runtime: argv.runtime,
+    nodes: argv.nodesFile !== undefined ? await readNodesFile(argv.nodesFile) : argv.nodes,
+    cluster: argv.cluster,
+    subnet: argv.subnet,
+    sshUser: argv.sshUser,
+    sshKey: argv.sshKey,
+    name: argv.name,
+    target: argv.target,
+    workload: argv.workload,
+    nemesis: argv.nemesis,
+    timeLimit: numeric(argv.timeLimit, '--time-limit'),
+    seed: numeric(argv.seed, '--seed'),
+    rate: numeric(argv.rate, '--rate'),
+    nemesisInterval: numeric(argv.nemesisInterval, '--nemesis-interval'),
+    resultsDir: argv.resultsDir,
+  };
+  let config = mergeFlags(await loadConfig(argv.config, cwd), flags);
+  if (argv.concurrency !== undefined) {
+    // "3n" needs the node count, known once the other flags are merged.
+    const concurrency = numeric(argv.concurrency, '--concurrency');
+    config = mergeFlags(config, {
+      concurrency: resolveConcurrency(concurrency, plannedNodeCount(config), '--concurrency'),
+    });
+  }
+  const options = resolveTestOptions(config, {
+    opTimeoutMs: positiveOption(argv.opTimeout, '--op-timeout', 'seconds', 1000),
+    recoverySeconds: positiveOption(argv.recoveryTime, '--recovery-time', 'seconds', 1),
+    checkTimeoutSeconds: positiveOption(argv.checkTimeout, '--check-timeout', 'seconds', 1),
+  });
+  options.targetFlags = givenTargetFlags(argv as unknown as Record<string, unknown>);
+  return { config, options };
+}

@@ -25,11 +25,15 @@ import { EdnSyntaxError, type FormSpan, scanEdn } from './edn-forms.js';
 import { ednFormToJson, simpleAtom } from './edn-value.js';
 import { OpFieldError, opFromFields, type ReadOps, show } from './op-fields.js';
 
-/** A tab-separated op line: the process, the type (without its colon), and the rest (f, value, error). */
-const TAB_OP_LINE = /(?:^|\s)(\d+|:nemesis)\t:([^\s]+)\t(.*)$/;
+/**
+ * A tab-separated op line: the process, the type (without its colon), and the rest (f, value, error).
+ * `s` (here and below): the rest may hold any character (a U+2028 in a value, a CR of a CRLF file);
+ * without it such a line would not match, and its op would be skipped as chatter.
+ */
+const TAB_OP_LINE = /(?:^|\s)(\d+|:nemesis)\t:([^\s]+)\t(.*)$/s;
 
 /** A space-separated op line (see the module comment); the rest starts with f, a keyword. */
-const SPACE_OP_LINE = /(?:^\s*|\s-\s+|:\s+)(\d+|:nemesis)[\t ]+:(invoke|ok|fail|info)[\t ]+(:\S.*)$/;
+const SPACE_OP_LINE = /(?:^\s*|\s-\s+|:\s+)(\d+|:nemesis)[\t ]+:(invoke|ok|fail|info)[\t ]+(:\S.*)$/s;
 
 const COLUMNS_HINT = 'expected process, type, f and value separated by tabs or spaces';
 
