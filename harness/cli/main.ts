@@ -6,30 +6,48 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { EXIT, InterruptedError, UserError } from '../errors.js';
-import { analyzeCommand } from './commands/analyze.js';
-import { checkCommand } from './commands/check.js';
-import { cleanCommand } from './commands/clean.js';
-import { healCommand } from './commands/heal.js';
-import { serveCommand } from './commands/serve.js';
-import { testCommand } from './commands/test.js';
+import { EXIT, InterruptedError, isUserError, UserError } from '../errors.js';
+import type { FaultlineCommand } from './command.js';
+import { packageVersion } from './version.js';
+
+/**
+ * The commands, loaded on demand: a run of `faultline check` loads the
+ * checker and the history readers, not the run lifecycle, the runtimes
+ * (dockerode, ssh2) or the report page. `--help` without a command loads
+ * them all (to list them); `--version` loads none.
+ */
+const COMMANDS: Record<string, () => Promise<FaultlineCommand>> = {
+  test: async () => (await import('./commands/test.js')).testCommand,
+  check: async () => (await import('./commands/check.js')).checkCommand,
+  analyze: async () => (await import('./commands/analyze.js')).analyzeCommand,
+  serve: async () => (await import('./commands/serve.js')).serveCommand,
+  heal: async () => (await import('./commands/heal.js')).healCommand,
+  clean: async () => (await import('./commands/clean.js')).cleanCommand,
+};
+
+/** The commands this command line needs: the one it names, none for a bare --version, else all. */
+async function commandsFor(argv: readonly string[]): Promise<FaultlineCommand[]> {
+  const word = argv.find((a) => !a.startsWith('-'));
+  if (word !== undefined && Object.hasOwn(COMMANDS, word)) return [await COMMANDS[word]!()];
+  if (word === undefined && argv.includes('--version')) return [];
+  return Promise.all(Object.values(COMMANDS).map((load) => load()));
+}
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.valid;
   try {
-    await yargs(argv)
+    const parser = yargs(argv)
       .scriptName('faultline')
-      .usage('$0 <command> [options]')
-      .command(testCommand((code) => (exitCode = code)))
-      .command(checkCommand((code) => (exitCode = code)))
-      .command(analyzeCommand((code) => (exitCode = code)))
-      .command(serveCommand((code) => (exitCode = code)))
-      .command(healCommand((code) => (exitCode = code)))
-      .command(cleanCommand((code) => (exitCode = code)))
+      .usage('$0 <command> [options]\n\nJepsen-style fault injection and consistency checking.')
+      .example('$0 test --target etcd --nemesis partition,kill', 'a 60 s run against a 5-node etcd')
+      .example('$0 check history.jsonl --model cas-register', 'check a history made anywhere')
+      .example('$0 <command> --help', "a command's options, defaults and examples");
+    for (const command of await commandsFor(argv)) parser.command(command((code) => (exitCode = code)));
+    await parser
       .demandCommand(1, 'Name a command: test, check, analyze, serve, heal or clean.')
       .strict()
       .help()
-      .version(false)
+      .version(packageVersion())
       .wrap(Math.min(110, process.stdout.columns ?? 110))
       .fail((message, error) => {
         if (error) throw error;
@@ -43,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 export function reportError(err: unknown): number {
-  if (err instanceof UserError) {
+  if (isUserError(err)) {
     process.stderr.write(`faultline: ${err.message}\n`);
     return EXIT.badInput;
   }

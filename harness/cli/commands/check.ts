@@ -23,7 +23,7 @@ import {
 import { EXIT, MalformedHistoryError, UserError } from '../../errors.js';
 import type { Json } from '../../history/op.js';
 import { HISTORY_FORMATS, type HistoryFormat, type LoadedHistory, readHistoryFile } from '../../history/read.js';
-import { writeCheckReport } from '../../report/write.js';
+import { resolveModel } from '../../plugins/resolve-model.js';
 import type { FaultlineCommand } from '../command.js';
 import { positiveOption } from '../options.js';
 
@@ -76,17 +76,30 @@ export const checkCommand: FaultlineCommand = (setExit) => ({
   builder: (yargs) =>
     yargs
       .positional('files', { describe: 'history files', type: 'string', array: true, demandOption: true })
-      .option('model', { describe: 'the model, e.g. cas-register', type: 'string', demandOption: true })
-      .option('initial', { describe: "the model's initial state, as JSON", type: 'string' })
+      .option('model', {
+        describe:
+          'the model: a built-in name (register, cas-register, ...), a module path (./models/queue.ts) or a package',
+        type: 'string',
+        demandOption: true,
+      })
+      .option('initial', {
+        describe: "the model's initial state, as JSON (default: the model's own, null for registers)",
+        type: 'string',
+      })
       .option('format', { describe: 'the history format', choices: HISTORY_FORMATS, default: 'auto' })
-      .option('timeout', { describe: 'give up with unknown after SECONDS per file', type: 'string' })
-      .option('memory-limit', { describe: 'give up with unknown past MB of search memory', type: 'string' })
+      .option('timeout', { describe: 'give up with unknown after SECONDS per file (default no limit)', type: 'string' })
+      .option('memory-limit', {
+        describe: 'give up with unknown past MB of search memory (default half the heap limit)',
+        type: 'string',
+      })
       .option('json', { describe: 'print the full results as JSON', type: 'boolean', default: false })
       .option('nil-reads-any-value', {
         describe: 'an ok read of null matches any value (default: on for edn and jepsen-log, off for jsonl)',
         type: 'boolean',
       })
-      .option('report', { describe: 'write the HTML report of the (one) checked file to FILE', type: 'string' }),
+      .option('report', { describe: 'write the HTML report of the (one) checked file to FILE', type: 'string' })
+      .example('$0 check history.jsonl --model cas-register', 'exit 0 valid, 1 invalid, 2 unknown')
+      .example('$0 check history.edn --model cas-register --initial 0 --timeout 60 --report report.html', ''),
   handler: async (argv) => {
     const code = await runCheck(
       {
@@ -109,11 +122,13 @@ export const checkCommand: FaultlineCommand = (setExit) => ({
 /**
  * Checks every file and prints the verdicts.
  * Returns the exit code (see the module comment). Throws UserError for bad
- * options (unknown model, bad --initial, --timeout or --memory-limit, --report
+ * options (unknown model or a model module that does not load, bad --initial, --timeout or --memory-limit, --report
  * with several files) before reading any file, and when the report cannot be
  * written; any other error that escapes is internal.
  */
-export async function runCheck(args: CheckArgs, out: CheckOutput): Promise<number> {
+export async function runCheck(given: CheckArgs, out: CheckOutput): Promise<number> {
+  // A module path or package as --model: its model is registered under that name (harness/plugins).
+  const args = { ...given, model: await resolveModel(given.model) };
   const initial = parseInitial(args.initial);
   const timeoutMs = positiveOption(args.timeout, '--timeout', 'seconds', 1000);
   const memoryLimitBytes = positiveOption(args.memoryLimit, '--memory-limit', 'MB', 2 ** 20);
@@ -130,8 +145,9 @@ export async function runCheck(args: CheckArgs, out: CheckOutput): Promise<numbe
     const { outcome, history } = await checkFile(file, args, { initial, timeoutMs, memoryLimitBytes }, out);
     outcomes.push(outcome);
     if (args.report !== undefined && 'result' in outcome && history) {
-      // The windows a run would record for this history (loaded only for a report).
+      // The windows a run would record for this history, and the report (loaded only for a report).
       const { historyFaultWindows } = await import('../../../nemesis/registry.js');
+      const { writeCheckReport } = await import('../../report/write.js');
       const faults = historyFaultWindows(history);
       await writeCheckReport(args.report, { file, model: args.model, history, result: outcome.result, faults });
       out.stderr(`faultline: report written to ${args.report}\n`);

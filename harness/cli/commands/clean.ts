@@ -114,7 +114,8 @@ export const cleanCommand: FaultlineCommand = (setExit) => ({
         type: 'string',
         describe: 'docker socket, as runtime.docker.socketPath (default /var/run/docker.sock)',
       })
-      .example('$0 clean --name faultline', 'remove what a killed run of the default cluster left'),
+      .example('$0 clean --name faultline', 'remove what a killed run of the default cluster left')
+      .example('$0 clean --all', 'every cluster faultline recorded'),
   handler: async (argv) => {
     const args: CleanArgs = {
       name: argv.name as string | undefined,

@@ -5,14 +5,15 @@
  * 130 when interrupted with Ctrl-C (after healing and tearing down).
  */
 
+import type { Options } from 'yargs';
 import { type ConfigFlags, loadConfig, mergeFlags } from '../../config/load.js';
-import { EXIT } from '../../errors.js';
+import { EXIT, UserError } from '../../errors.js';
 import { consoleLogger } from '../../log.js';
 import { resolveTestOptions } from '../../run/options.js';
 import { describeAnomaly, verdictWord } from '../../run/summary.js';
 import type { FaultlineCommand } from '../command.js';
 import { positiveOption } from '../options.js';
-import { givenTargetFlags, targetFlagOptions } from '../target-flags.js';
+import { givenTargetFlags, targetFlagOptions, undeclaredFlags } from '../target-flags.js';
 
 /**
  * Numeric flags arrive as text so that a bad value is reported as typed
@@ -38,44 +39,67 @@ interface TestArgs extends Omit<ConfigFlags, 'concurrency' | 'timeLimit' | 'seed
   verbose?: boolean;
 }
 
+/** The command's own options (the targets' option flags come from target-flags.ts). */
+const TEST_OPTIONS = {
+  config: { describe: 'config file (default: faultline.config.yaml, .yml or .json here)', type: 'string' },
+  target: {
+    describe:
+      'system under test: a built-in name (etcd, process), a module path (./targets/mydb.ts) or a package (default etcd)',
+    type: 'string',
+  },
+  workload: {
+    describe: 'register, cas-register, set, noop, a module path or a package (default register)',
+    type: 'string',
+  },
+  nemesis: {
+    describe: 'faults, comma-separated: partition,packet,kill,pause,clock,delay (default none)',
+    type: 'string',
+  },
+  'nemesis-interval': { describe: 'mean seconds between fault operations (default 10)', type: 'string' },
+  'time-limit': { describe: 'seconds of workload (default 60)', type: 'string' },
+  concurrency: { describe: 'client workers (default 10)', type: 'string' },
+  nodes: { describe: 'node count (netns, docker) or comma-separated hosts (ssh) (default 5)', type: 'string' },
+  seed: { describe: 'random seed: the same seed gives the same schedule (default random)', type: 'string' },
+  rate: { describe: 'client ops per second in total; 0 is as fast as possible (default 0)', type: 'string' },
+  runtime: { describe: 'where nodes live (default netns)', choices: ['netns', 'docker', 'ssh'] },
+  cluster: { describe: 'cluster name, the prefix of namespaces / containers (default faultline)', type: 'string' },
+  subnet: { describe: 'IPv4 subnet for the nodes, netns and docker (default 10.213.0.0/24)', type: 'string' },
+  'ssh-user': { describe: 'ssh user (ssh runtime)', type: 'string' },
+  'ssh-key': { describe: 'ssh private key file (ssh runtime)', type: 'string' },
+  name: { describe: 'test name: results/<name>/... (default <target>-<workload>)', type: 'string' },
+  'results-dir': { describe: 'where runs are stored (default results)', type: 'string' },
+  'op-timeout': {
+    describe: 'seconds before a client op is recorded as info, indeterminate (default 5)',
+    type: 'string',
+  },
+  'recovery-time': {
+    describe: 'seconds to let the cluster recover after healing, before final reads (default 10)',
+    type: 'string',
+  },
+  'check-timeout': {
+    describe: 'seconds the checker may search before answering unknown (default 300)',
+    type: 'string',
+  },
+  verbose: { describe: 'debug log lines', type: 'boolean', default: false },
+} satisfies Record<string, Options>;
+
 export const testCommand: FaultlineCommand = (setExit) => ({
   command: 'test',
   describe: 'Run a workload against a real cluster under faults, then check the history',
   builder: (yargs) =>
     yargs
-      .option('config', { describe: 'config file (default: faultline.config.yaml or .json here)', type: 'string' })
-      .option('target', { describe: 'system under test', type: 'string' })
-      .option('workload', { describe: 'register, cas-register or set', type: 'string' })
-      .option('nemesis', {
-        describe: 'faults, comma-separated: partition,packet,kill,pause,clock,delay (or none)',
-        type: 'string',
-      })
-      .option('nemesis-interval', { describe: 'mean seconds between fault operations', type: 'string' })
-      .option('time-limit', { describe: 'seconds of workload', type: 'string' })
-      .option('concurrency', { describe: 'client workers', type: 'string' })
-      .option('nodes', { describe: 'node count (netns, docker) or comma-separated hosts (ssh)', type: 'string' })
-      .option('seed', { describe: 'random seed (the same seed gives the same schedule)', type: 'string' })
-      .option('rate', { describe: 'client ops per second in total (0: as fast as possible)', type: 'string' })
-      .option('runtime', { describe: 'where nodes live', choices: ['netns', 'docker', 'ssh'] })
-      .option('cluster', { describe: 'cluster name (prefix of namespaces / containers)', type: 'string' })
-      .option('subnet', { describe: 'IPv4 subnet for the nodes (netns, docker)', type: 'string' })
-      .option('ssh-user', { describe: 'ssh user (ssh runtime)', type: 'string' })
-      .option('ssh-key', { describe: 'ssh private key file (ssh runtime)', type: 'string' })
-      .option('name', { describe: 'test name (results/<name>/...)', type: 'string' })
-      .option('results-dir', { describe: 'where runs are stored', type: 'string' })
-      .option('op-timeout', {
-        describe: 'seconds before a client op is recorded as info (indeterminate)',
-        type: 'string',
-      })
-      .option('recovery-time', {
-        describe: 'seconds to let the cluster recover after healing, before final reads',
-        type: 'string',
-      })
-      .option('check-timeout', { describe: 'seconds the checker may search before answering unknown', type: 'string' })
-      .option('verbose', { describe: 'debug log lines', type: 'boolean', default: false })
-      .options(targetFlagOptions()),
+      .options(TEST_OPTIONS)
+      .options(targetFlagOptions())
+      .example('$0 test --target etcd --workload register --nemesis partition,kill --time-limit 60', '')
+      .example('$0 test --target ./targets/mydb.ts --workload cas-register --nemesis kill', 'your own target')
+      .example('$0 test --config faultline.config.yaml', 'a process target (any language) from the config')
+      // A plugin target's option flags are known only once it loads: its schema judges them (undeclaredFlags).
+      .strict(false),
   handler: async (args) => {
     const argv = args as TestArgs;
+    const extra = (args._ as unknown[]).slice(1);
+    if (extra.length > 0)
+      throw new UserError(`unexpected argument ${JSON.stringify(String(extra[0]))} (test takes only options)`);
     const log = consoleLogger(argv.verbose ? 'debug' : 'info');
     const flags: ConfigFlags = {
       runtime: argv.runtime,
@@ -101,7 +125,10 @@ export const testCommand: FaultlineCommand = (setExit) => ({
       recoverySeconds: positiveOption(argv.recoveryTime, '--recovery-time', 'seconds', 1),
       checkTimeoutSeconds: positiveOption(argv.checkTimeout, '--check-timeout', 'seconds', 1),
     });
-    options.targetFlags = givenTargetFlags(args);
+    options.targetFlags = {
+      ...givenTargetFlags(args),
+      ...undeclaredFlags(args, [...Object.keys(TEST_OPTIONS), ...Object.keys(targetFlagOptions()), 'help', 'version']),
+    };
 
     // Loaded on demand: the run stack (runtimes, targets, dockerode) is not needed by other commands.
     const { runTest } = await import('../../run/run-test.js');
