@@ -82,6 +82,11 @@ export interface Checker<R extends ResultBase = CheckResult> {
   check(history: History, options?: CheckOptions): Promise<R>;
 }
 
+/** A checker, typed by its result (an identity function). Pure: no I/O, budgets through `options`. */
+export function defineChecker<R extends ResultBase>(checker: Checker<R>): Checker<R> {
+  return checker;
+}
+
 /** false beats unknown beats true. */
 export function mergeValidity(a: Validity, b: Validity): Validity {
   if (a === false || b === false) return false;

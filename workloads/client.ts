@@ -29,3 +29,11 @@ export interface Client {
   invoke(op: ClientOp, signal: AbortSignal): Promise<Completion>;
   close(): Promise<void>;
 }
+
+/**
+ * A client, typed (an identity function). A target's `clients` map holds a
+ * factory per workload that makes a fresh one: `(ctx, workload) => defineClient({ open, invoke, close })`.
+ */
+export function defineClient<C extends Client>(client: C): C {
+  return client;
+}

@@ -30,3 +30,11 @@ export interface Workload {
   finalGenerator(options: WorkloadOptions): Generator | undefined;
   checker(options: WorkloadOptions): Checker;
 }
+
+/**
+ * A workload, typed (an identity function: it only checks the shape). For
+ * a plugin: `export default defineWorkload({ name, vocabulary, generator, finalGenerator, checker })`.
+ */
+export function defineWorkload<W extends Workload>(workload: W): W {
+  return workload;
+}
