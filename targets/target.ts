@@ -28,6 +28,12 @@ export interface TargetContext<O = TargetOptions> {
   /** The target's options, parsed by its schema (defaults filled in). */
   options: O;
   /**
+   * The folder relative paths in the options are taken from, on the
+   * controller: the config file's folder, else the working directory.
+   * Undefined: the working directory.
+   */
+  workDir?: string | undefined;
+  /**
    * Extra environment for the SUT's processes on a node, e.g. the clock
    * fault's libfaketime variables. Targets pass it to startDaemon.
    */

@@ -23,7 +23,6 @@ import {
   parseNemesisNames,
 } from '../../nemesis/index.js';
 import type { NemesisContext, NemesisPackage } from '../../nemesis/nemesis.js';
-import { getTarget } from '../../targets/index.js';
 import { parseTargetOptions } from '../../targets/options.js';
 import {
   type AnyTarget,
@@ -33,7 +32,6 @@ import {
   type TargetOptions,
   targetWorkloads,
 } from '../../targets/target.js';
-import { getWorkload } from '../../workloads/index.js';
 import type { Workload, WorkloadOptions } from '../../workloads/workload.js';
 import type { FaultlineConfig } from '../config/schema.js';
 import { InterruptedError, UserError } from '../errors.js';
@@ -43,6 +41,7 @@ import type { History, Json } from '../history/op.js';
 import { openHistoryWriter } from '../history/writer.js';
 import { runInterpreter, testGenerator } from '../interpreter/index.js';
 import type { Logger } from '../log.js';
+import { resolveTarget, resolveWorkload } from '../plugins/index.js';
 import { writeRunReport } from '../report/write.js';
 import type { RunResults, TestRecord } from '../results/results.js';
 import { createRunDir, RUN_FILES, writeResults, writeTestRecord } from '../results/store.js';
@@ -81,9 +80,20 @@ function workloadGenerators(p: Plan): WorkloadGenerators {
   return { client: p.workload.generator(p.workloadOptions), final: p.workload.finalGenerator(p.workloadOptions) };
 }
 
-export function planRun(options: TestOptions): Plan {
-  const target = getTarget(options.target);
-  const workload = getWorkload(options.workload);
+/** Target and workload given as values (the library's runTest), instead of by name. */
+export interface GivenParts {
+  target?: AnyTarget | undefined;
+  workload?: Workload | undefined;
+}
+
+/**
+ * Resolves and validates everything a run needs, touching no node: the target
+ * and workload (built-ins by name, or plugins: harness/plugins), the
+ * target's options, the faults. Throws UserError for anything wrong.
+ */
+export async function planRun(options: TestOptions, given: GivenParts = {}): Promise<Plan> {
+  const target = given.target ?? (await resolveTarget(options.target, options.baseDir));
+  const workload = given.workload ?? (await resolveWorkload(options.workload, options.baseDir));
   if (!Object.hasOwn(target.clients, workload.name)) {
     throw new UserError(
       `target ${target.name} has no client for workload ${workload.name} (it has: ${targetWorkloads(target).join(', ')})`,
@@ -116,8 +126,13 @@ export function buildNemesis(p: Plan, options: TestOptions, nodeCount: number): 
   );
 }
 
-export async function runTest(config: FaultlineConfig, options: TestOptions, log: Logger): Promise<RunOutcome> {
-  const p = planRun(options);
+export async function runTest(
+  config: FaultlineConfig,
+  options: TestOptions,
+  log: Logger,
+  given: GivenParts = {},
+): Promise<RunOutcome> {
+  const p = await planRun(options, given);
   const nodeCount = plannedNodeCount(config);
   const pkg = buildNemesis(p, options, nodeCount);
   const generators = workloadGenerators(p);
@@ -171,6 +186,7 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
       nodes,
       log: runLog,
       options: p.targetOptions,
+      workDir: options.baseDir ?? process.cwd(),
       // e.g. the clock fault's libfaketime variables, for the SUT's processes
       nodeEnv: (node) => pkg.nemesis.nodeEnv?.(runtime, node) ?? {},
     };
