@@ -27,7 +27,10 @@ function flags(): TargetFlag[] {
     description:
       `${f.targets.join(', ')}: ${f.description}` +
       (f.choices ? ` [${f.choices.join(' | ')}]` : '') +
-      (f.default === undefined ? '' : ` (default ${String(f.default)})`),
+      (f.type === 'list' ? ' (comma-separated)' : '') +
+      (f.default === undefined || (Array.isArray(f.default) && f.default.length === 0)
+        ? ''
+        : ` (default ${String(f.default)})`),
   }));
 }
 

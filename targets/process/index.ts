@@ -1,0 +1,218 @@
+/**
+ * The process target: any system, in any language, defined entirely in the
+ * config file (test.targetOptions, see ./options.ts), with clients that are
+ * the user's own programs speaking JSON Lines on stdin and stdout
+ * (docs/process-protocol.md).
+ *
+ * Per node, under runtime.nodeDir(node): `sut.data/` ({dataDir}: wiped by
+ * setup and teardown) and `sut.log` (the daemon's stdout and stderr, kept and
+ * collected). The start command runs as a daemon through the runtime
+ * (`sh -c`, its own process group), so kill, pause, resume and restart work
+ * as for etcd. It serves every workload: the adapter speaks the workload's
+ * vocabulary (its ops' f, key and value are passed through as they are).
+ */
+import { workloadNames } from '../../workloads/index.js';
+import type {
+  ClientFactory,
+  HasPrimaries,
+  Killable,
+  Pausable,
+  ReadConsistency,
+  Target,
+  TargetContext,
+} from '../target.js';
+import { ProcessClient } from './client.js';
+import {
+  DAEMON,
+  daemonLog,
+  dataDir,
+  logTail,
+  processState,
+  runOnNode,
+  startDaemon,
+  tcpOpen,
+  valuesFor,
+  waitFor,
+} from './node.js';
+import { type ProcessOptions, processOptionsSchema } from './options.js';
+import { fill, placeholderEnv, substitute } from './placeholders.js';
+
+type Ctx = TargetContext<ProcessOptions>;
+
+/** SIGTERM grace before SIGKILL when stopping for good. */
+const STOP_GRACE_MS = 3_000;
+/** How long one readiness probe or primary query of one node may take. */
+const PROBE_TIMEOUT_MS = 2_000;
+
+const client: ClientFactory<ProcessOptions> = (ctx, workload) =>
+  new ProcessClient({
+    command: (node) => substitute(ctx.options.client, valuesFor(ctx, node.name)),
+    env: (node) => placeholderEnv(valuesFor(ctx, node.name)),
+    cwd: ctx.workDir ?? process.cwd(),
+    workload,
+    log: ctx.log,
+  });
+
+class ProcessTarget
+  implements
+    Target<ProcessOptions>,
+    Killable<ProcessOptions>,
+    Pausable<ProcessOptions>,
+    HasPrimaries<ProcessOptions>,
+    ReadConsistency<ProcessOptions>
+{
+  readonly name = 'process';
+  readonly description =
+    'any system, from the config file: shell commands start and stop it on each node, and client adapters in any language speak JSON Lines';
+  readonly options = processOptionsSchema;
+  readonly packages: readonly string[] = [];
+
+  /** A client for every registered workload: the adapter speaks its vocabulary. */
+  get clients(): Readonly<Record<string, ClientFactory<ProcessOptions>>> {
+    return Object.fromEntries(workloadNames().map((name) => [name, client]));
+  }
+
+  linearizableReads(options: ProcessOptions): boolean {
+    return options.linearizableReads;
+  }
+
+  /** Runs the install command on the node, when there is one. Throws with its output when it fails. */
+  async install(ctx: Ctx, node: string): Promise<void> {
+    if (ctx.options.install !== undefined) await runOnNode(ctx, node, ctx.options.install, { timeoutMs: 600_000 });
+  }
+
+  /** Stops a leftover daemon, wipes {dataDir} and the log, and starts the system. */
+  async setup(ctx: Ctx, node: string): Promise<void> {
+    await ctx.runtime.stopDaemon(node, DAEMON, STOP_GRACE_MS);
+    await ctx.runtime.exec(node, [
+      'sh',
+      '-c',
+      'mkdir -p "$(dirname "$2")" && rm -rf "$1" && mkdir -p "$1" && : > "$2"',
+      'sh',
+      dataDir(ctx, node),
+      daemonLog(ctx, node),
+    ]);
+    await startDaemon(ctx, node);
+  }
+
+  /** Starts the system again on its existing data; does nothing when it is running. */
+  async start(ctx: Ctx, node: string): Promise<void> {
+    if (await ctx.runtime.daemonRunning(node, DAEMON)) return;
+    await startDaemon(ctx, node);
+  }
+
+  /**
+   * Runs the stop command (when there is one; its failure is logged), stops
+   * the daemon (SIGTERM, then SIGKILL) and removes {dataDir}; keeps the logs.
+   */
+  async teardown(ctx: Ctx, node: string): Promise<void> {
+    if (ctx.options.stop !== undefined && (await ctx.runtime.daemonRunning(node, DAEMON))) {
+      const stopped = await runOnNode(ctx, node, ctx.options.stop, { check: false, timeoutMs: 30_000 });
+      if (stopped.exitCode !== 0)
+        ctx.log.warn(`${node}: the stop command exited ${stopped.exitCode}: ${stopped.stderr.trim().slice(-300)}`);
+    }
+    await ctx.runtime.stopDaemon(node, DAEMON, STOP_GRACE_MS);
+    await ctx.runtime.exec(node, ['rm', '-rf', dataDir(ctx, node)]);
+  }
+
+  /** SIGKILLs the daemon's process group and waits until it is gone. Does nothing when it is not running. */
+  async kill(ctx: Ctx, node: string): Promise<void> {
+    if (!(await ctx.runtime.daemonRunning(node, DAEMON))) return;
+    await ctx.runtime.signalDaemon(node, DAEMON, 'SIGKILL');
+    await waitFor(`${node}: the system to exit after SIGKILL`, 10_000, async () => {
+      return !(await ctx.runtime.daemonRunning(node, DAEMON));
+    });
+  }
+
+  /** SIGSTOPs the daemon's process group and waits until it is stopped. Throws when it is not running. */
+  async pause(ctx: Ctx, node: string): Promise<void> {
+    await ctx.runtime.signalDaemon(node, DAEMON, 'SIGSTOP');
+    await waitFor(`${node}: the system to stop after SIGSTOP`, 5_000, async () => {
+      return (await processState(ctx, node)) === 'T';
+    });
+  }
+
+  /** SIGCONTs the daemon's process group and waits until it runs. Does nothing when it is not running. */
+  async resume(ctx: Ctx, node: string): Promise<void> {
+    if (!(await ctx.runtime.daemonRunning(node, DAEMON))) return;
+    await ctx.runtime.signalDaemon(node, DAEMON, 'SIGCONT');
+    await waitFor(`${node}: the system to run after SIGCONT`, 5_000, async () => {
+      return (await processState(ctx, node)) !== 'T';
+    });
+  }
+
+  /**
+   * Waits until every node is ready: its daemon runs, and the ready command
+   * exits 0 on it (readyCommand), or its TCP port accepts connections
+   * (readyPort, default port). Throws at once when a daemon has exited (with
+   * the last lines of its log), and after timeoutMs naming the nodes that
+   * are not ready.
+   */
+  async awaitReady(ctx: Ctx, timeoutMs: number): Promise<void> {
+    const pending = new Set(ctx.nodes.map((n) => n.name));
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      for (const node of [...pending]) {
+        if (!(await ctx.runtime.daemonRunning(node, DAEMON))) {
+          const tail = await logTail(ctx, node);
+          throw new Error(`${node}: the system exited (${daemonLog(ctx, node)}${tail ? `: ${tail}` : ' is empty'})`);
+        }
+        if (await this.ready(ctx, node)) pending.delete(node);
+      }
+      if (pending.size === 0) return;
+      if (Date.now() >= deadline) {
+        throw new Error(`not ready after ${timeoutMs} ms: ${[...pending].join(', ')} (${this.readyCheck(ctx)})`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  /**
+   * The nodes the primary command names (node names, addresses, address:port
+   * or URLs, separated by spaces, commas or lines), asked on each node in turn
+   * until one answers (exit 0). [] without a primary command, or when no
+   * node answers or it names no node.
+   */
+  async primaries(ctx: Ctx): Promise<string[]> {
+    const command = ctx.options.primary;
+    if (command === undefined) return [];
+    for (const { name } of ctx.nodes) {
+      const answer = await runOnNode(ctx, name, command, { check: false, timeoutMs: PROBE_TIMEOUT_MS });
+      if (answer.exitCode !== 0 || answer.timedOut) continue;
+      const named = answer.stdout
+        .split(/[\s,]+/)
+        .filter((token) => token !== '')
+        .map((token) => ctx.nodes.find((n) => n.name === token || n.address === hostOf(token))?.name)
+        .filter((n): n is string => n !== undefined);
+      return [...new Set(named)];
+    }
+    return [];
+  }
+
+  /** The daemon's log, and the logFiles option's files with their placeholders filled in. */
+  logFiles(ctx: Ctx, node: string): string[] {
+    const values = valuesFor(ctx, node);
+    return [daemonLog(ctx, node), ...ctx.options.logFiles.map((file) => fill(file, values))];
+  }
+
+  private async ready(ctx: Ctx, node: string): Promise<boolean> {
+    const { readyCommand, readyPort, port } = ctx.options;
+    if (readyCommand !== undefined) {
+      const probe = await runOnNode(ctx, node, readyCommand, { check: false, timeoutMs: PROBE_TIMEOUT_MS });
+      return probe.exitCode === 0 && !probe.timedOut;
+    }
+    return tcpOpen(ctx.runtime.node(node).address, readyPort ?? port, PROBE_TIMEOUT_MS);
+  }
+
+  private readyCheck(ctx: Ctx): string {
+    const { readyCommand, readyPort, port } = ctx.options;
+    return readyCommand !== undefined ? `ready command: ${readyCommand}` : `TCP port ${readyPort ?? port}`;
+  }
+}
+
+/** The host of `10.0.0.2`, `10.0.0.2:2379` or `http://10.0.0.2:2379/`. */
+function hostOf(token: string): string {
+  return token.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/[/:].*$/, '');
+}
+
+export const processTarget = new ProcessTarget();
