@@ -17,7 +17,8 @@
  * - generators: the `gen` namespace (mix, stagger, timeLimit, clients, ...);
  * - contracts: Target (and its capabilities Killable, Pausable, HasPrimaries,
  *   ...), Workload, Client, Checker, Runtime, with defineTarget,
- *   defineWorkload, defineClient, defineChecker; `z` for a target's options;
+ *   defineWorkload, defineClient, defineChecker (a target's options are a
+ *   zod 4 object schema: `import { z } from 'zod'`);
  * - runTest: the programmatic `faultline test`, resolving with RunResults.
  *
  * This file only re-exports: each name is documented where it is defined.
@@ -30,14 +31,13 @@
  * if (result.valid === false) console.log(result.failure.explanation);
  *
  * @example A target of your own, run with `faultline test --target ./targets/mydb.ts`
- * import { defineTarget, z } from 'faultline';
+ * import { defineTarget } from 'faultline';
+ * import { z } from 'zod';
  * export default defineTarget({ name: 'mydb', options: z.object({}), ... });
  *
  * @packageDocumentation
  */
 
-/** zod, for a target's `options` schema: the same copy faultline reads the schema with. */
-export { z } from 'zod';
 export type { Checker, CheckOptions, CheckResult, CheckResultKinds, ResultBase, Validity } from './checkers/checker.js';
 export { defineChecker, mergeValidity, safeCheck } from './checkers/checker.js';
 export { composeCheckers } from './checkers/compose.js';
@@ -103,9 +103,8 @@ export {
 } from './harness/history/read.js';
 export { type HistoryWriter, type HistoryWriterOptions, openHistoryWriter } from './harness/history/writer.js';
 export { consoleLogger, type Logger, silentLogger } from './harness/log.js';
-export type { FaultWindow, RunResults, TestRecord } from './harness/results/results.js';
+export type { FaultWindow, RunOutcome, RunResults, TestRecord } from './harness/results/results.js';
 export { type RunTestOptions, runTest } from './harness/run/library.js';
-export type { RunOutcome } from './harness/run/run-test.js';
 export type {
   DaemonSpec,
   ExecOptions,
@@ -126,6 +125,7 @@ export {
   isKillable,
   isPausable,
   type Killable,
+  type OptionsSchema,
   type Pausable,
   type ReadConsistency,
   type Target,

@@ -70,7 +70,9 @@ export function parseTargetOptions<O>(
     fromFlags[key] = flagValue(flag, text);
   }
   try {
-    return parseSchema(target.options, { ...config, ...fromFlags }, ['test', 'targetOptions']);
+    // A zod 4 schema (Target.options says so; its type names only safeParse, see OptionsSchema).
+    const schema = target.options as unknown as z.ZodType<O>;
+    return parseSchema(schema, { ...config, ...fromFlags }, ['test', 'targetOptions']);
   } catch (err) {
     if (!(err instanceof SchemaError)) throw err;
     const key = err.path[2];
@@ -111,7 +113,7 @@ function defOf(schema: z.ZodType): Def {
 const WRAPPERS = new Set(['optional', 'default', 'nullable', 'prefault']);
 
 function objectShape(target: AnyTarget): Record<string, z.ZodType> {
-  const def = defOf(unwrapped(target.options));
+  const def = defOf(unwrapped(target.options as unknown as z.ZodType));
   if (def.type !== 'object' || !def.shape) {
     throw new UserError(`target ${target.name}: its options must be a zod (v4) object schema, z.object({...})`);
   }

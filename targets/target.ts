@@ -13,13 +13,23 @@
  *
  * Optional capabilities are separate interfaces with type guards below.
  */
-import type { z } from 'zod';
 import type { Logger } from '../harness/log.js';
 import type { NodeInfo, Runtime } from '../harness/runtime/runtime.js';
 import type { Client } from '../workloads/client.js';
 
 /** The options object of a target: what its schema parses test.targetOptions and its flags into. */
 export type TargetOptions = Record<string, unknown>;
+
+/**
+ * A target's options schema: a zod (version 4) object schema,
+ * `z.object({ port: z.number().default(8000).describe('...') })`. Typed here
+ * by the one method faultline calls, so that the package's types do not
+ * depend on zod's (faultline reads the fields, defaults and descriptions from
+ * the schema's definition, whichever copy of zod 4 made it).
+ */
+export interface OptionsSchema<O> {
+  safeParse(value: unknown): { success: true; data: O } | { success: false; error: unknown };
+}
 
 export interface TargetContext<O = TargetOptions> {
   runtime: Runtime;
@@ -48,7 +58,7 @@ export interface Target<O = TargetOptions> {
   /** One line for --help. */
   readonly description: string;
   /** Its options (a zod object schema with a description and default per field). */
-  readonly options: z.ZodType<O>;
+  readonly options: OptionsSchema<O>;
   /** Debian packages the SUT needs on every node. */
   readonly packages: readonly string[];
   /** A client factory per workload name it supports. */

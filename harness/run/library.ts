@@ -7,12 +7,12 @@
 import type { AnyTarget } from '../../targets/target.js';
 import type { Workload } from '../../workloads/workload.js';
 import { type ConfigFlags, defaultConfig, loadConfig, mergeFlags } from '../config/load.js';
-import type { RuntimeKind } from '../config/schema.js';
 import { UserError } from '../errors.js';
 import type { Json } from '../history/op.js';
 import { consoleLogger, type Logger, silentLogger } from '../log.js';
+import type { RunOutcome } from '../results/results.js';
 import { resolveTestOptions } from './options.js';
-import { type RunOutcome, runTest as runLifecycle } from './run-test.js';
+import { runTest as runLifecycle } from './run-test.js';
 
 /** The options of a run; each one is the flag of `faultline test` of the same name (defaults as there). */
 export interface RunTestOptions {
@@ -49,7 +49,7 @@ export interface RunTestOptions {
   /** Seconds the checker may search before answering unknown. Default 300. */
   checkTimeoutSeconds?: number;
   /** Where the nodes live. Default netns (needs root). */
-  runtime?: RuntimeKind;
+  runtime?: 'netns' | 'docker' | 'ssh';
   /** Node count (netns, docker) or host names (ssh). Default 5. */
   nodes?: number | string[];
   /** The cluster's name: the prefix of its namespaces or containers. Default faultline. */

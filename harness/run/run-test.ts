@@ -43,7 +43,7 @@ import { runInterpreter, testGenerator } from '../interpreter/index.js';
 import type { Logger } from '../log.js';
 import { resolveTarget, resolveWorkload } from '../plugins/index.js';
 import { writeRunReport } from '../report/write.js';
-import type { RunResults, TestRecord } from '../results/results.js';
+import type { RunOutcome, RunResults, TestRecord } from '../results/results.js';
 import { createRunDir, RUN_FILES, writeResults, writeTestRecord } from '../results/store.js';
 import { createRuntime } from '../runtime/create.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -53,12 +53,7 @@ import { plannedNodeCount, type TestOptions } from './options.js';
 import { countCompletions } from './stats.js';
 import { statusLine } from './status.js';
 
-export interface RunOutcome {
-  runDir: string;
-  results: RunResults;
-  /** True when Ctrl-C / SIGTERM cut the run short. */
-  aborted: boolean;
-}
+export type { RunOutcome } from '../results/results.js';
 
 /** Everything a run needs, resolved and validated before anything is created. */
 export interface Plan {

@@ -10,7 +10,8 @@
  * netns nodes (the default runtime) share.
  */
 import { fileURLToPath } from 'node:url';
-import { defineTarget, type TargetContext, z } from 'faultline';
+import { defineTarget, type TargetContext } from 'faultline';
+import { z } from 'zod';
 import { CounterClient } from './counter-client.js';
 
 const SERVER = fileURLToPath(new URL('../server.mjs', import.meta.url));
