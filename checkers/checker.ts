@@ -77,6 +77,12 @@ export interface CheckOptions {
   heapUsed?: (() => number) | undefined;
 }
 
+/**
+ * A checker: `check` resolves with a result whose `valid` is true, false
+ * (with evidence) or 'unknown' (a budget ran out, or it could not decide);
+ * it never rejects for a bad history it can judge (a malformed one may throw:
+ * `safeCheck` turns that into unknown). Pure: no I/O, no clock but `options.clock`.
+ */
 export interface Checker<R extends ResultBase = CheckResult> {
   readonly name: string;
   check(history: History, options?: CheckOptions): Promise<R>;

@@ -31,6 +31,7 @@ export interface OptionsSchema<O> {
   safeParse(value: unknown): { success: true; data: O } | { success: false; error: unknown };
 }
 
+/** What a target's methods are given: the runtime and its nodes, a logger, the parsed options. */
 export interface TargetContext<O = TargetOptions> {
   runtime: Runtime;
   nodes: readonly NodeInfo[];
@@ -53,6 +54,10 @@ export interface TargetContext<O = TargetOptions> {
 /** Makes a fresh client for a workload; the interpreter opens it on a node. */
 export type ClientFactory<O = TargetOptions> = (ctx: TargetContext<O>, workload: string) => Client;
 
+/**
+ * A system under test (see the file comment). Every method may throw; the
+ * run then stops, heals and tears down, and reports the error.
+ */
 export interface Target<O = TargetOptions> {
   readonly name: string;
   /** One line for --help. */

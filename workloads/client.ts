@@ -22,6 +22,13 @@ export interface Completion {
   error?: unknown;
 }
 
+/**
+ * A client of the system under test, for one worker thread: opened on a
+ * node, then given one op at a time. `invoke` resolves with ok, fail
+ * (certainly not done) or info (maybe done); a throw, or no answer before the
+ * signal aborts, is recorded as info. After an info the client is closed and
+ * a fresh one made.
+ */
 export interface Client {
   /** Connect to a node. Called again with a fresh client after an `info`. */
   open(node: NodeInfo): Promise<void>;
