@@ -22,15 +22,22 @@ import type {
   TargetContext,
 } from '../target.js';
 import { ProcessClient } from './client.js';
+import { addMember, isRemoved, members, removeMember } from './membership.js';
 import {
   DAEMON,
   daemonLog,
   dataDir,
+  isReady,
   logTail,
+  namedNodes,
+  PROBE_TIMEOUT_MS,
   processState,
+  readyCheck,
+  removedMarker,
   runOnNode,
+  STOP_GRACE_MS,
   startDaemon,
-  tcpOpen,
+  stopSystem,
   valuesFor,
   waitFor,
 } from './node.js';
@@ -38,11 +45,6 @@ import { type ProcessOptions, processOptionsSchema } from './options.js';
 import { fill, placeholderEnv, substitute } from './placeholders.js';
 
 type Ctx = TargetContext<ProcessOptions>;
-
-/** SIGTERM grace before SIGKILL when stopping for good. */
-const STOP_GRACE_MS = 3_000;
-/** How long one readiness probe or primary query of one node may take. */
-const PROBE_TIMEOUT_MS = 2_000;
 
 const client: ClientFactory<ProcessOptions> = (ctx, workload) =>
   new ProcessClient({
@@ -81,38 +83,39 @@ class ProcessTarget
     if (ctx.options.install !== undefined) await runOnNode(ctx, node, ctx.options.install, { timeoutMs: 600_000 });
   }
 
-  /** Stops a leftover daemon, wipes {dataDir} and the log, and starts the system. */
+  /** Stops a leftover daemon, wipes {dataDir}, the log and a removed-member marker, and starts the system. */
   async setup(ctx: Ctx, node: string): Promise<void> {
     await ctx.runtime.stopDaemon(node, DAEMON, STOP_GRACE_MS);
     await ctx.runtime.exec(node, [
       'sh',
       '-c',
-      'mkdir -p "$(dirname "$2")" && rm -rf "$1" && mkdir -p "$1" && : > "$2"',
+      'mkdir -p "$(dirname "$2")" && rm -rf "$1" "$3" && mkdir -p "$1" && : > "$2"',
       'sh',
       dataDir(ctx, node),
       daemonLog(ctx, node),
+      removedMarker(ctx, node),
     ]);
     await startDaemon(ctx, node);
   }
 
-  /** Starts the system again on its existing data; does nothing when it is running. */
+  /**
+   * Starts the system again on its existing data; does nothing when it is
+   * running, or when its member is removed (it comes back by addMember).
+   */
   async start(ctx: Ctx, node: string): Promise<void> {
     if (await ctx.runtime.daemonRunning(node, DAEMON)) return;
+    if (await isRemoved(ctx, node)) return;
     await startDaemon(ctx, node);
   }
 
   /**
    * Runs the stop command (when there is one; its failure is logged), stops
-   * the daemon (SIGTERM, then SIGKILL) and removes {dataDir}; keeps the logs.
+   * the daemon (SIGTERM, then SIGKILL) and removes {dataDir} (and the
+   * removed-member marker); keeps the logs.
    */
   async teardown(ctx: Ctx, node: string): Promise<void> {
-    if (ctx.options.stop !== undefined && (await ctx.runtime.daemonRunning(node, DAEMON))) {
-      const stopped = await runOnNode(ctx, node, ctx.options.stop, { check: false, timeoutMs: 30_000 });
-      if (stopped.exitCode !== 0)
-        ctx.log.warn(`${node}: the stop command exited ${stopped.exitCode}: ${stopped.stderr.trim().slice(-300)}`);
-    }
-    await ctx.runtime.stopDaemon(node, DAEMON, STOP_GRACE_MS);
-    await ctx.runtime.exec(node, ['rm', '-rf', dataDir(ctx, node)]);
+    await stopSystem(ctx, node);
+    await ctx.runtime.exec(node, ['rm', '-rf', dataDir(ctx, node), removedMarker(ctx, node)]);
   }
 
   /** SIGKILLs the daemon's process group and waits until it is gone. Does nothing when it is not running. */
@@ -142,14 +145,15 @@ class ProcessTarget
   }
 
   /**
-   * Waits until every node is ready: its daemon runs, and the ready command
+   * Waits until every node (but removed members) is ready: its daemon runs, and the ready command
    * exits 0 on it (readyCommand), or its TCP port accepts connections
    * (readyPort, default port). Throws at once when a daemon has exited (with
    * the last lines of its log), and after timeoutMs naming the nodes that
    * are not ready.
    */
   async awaitReady(ctx: Ctx, timeoutMs: number): Promise<void> {
-    const pending = new Set(ctx.nodes.map((n) => n.name));
+    const pending = new Set<string>();
+    for (const { name } of ctx.nodes) if (!(await isRemoved(ctx, name))) pending.add(name);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       for (const node of [...pending]) {
@@ -157,11 +161,11 @@ class ProcessTarget
           const tail = await logTail(ctx, node);
           throw new Error(`${node}: the system exited (${daemonLog(ctx, node)}${tail ? `: ${tail}` : ' is empty'})`);
         }
-        if (await this.ready(ctx, node)) pending.delete(node);
+        if (await isReady(ctx, node)) pending.delete(node);
       }
       if (pending.size === 0) return;
       if (Date.now() >= deadline) {
-        throw new Error(`not ready after ${timeoutMs} ms: ${[...pending].join(', ')} (${this.readyCheck(ctx)})`);
+        throw new Error(`not ready after ${timeoutMs} ms: ${[...pending].join(', ')} (${readyCheck(ctx)})`);
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -179,14 +183,24 @@ class ProcessTarget
     for (const { name } of ctx.nodes) {
       const answer = await runOnNode(ctx, name, command, { check: false, timeoutMs: PROBE_TIMEOUT_MS });
       if (answer.exitCode !== 0 || answer.timedOut) continue;
-      const named = answer.stdout
-        .split(/[\s,]+/)
-        .filter((token) => token !== '')
-        .map((token) => ctx.nodes.find((n) => n.name === token || n.address === hostOf(token))?.name)
-        .filter((n): n is string => n !== undefined);
-      return [...new Set(named)];
+      return namedNodes(ctx, answer.stdout);
     }
     return [];
+  }
+
+  /** The nodes that are members now, in cluster order (the members command). Throws when no node answers. */
+  members(ctx: Ctx): Promise<string[]> {
+    return members(ctx);
+  }
+
+  /** Removes the node's member (the removeMember command on another member), stops it and wipes its data. */
+  removeMember(ctx: Ctx, node: string): Promise<void> {
+    return removeMember(ctx, node);
+  }
+
+  /** Adds the node back (the addMember command on another member), starts it with empty data, waits until ready. */
+  addMember(ctx: Ctx, node: string): Promise<void> {
+    return addMember(ctx, node);
   }
 
   /** The daemon's log, and the logFiles option's files with their placeholders filled in. */
@@ -194,25 +208,6 @@ class ProcessTarget
     const values = valuesFor(ctx, node);
     return [daemonLog(ctx, node), ...ctx.options.logFiles.map((file) => fill(file, values))];
   }
-
-  private async ready(ctx: Ctx, node: string): Promise<boolean> {
-    const { readyCommand, readyPort, port } = ctx.options;
-    if (readyCommand !== undefined) {
-      const probe = await runOnNode(ctx, node, readyCommand, { check: false, timeoutMs: PROBE_TIMEOUT_MS });
-      return probe.exitCode === 0 && !probe.timedOut;
-    }
-    return tcpOpen(ctx.runtime.node(node).address, readyPort ?? port, PROBE_TIMEOUT_MS);
-  }
-
-  private readyCheck(ctx: Ctx): string {
-    const { readyCommand, readyPort, port } = ctx.options;
-    return readyCommand !== undefined ? `ready command: ${readyCommand}` : `TCP port ${readyPort ?? port}`;
-  }
-}
-
-/** The host of `10.0.0.2`, `10.0.0.2:2379` or `http://10.0.0.2:2379/`. */
-function hostOf(token: string): string {
-  return token.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/[/:].*$/, '');
 }
 
 export const processTarget = new ProcessTarget();

@@ -11,6 +11,12 @@
  *   {members}  FAULTLINE_MEMBERS    every node as name=address, comma-separated: n1=10.241.0.2,n2=...
  *   {dir}      FAULTLINE_DIR        the config file's folder (on the controller; netns nodes share its files)
  *
+ * The membership commands (addMember, removeMember) have two more, naming
+ * the member added or removed (the command runs on another node):
+ *
+ *   {member}         FAULTLINE_MEMBER          its node's name
+ *   {memberAddress}  FAULTLINE_MEMBER_ADDRESS  its address
+ *
  * Only these names are replaced, and not after a `$` (so `${HOME}`, awk's
  * `{print $1}` and brace expansion are left alone). A value with characters
  * a shell would read specially is single-quoted.
@@ -58,6 +64,20 @@ export function placeholderValues(input: PlaceholderInput): Record<Placeholder, 
   };
 }
 
+const MEMBER_ENV_NAMES = { member: 'FAULTLINE_MEMBER', memberAddress: 'FAULTLINE_MEMBER_ADDRESS' } as const;
+
+export type MemberPlaceholder = keyof typeof MEMBER_ENV_NAMES;
+
+/** The membership commands' own placeholders: the member added or removed. */
+export function memberValues(member: NodeInfo): Record<MemberPlaceholder, string> {
+  return { member: member.name, memberAddress: member.address };
+}
+
+/** The member placeholders as FAULTLINE_MEMBER and FAULTLINE_MEMBER_ADDRESS. */
+export function memberEnv(values: Record<MemberPlaceholder, string>): Record<string, string> {
+  return { [MEMBER_ENV_NAMES.member]: values.member, [MEMBER_ENV_NAMES.memberAddress]: values.memberAddress };
+}
+
 /** The values as FAULTLINE_* environment variables. */
 export function placeholderEnv(values: Record<Placeholder, string>): Record<string, string> {
   return Object.fromEntries(PLACEHOLDERS.map((p) => [ENV_NAMES[p], values[p]]));
@@ -69,17 +89,17 @@ export function shellQuote(text: string): string {
 }
 
 /** The command with each known placeholder replaced by its value, quoted for sh. */
-export function substitute(command: string, values: Record<Placeholder, string>): string {
+export function substitute(command: string, values: Readonly<Record<string, string>>): string {
   return replace(command, values, shellQuote);
 }
 
 /** Text that is not a command (a log file's path) with each known placeholder replaced by its value as it is. */
-export function fill(text: string, values: Record<Placeholder, string>): string {
+export function fill(text: string, values: Readonly<Record<string, string>>): string {
   return replace(text, values, (value) => value);
 }
 
-function replace(text: string, values: Record<Placeholder, string>, render: (value: string) => string): string {
+function replace(text: string, values: Readonly<Record<string, string>>, render: (value: string) => string): string {
   return text.replace(/(?<!\$)\{([A-Za-z]+)\}/g, (whole, name: string) =>
-    Object.hasOwn(values, name) ? render(values[name as Placeholder]) : whole,
+    Object.hasOwn(values, name) ? render(values[name] as string) : whole,
   );
 }
