@@ -10,13 +10,16 @@
  * - histories: Op and its parts, readHistoryFile / parseHistory (JSONL,
  *   Jepsen EDN, history.txt), openHistoryWriter, pairHistory;
  * - checkers: checkLinearizable (+ explainLinearizable, linearizableChecker),
- *   checkSet / setChecker, checkStats, composeCheckers, safeCheck; results are
+ *   checkSet / setChecker, checkStats, composeCheckers, safeCheck; the
+ *   transactional checkers (after Elle): checkListAppend / listAppendChecker,
+ *   checkRwRegister / rwRegisterChecker, checkBank / bankChecker; session
+ *   guarantees: checkSession / sessionChecker; results are
  *   a union on `kind` (CheckResult), extended by declaration merging of
  *   CheckResultKinds; ResultView / defineView / registerView draw a result;
  * - models: Model (a record of pure functions), defineModel, registerModel;
  * - generators: the `gen` namespace (mix, stagger, timeLimit, clients, ...);
  * - contracts: Target (and its capabilities Killable, Pausable, HasPrimaries,
- *   ...), Workload, Client, Checker, Runtime, with defineTarget,
+ *   Reconfigurable, ...), Workload, Client, Checker, Runtime, with defineTarget,
  *   defineWorkload, defineClient, defineChecker (a target's options are a
  *   zod 4 object schema: `import { z } from 'zod'`);
  * - runTest: the programmatic `faultline test`, resolving with RunResults.
@@ -38,6 +41,17 @@
  * @packageDocumentation
  */
 
+export {
+  BANK_ERROR_TYPES,
+  type BankError,
+  type BankErrorGroup,
+  type BankErrorType,
+  type BankOp,
+  type BankOptions,
+  type BankResult,
+  bankChecker,
+  checkBank,
+} from './checkers/bank/index.js';
 export type { Checker, CheckOptions, CheckResult, CheckResultKinds, ResultBase, Validity } from './checkers/checker.js';
 export { defineChecker, mergeValidity, safeCheck } from './checkers/checker.js';
 export { composeCheckers } from './checkers/compose.js';
@@ -55,6 +69,12 @@ export type {
   PartialLinearization,
 } from './checkers/linearizable/result.js';
 export {
+  checkListAppend,
+  type ListAppendOptions,
+  type ListAppendResult,
+  listAppendChecker,
+} from './checkers/list-append/index.js';
+export {
   defineModel,
   ILLEGAL,
   type Illegal,
@@ -66,8 +86,36 @@ export {
 } from './checkers/models/model.js';
 export { getModel, modelNames, registerModel } from './checkers/models/registry.js';
 export { noopChecker } from './checkers/noop.js';
+export {
+  checkRwRegister,
+  type RwRegisterOptions,
+  type RwRegisterResult,
+  rwRegisterChecker,
+} from './checkers/rw-register/index.js';
+export {
+  checkSession,
+  type Datatype,
+  GUARANTEES,
+  type Guarantee,
+  type GuaranteeStatus,
+  type GuaranteeVerdict,
+  type SessionCheckerOptions,
+  type SessionOp,
+  type SessionResult,
+  type SessionViolation,
+  sessionChecker,
+} from './checkers/session/index.js';
 export { checkSet, type SetCheckerOptions, type SetCheckResult, setChecker } from './checkers/set/index.js';
 export { checkStats, type StatsResult, statsChecker } from './checkers/stats/index.js';
+export type { TxnCheckOptions } from './checkers/txn/plan.js';
+export type {
+  AnomalyCase,
+  AnomalyGroup,
+  CycleStep,
+  NamedTxn,
+  TxnResultFields,
+  TxnStats,
+} from './checkers/txn/result.js';
 export type { Block, ReportSection, ResultView, ViewContext } from './checkers/view.js';
 export { defineView } from './checkers/view.js';
 export { registerView, summarize } from './checkers/views.js';
@@ -124,13 +172,16 @@ export {
   hasReadConsistency,
   isKillable,
   isPausable,
+  isReconfigurable,
   type Killable,
   type OptionsSchema,
   type Pausable,
   type ReadConsistency,
+  type Reconfigurable,
   type Target,
   type TargetContext,
   type TargetOptions,
+  whyNotReconfigurable,
 } from './targets/target.js';
 export { type Client, type ClientOp, type Completion, defineClient } from './workloads/client.js';
 export { defineWorkload, type Workload, type WorkloadOptions } from './workloads/workload.js';

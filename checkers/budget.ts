@@ -19,6 +19,8 @@ export class Budget {
   readonly memoryLimitBytes: number;
   private readonly heapUsed: () => number;
   private readonly heapAtStart: number;
+  /** Past this much heap in use the engine is close to running out, whatever the budget says (default only). */
+  private readonly heapCeiling: number;
 
   constructor(private readonly options: CheckOptions = {}) {
     this.clock = options.clock ?? (() => performance.now());
@@ -27,6 +29,8 @@ export class Budget {
     this.deadline = this.startedAt + (options.timeoutMs ?? Number.POSITIVE_INFINITY);
     this.memoryLimitBytes = options.memoryLimitBytes ?? getHeapStatistics().heap_size_limit / 2;
     this.heapAtStart = this.heapUsed();
+    this.heapCeiling =
+      options.heapUsed === undefined ? getHeapStatistics().heap_size_limit * 0.85 : Number.POSITIVE_INFINITY;
   }
 
   /** Milliseconds since the budget started, on its clock. */
@@ -43,8 +47,11 @@ export class Budget {
 
   /** Why the memory budget is exceeded, or undefined. Cheaper callers read it less often than the clock. */
   memoryExceeded(): string | undefined {
-    const grown = this.heapUsed() - this.heapAtStart;
-    if (grown > this.memoryLimitBytes) return `memory budget of ${size(this.memoryLimitBytes)} exceeded`;
+    const used = this.heapUsed();
+    if (used - this.heapAtStart > this.memoryLimitBytes)
+      return `memory budget of ${size(this.memoryLimitBytes)} exceeded`;
+    // A budget bigger than the heap (--memory-limit 8192 on a 4 GiB heap) must not run the engine out of memory.
+    if (used > this.heapCeiling) return `memory budget exceeded: the heap is nearly full (${size(used)} in use)`;
     return undefined;
   }
 

@@ -75,6 +75,27 @@ export interface CheckOptions {
   clock?: (() => number) | undefined;
   /** Bytes of heap in use, for the memory budget. Default: V8's used heap size. */
   heapUsed?: (() => number) | undefined;
+  /** Where a checker may run parts of its work in parallel (worker threads). Default: none, all in this thread. */
+  pool?: TaskPool | undefined;
+}
+
+/**
+ * Runs pure functions on other threads. The harness provides one
+ * (harness/check-pool); a checker only hands it tasks: a module, the name of
+ * a function it exports, `(input, options: CheckOptions) => Promise<output>`,
+ * and a structured-cloneable input. The function gets a `signal` that aborts
+ * when `run`'s signal does, and the default clock and heap readings of its
+ * thread.
+ */
+export interface TaskPool {
+  /** Tasks it runs at once. */
+  readonly size: number;
+  /**
+   * Runs `task.name` of the module at URL `task.module` on `input`.
+   * Resolves to its output; rejects when the task threw or its thread failed
+   * (the caller may then do the work itself).
+   */
+  run(task: { module: string; name: string }, input: unknown, signal?: AbortSignal): Promise<unknown>;
 }
 
 /**

@@ -3,8 +3,13 @@
  * summarised in a line and drawn in the report (see ./view.ts). To add a
  * checker, write its folder with a view.ts and add its view here.
  */
+
+import { bankView } from './bank/view.js';
 import type { CheckerErrorResult, CheckResult, ComposedResult, NoopResult, ResultBase } from './checker.js';
 import { linearizableView } from './linearizable/view.js';
+import { listAppendView } from './list-append/view.js';
+import { rwRegisterView } from './rw-register/view.js';
+import { sessionView } from './session/view.js';
 import { setView } from './set/view.js';
 import { statsView } from './stats/view.js';
 import { defineView, type ResultView } from './view.js';
@@ -48,6 +53,10 @@ const VIEWS: readonly ResultView<any>[] = [
   linearizableView,
   setView,
   statsView,
+  sessionView,
+  listAppendView,
+  rwRegisterView,
+  bankView,
 ];
 
 const byKind = new Map<string, ResultView<ResultBase>>(VIEWS.map((v) => [v.kind, v]));

@@ -19,6 +19,7 @@ import { composePackages, serialized } from './compose.js';
 import { delayFault } from './delay/index.js';
 import type { FaultContext, FaultDefinition } from './fault.js';
 import { killFault } from './kill/index.js';
+import { membershipFault } from './membership/index.js';
 import type { NemesisPackage } from './nemesis.js';
 import { noopPackage } from './noop.js';
 import { packetFault } from './packet/index.js';
@@ -32,6 +33,7 @@ export const FAULTS: readonly FaultDefinition[] = [
   pauseFault,
   clockFault,
   delayFault,
+  membershipFault,
 ];
 
 /** The registered fault names, in registry order. */

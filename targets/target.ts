@@ -103,6 +103,26 @@ export interface HasPrimaries<O = TargetOptions> {
   primaries(ctx: TargetContext<O>): Promise<string[]>;
 }
 
+/**
+ * Can change its membership (the membership fault): remove a member and add
+ * it back as a new, empty member. A removed member's node keeps running
+ * nothing until it is added again; `start` leaves it down.
+ */
+export interface Reconfigurable<O = TargetOptions> {
+  /** The nodes that are members now, in cluster order. Throws when no member answers. */
+  members(ctx: TargetContext<O>): Promise<string[]>;
+  /** Removes the node's member from the cluster, stops it and wipes its data. Throws when the cluster refuses. */
+  removeMember(ctx: TargetContext<O>, node: string): Promise<void>;
+  /** Adds the node back as a new member with empty data and starts it. Throws when the cluster refuses. */
+  addMember(ctx: TargetContext<O>, node: string): Promise<void>;
+  /**
+   * For a target that can change its membership only with some options (the
+   * process target needs its membership commands): why it cannot with
+   * these, or undefined when it can. Absent: it always can.
+   */
+  membershipUnsupported?(options: O): string | undefined;
+}
+
 /** Says whether its processes honour libfaketime (Go programs read the clock through the vDSO). */
 export interface ClockSensitivity {
   /** undefined when they do; otherwise the reason they don't. */
@@ -127,6 +147,18 @@ export function hasPrimaries<O>(t: Target<O>): t is Target<O> & HasPrimaries<O> 
 }
 export function hasReadConsistency<O>(t: Target<O>): t is Target<O> & ReadConsistency<O> {
   return typeof (t as Partial<ReadConsistency<O>>).linearizableReads === 'function';
+}
+export function isReconfigurable<O>(t: Target<O>): t is Target<O> & Reconfigurable<O> {
+  const r = t as Partial<Reconfigurable<O>>;
+  return typeof r.members === 'function' && typeof r.removeMember === 'function' && typeof r.addMember === 'function';
+}
+/**
+ * Why the target cannot change its membership (with `options`, when given),
+ * or undefined when it can: it is Reconfigurable, and does not refuse the options.
+ */
+export function whyNotReconfigurable<O>(t: Target<O>, options?: O): string | undefined {
+  if (!isReconfigurable(t)) return 'it does not implement Reconfigurable';
+  return options === undefined ? undefined : t.membershipUnsupported?.(options);
 }
 export function hasClockSensitivity<O>(t: Target<O>): t is Target<O> & ClockSensitivity {
   return 'ignoresFaketime' in t;

@@ -20,6 +20,12 @@ export interface Completion {
   type: 'ok' | 'fail' | 'info';
   value?: unknown;
   error?: unknown;
+  /**
+   * The node that served the op, when it is not the one the client was
+   * opened on (e.g. a client that sends reads to any node). Default: the
+   * client's node. Recorded as the completion's `node`.
+   */
+  node?: string;
 }
 
 /**

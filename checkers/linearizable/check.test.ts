@@ -6,6 +6,8 @@ import { hardRegisterHistory } from './testing/hard.js';
 import { HistoryBuilder } from './testing/history-builder.js';
 
 const register = { model: 'cas-register', initial: 0 } as const;
+/** The hard histories write unique values, which the fast path decides at once: these test the search. */
+const searchOnly = { ...register, fastPath: false } as const;
 const check = (h: HistoryBuilder | Op[], options: Parameters<typeof checkLinearizable>[1] = register) =>
   checkLinearizable(h instanceof HistoryBuilder ? h.ops : h, options);
 
@@ -154,7 +156,7 @@ describe('checkLinearizable: keys', () => {
     h.invoke(5000, 'read', null, 'bad').ok(5000, 12345);
     ops.push(...h.ops);
     const history = ops.map((op, index) => ({ ...op, index }));
-    const result = await check(history, { ...register, timeoutMs: 50_000 });
+    const result = await check(history, { ...searchOnly, timeoutMs: 50_000 });
     expect(result.valid).toBe(false);
     expect(result.valid === false && result.failure.key).toBe('bad');
     // Long evidence is cut to its tail, with the state before it.
@@ -168,7 +170,7 @@ describe('checkLinearizable: keys', () => {
 
 describe('checkLinearizable: budgets', () => {
   it('gives unknown with how far it got when the deadline passes', async () => {
-    const result = await check(hardRegisterHistory(40, 1), { ...register, timeoutMs: 100 });
+    const result = await check(hardRegisterHistory(40, 1), { ...searchOnly, timeoutMs: 100 });
     expect(result.valid).toBe('unknown');
     if (result.valid !== 'unknown') return;
     expect(result.error).toBe('timed out after 100 ms');
@@ -180,16 +182,73 @@ describe('checkLinearizable: budgets', () => {
   });
 
   it('gives unknown past the memory budget instead of running out of memory', async () => {
-    const result = await check(hardRegisterHistory(40, -1), { ...register, memoryLimitBytes: 4 * 2 ** 20 });
+    const result = await check(hardRegisterHistory(40, -1), { ...searchOnly, memoryLimitBytes: 4 * 2 ** 20 });
     expect(result.valid).toBe('unknown');
     expect(result.valid === 'unknown' && result.error).toMatch(/^memory budget of 4 MiB exceeded/);
   });
 
+  it('measures memory with the injected heap reading', async () => {
+    let heap = 0;
+    const result = await check(hardRegisterHistory(40, 1), {
+      ...searchOnly,
+      memoryLimitBytes: 2 ** 30,
+      heapUsed: () => (heap += 2 ** 24), // grows 16 MiB per reading
+    });
+    expect(result).toMatchObject({ valid: 'unknown', error: 'memory budget of 1.0 GiB exceeded' });
+  });
+
+  it('gives unknown when the table reaches its maximum size, never a crash', async () => {
+    const result = await check(hardRegisterHistory(40, 1), { ...searchOnly, maxTableEntries: 5000 });
+    expect(result.valid).toBe('unknown');
+    if (result.valid !== 'unknown') return;
+    expect(result.error).toBe("the search's table reached its maximum size (5,000 entries)");
+    expect(result.furthest[0]).toMatchObject({ of: 41 });
+    expect(result.furthest[0]!.linearized).toBeGreaterThan(10);
+  });
+
+  it('goes on with the other keys when one fills its table: an invalid key still gives false', async () => {
+    const bad = new HistoryBuilder();
+    for (let i = 0; i < 3000; i++) bad.invoke(5000, 'write', i, 'bad').ok(5000);
+    bad.invoke(5000, 'read', null, 'bad').ok(5000, -1);
+    const history = [...hardRegisterHistory(40, 1, 'hard'), ...bad.ops].map((op, index) => ({ ...op, index }));
+    const result = await check(history, { ...searchOnly, maxTableEntries: 5000 });
+    expect(result.valid === false && result.failure.key).toBe('bad');
+  });
+
+  it('times out on the injected clock', async () => {
+    let now = 0;
+    const result = await check(hardRegisterHistory(40, 1), {
+      ...searchOnly,
+      timeoutMs: 1000,
+      clock: () => (now += 10),
+    });
+    expect(result).toMatchObject({ valid: 'unknown', error: 'timed out after 1000 ms' });
+    expect(now).toBeLessThan(1100); // ~100 readings: one per round of slices
+  });
+
+  it('stops with unknown when its signal aborts', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const result = await check(hardRegisterHistory(40, 1), { ...searchOnly, signal: controller.signal });
+    expect(result).toMatchObject({ valid: 'unknown', error: 'stopped before it finished' });
+    const told = await check(hardRegisterHistory(40, 1), { ...searchOnly, signal: AbortSignal.abort('shutting down') });
+    expect(told).toMatchObject({ valid: 'unknown', error: 'stopped: shutting down' });
+  });
+
   it('decides a hard invalid history when the budget allows', async () => {
-    const result = await check(hardRegisterHistory(10, -1));
+    const result = await check(hardRegisterHistory(10, -1), searchOnly);
     expect(result.valid).toBe(false);
     expect(result.valid === false && result.failure.explanation).toMatch(
       /^cas -1→-2 cannot follow write \d+: register holds \d+$/,
+    );
+  });
+
+  it('decides the hard histories at once from their unique values', async () => {
+    const valid = await check(hardRegisterHistory(40, 1), { ...register, timeoutMs: 1000 });
+    expect(valid).toMatchObject({ valid: true, keysByUniqueValues: 1 });
+    const invalid = await check(hardRegisterHistory(40, -1), { ...register, timeoutMs: 1000 });
+    expect(invalid.valid === false && invalid.failure.explanation).toBe(
+      'cas -1→-2 cannot be the first op: register holds 0',
     );
   });
 });
@@ -204,6 +263,9 @@ describe('checkLinearizable: bad input', () => {
     await expect(checkLinearizable([], { ...register, timeoutMs: -1 })).rejects.toThrow(/^timeoutMs: must be a number/);
     await expect(checkLinearizable([], { ...register, memoryLimitBytes: 0 })).rejects.toThrow(
       /^memoryLimitBytes: must be/,
+    );
+    await expect(checkLinearizable([], { ...register, maxTableEntries: 0.5 })).rejects.toThrow(
+      /^maxTableEntries: must be/,
     );
   });
 
@@ -225,7 +287,7 @@ describe('linearizableChecker', () => {
     const result = await checker.check(bad);
     expect(result.valid).toBe(false);
     expect(result.error).toBe('read 1 cannot be the first op: register holds 0');
-    const slow = await checker.check(hardRegisterHistory(40, 1), { timeoutMs: 50 });
+    const slow = await linearizableChecker(searchOnly).check(hardRegisterHistory(40, 1), { timeoutMs: 50 });
     expect(slow.valid).toBe('unknown');
     expect((await checker.check(new HistoryBuilder().invoke(0, 'read').ok(0, 0).ops)).valid).toBe(true);
   });

@@ -3,16 +3,13 @@ import type { Checker } from '../checker.js';
 import { checkLinearizable, type LinearizableOptions } from './check.js';
 import type { LinearizableResult } from './result.js';
 
-/** A Checker running checkLinearizable with `options`; the budgets passed to `check` override those in `options`. */
+/** A Checker running checkLinearizable with `options`; what is set in `check`'s options (budgets, signal, clock, pool) overrides them. */
 export function linearizableChecker(options: LinearizableOptions): Checker<LinearizableResult> {
   return {
     name: `linearizable(${options.model})`,
-    check(history, budget) {
-      return checkLinearizable(history, {
-        ...options,
-        ...(budget?.timeoutMs !== undefined ? { timeoutMs: budget.timeoutMs } : {}),
-        ...(budget?.memoryLimitBytes !== undefined ? { memoryLimitBytes: budget.memoryLimitBytes } : {}),
-      });
+    check(history, given = {}) {
+      const set = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+      return checkLinearizable(history, { ...options, ...set });
     },
   };
 }

@@ -1,18 +1,25 @@
 /**
- * Turns a finished search into evidence for a person: op summaries, the
- * partial linearizations that got furthest, and why the next op cannot follow.
+ * Turns a finished search (or the unique-value fast path) into evidence for
+ * a person: op summaries, the partial linearizations that got furthest, and
+ * why the next op cannot follow.
  */
 import type { Json } from '../../harness/history/op.js';
 import type { PairedOp } from '../../harness/history/pair.js';
 import type { Model, ModelOp } from '../models/model.js';
 import type { KeyFailure, OpSummary, PartialLinearization } from './result.js';
-import { type Frame, KeySearch, type SearchOp } from './search.js';
+import { KeySearch, type SearchOp } from './search.js';
 
 /** A key's ops as the search sees them, with the paired ops they came from. */
 export interface KeyOps {
   key: Json | undefined;
   search: SearchOp[];
   paired: PairedOp[];
+}
+
+/** One step of a partial linearization: the op (its index in the key's ops) and the model state after it. */
+export interface PathStep {
+  op: number;
+  state: unknown;
 }
 
 export function summarize(model: Model<unknown>, op: PairedOp, seen: ModelOp): OpSummary {
@@ -36,21 +43,20 @@ export const MAX_PARTIAL_STEPS = 200;
 /** Most concurrent ops listed. */
 export const MAX_CONCURRENT = 100;
 
-/** The partial linearization ending at `top`: its last MAX_PARTIAL_STEPS steps and the state before them. */
+/** The partial linearization `path`: its last MAX_PARTIAL_STEPS steps and the state before them. */
 export function partialOf(
   model: Model<unknown>,
   ops: KeyOps,
-  top: Frame | undefined,
+  path: readonly PathStep[],
   initialState: unknown,
 ): PartialLinearization {
-  const frames = KeySearch.opsOf(top);
-  const omitted = Math.max(0, frames.length - MAX_PARTIAL_STEPS);
-  const before = omitted === 0 ? initialState : frames[omitted - 1]!.state;
+  const omitted = Math.max(0, path.length - MAX_PARTIAL_STEPS);
+  const before = omitted === 0 ? initialState : path[omitted - 1]!.state;
   return {
-    steps: frames.slice(omitted).map((frame) => ({
-      op: summarize(model, ops.paired[frame.op]!, ops.search[frame.op]!),
-      state: model.stateJson(frame.state),
-      stateText: model.describeState(frame.state),
+    steps: path.slice(omitted).map((step) => ({
+      op: summarize(model, ops.paired[step.op]!, ops.search[step.op]!),
+      state: model.stateJson(step.state),
+      stateText: model.describeState(step.state),
     })),
     omittedSteps: omitted,
     stateBefore: model.stateJson(before),
@@ -60,21 +66,35 @@ export function partialOf(
 const keyPrefix = (key: Json | undefined): string => (key === undefined ? '' : `key ${JSON.stringify(key)}: `);
 
 /** Evidence for an invalid key. Call only after `search.run` returned 'invalid'. */
-export function keyFailure(model: Model<unknown>, ops: KeyOps, search: KeySearch): KeyFailure {
+export function searchFailure(model: Model<unknown>, ops: KeyOps, search: KeySearch): KeyFailure {
   const first = search.deadEnds[0] ?? { top: search.deepest, blockedBy: firstOkOp(ops) };
   const blocked = first.blockedBy;
   const ends = search.deadEnds.filter((d) => d.blockedBy === blocked);
-  const partials = (ends.length > 0 ? ends : [first]).map((d) => partialOf(model, ops, d.top, search.initialState));
-  const frames = KeySearch.opsOf(first.top);
-  const lastOk = [...frames].reverse().find((f) => ops.search[f.op]!.outcome === 'ok');
+  const paths = (ends.length > 0 ? ends : [first]).map((d) => KeySearch.opsOf(d.top));
+  return keyFailure(model, ops, paths, blocked, search.initialState);
+}
+
+/**
+ * Evidence for an invalid key: `paths` are partial linearizations (the
+ * furthest first) after which op `blocked` cannot go.
+ */
+export function keyFailure(
+  model: Model<unknown>,
+  ops: KeyOps,
+  paths: readonly (readonly PathStep[])[],
+  blocked: number,
+  initialState: unknown,
+): KeyFailure {
+  const path = paths[0] ?? [];
+  const partials = (paths.length > 0 ? paths : [path]).map((p) => partialOf(model, ops, p, initialState));
+  const lastOk = [...path].reverse().find((step) => ops.search[step.op]!.outcome === 'ok');
   const failed = ops.search[blocked]!;
-  const state = first.top === undefined ? search.initialState : first.top.state;
-  const why = model.whyIllegal(state, failed);
-  const lastFrame = frames[frames.length - 1];
+  const last = path[path.length - 1];
+  const why = model.whyIllegal(last === undefined ? initialState : last.state, failed);
   const explanation =
-    lastFrame === undefined
+    last === undefined
       ? `${keyPrefix(ops.key)}${model.describeOp(failed)} cannot be the first op: ${why}`
-      : `${keyPrefix(ops.key)}${model.describeOp(failed)} cannot follow ${model.describeOp(ops.search[lastFrame.op]!)}: ${why}`;
+      : `${keyPrefix(ops.key)}${model.describeOp(failed)} cannot follow ${model.describeOp(ops.search[last.op]!)}: ${why}`;
   const end = (op: SearchOp): number => op.completeIndex ?? Number.POSITIVE_INFINITY;
   const overlapping = ops.search
     .map((op, i) => ({ op, i }))

@@ -1,3 +1,8 @@
+/** What `add` did. */
+export const ADDED = 1;
+export const PRESENT = 0;
+export const FULL = -1;
+
 /**
  * The memo cache of the search: a set of (linearized set, state id) pairs,
  * with no object per entry (entries live in typed arrays, so millions of them
@@ -9,6 +14,10 @@
  * words 0..high2 are stored (the rest are zero). Lookups go by the caller's
  * incremental hash (h1, h2); every hash match is confirmed by comparing the
  * state id and the stored words in full.
+ *
+ * It holds at most `maxEntries` entries (the typed arrays must stay within
+ * what the engine can allocate): past that, `add` answers FULL and the search
+ * ends undecided.
  */
 export class MemoCache {
   /** Open hash table: slot -> entry + 1 (0 = empty); collisions chain through `chain`. */
@@ -26,6 +35,8 @@ export class MemoCache {
   private arenaUsed = 0;
   size = 0;
 
+  constructor(readonly maxEntries: number) {}
+
   /** Bytes held (typed arrays at their current capacity). */
   bytes(): number {
     return this.table.byteLength + this.chain.byteLength * 8 + this.arena.byteLength;
@@ -33,7 +44,8 @@ export class MemoCache {
 
   /**
    * Adds the pair unless it is there already.
-   * Returns true when it was added, false when it was already present.
+   * Returns ADDED, PRESENT (it was there already) or FULL (it is not there,
+   * and the cache holds maxEntries entries already).
    */
   add(
     h1: number,
@@ -44,7 +56,7 @@ export class MemoCache {
     high: number,
     bits2: Uint32Array,
     high2: number,
-  ): boolean {
+  ): number {
     const mixed = (h1 ^ Math.imul(stateId + 1, 0x9e3779b1)) | 0;
     const length = high >= low ? high - low + 1 : 0;
     const length2 = high2 + 1;
@@ -60,9 +72,10 @@ export class MemoCache {
         this.sameWords(this.offsets[e]!, bits, low, length) &&
         this.sameWords(this.offsets[e]! + length, bits2, 0, length2)
       ) {
-        return false;
+        return PRESENT;
       }
     }
+    if (this.size >= this.maxEntries) return FULL;
     if (this.size >= this.chain.length) this.growEntries();
     if (this.arenaUsed + length + length2 > this.arena.length) this.growArena(length + length2);
     if (this.size >= this.table.length * 0.75) {
@@ -85,7 +98,7 @@ export class MemoCache {
     this.arenaUsed = at;
     this.chain[e] = this.table[slot]!;
     this.table[slot] = e + 1;
-    return true;
+    return ADDED;
   }
 
   private sameWords(offset: number, bits: Uint32Array, low: number, length: number): boolean {

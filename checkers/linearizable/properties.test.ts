@@ -13,6 +13,7 @@ import { getModel } from '../models/registry.js';
 import { checkLinearizable } from './index.js';
 import type { OpSummary } from './result.js';
 import { HistoryBuilder } from './testing/history-builder.js';
+import { oracle as bruteForce, casRegisterStep } from './testing/oracle.js';
 import {
   casRegisterObject,
   fifoQueueObject,
@@ -64,49 +65,7 @@ function buildHistory(commands: Command[]): Op[] {
   return h.ops;
 }
 
-/** Brute force, independent of the checker: tries every order consistent with real time. */
-function oracle(history: Op[], initial: number): boolean {
-  type O = { f: string; value: Json | undefined; ok: boolean; invoke: number; complete: number };
-  const ops: O[] = [];
-  const open = new Map<Op['process'], O>();
-  history.forEach((op, i) => {
-    if (op.type === 'invoke') {
-      const o: O = { f: op.f, value: op.value, ok: false, invoke: i, complete: Infinity };
-      open.set(op.process, o);
-      ops.push(o);
-      return;
-    }
-    const o = open.get(op.process)!;
-    open.delete(op.process);
-    if (op.type === 'fail') ops.splice(ops.indexOf(o), 1);
-    if (op.type === 'ok') {
-      o.ok = true;
-      o.complete = i;
-      o.value = op.value;
-    }
-  });
-  const step = (state: number, o: O): number | undefined => {
-    if (o.f === 'read') return !o.ok || o.value === state ? state : undefined;
-    if (o.f === 'write') return o.value as number;
-    const [from, to] = o.value as [number, number];
-    return state === from ? to : undefined;
-  };
-  const placed = new Set<O>();
-  const search = (state: number): boolean => {
-    if (ops.every((o) => !o.ok || placed.has(o))) return true;
-    for (const o of ops) {
-      if (placed.has(o)) continue;
-      if (ops.some((p) => p.ok && !placed.has(p) && p !== o && p.complete < o.invoke)) continue;
-      const next = step(state, o);
-      if (next === undefined) continue;
-      placed.add(o);
-      if (search(next)) return true;
-      placed.delete(o);
-    }
-    return false;
-  };
-  return search(initial);
-}
+const oracle = (history: Op[], initial: number): boolean => bruteForce(history, initial, casRegisterStep);
 
 const historyArb = fc.array(commandArb, { minLength: 1, maxLength: 16 }).map(buildHistory);
 

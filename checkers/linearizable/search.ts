@@ -36,9 +36,10 @@
  * budgets.
  */
 
+import type { PairedOp } from '../../harness/history/pair.js';
 import { mulberry32 } from '../../harness/history/random.js';
 import { ILLEGAL, type Model, type ModelOp, type StateKey } from '../models/model.js';
-import { MemoCache } from './memo.js';
+import { ADDED, FULL, MemoCache } from './memo.js';
 
 /** One step of the current partial linearization (a persistent linked list, newest first). */
 export interface Frame {
@@ -59,13 +60,18 @@ export interface DeadEnd {
   blockedBy: number;
 }
 
-export interface SearchOp extends ModelOp {
-  /** History position of the call; of the return (undefined for open ops). */
-  invokeIndex: number;
-  completeIndex: number | undefined;
-}
+/** An op as the search sees it: what the model sees (ModelOp) and where the op is in real time (a PairedOp's indices). */
+export type SearchOp = ModelOp & Pick<PairedOp, 'invokeIndex' | 'completeIndex'>;
 
-export type SearchStatus = 'running' | 'valid' | 'invalid';
+/** running: not finished yet; full: the memo table (or the state table) reached its maximum size, undecided. */
+export type SearchStatus = 'running' | 'valid' | 'invalid' | 'full';
+
+/**
+ * Most entries in the memo cache and most distinct states, by default: the
+ * engine's limits (a Map holds at most 2^24 entries; the cache's typed
+ * arrays stay well within theirs). Past them the search ends undecided.
+ */
+export const MAX_TABLE_ENTRIES = 2 ** 24 - 1;
 
 /** How many dead ends at the greatest depth to keep as evidence. */
 const KEEP_DEAD_ENDS = 3;
@@ -74,6 +80,7 @@ const KEEP_DEAD_ENDS = 3;
 const NOT_TAKEN = 0;
 const TAKEN = 1;
 const CACHED = 2;
+const TABLE_FULL = 3;
 
 export class KeySearch {
   readonly ops: readonly SearchOp[];
@@ -101,8 +108,9 @@ export class KeySearch {
   /** The last non-zero word of okBits, of openBits (-1 when none). */
   private okHigh = -1;
   private openHigh = -1;
-  private readonly cache = new MemoCache();
+  private readonly cache: MemoCache;
   private readonly stateIds = new Map<StateKey, number>();
+  private readonly maxStates: number;
 
   private cursor: number;
   /** The configuration is new: look for a read that goes first before the ordinary scan. */
@@ -114,7 +122,7 @@ export class KeySearch {
   private h1 = 0;
   private h2 = 0;
   private remainingOk: number;
-  private status: SearchStatus = 'running';
+  private progress: SearchStatus = 'running';
 
   /** Greatest number of ops linearized at once so far. */
   maxDepth = 0;
@@ -125,9 +133,13 @@ export class KeySearch {
   /** Loop iterations done so far (model steps and backtracks). */
   iterations = 0;
 
-  constructor(model: Model<unknown>, ops: readonly SearchOp[], seed = 0x5eed) {
+  /** `maxTableEntries`: most memo entries and most distinct states (default and cap MAX_TABLE_ENTRIES). */
+  constructor(model: Model<unknown>, ops: readonly SearchOp[], maxTableEntries = MAX_TABLE_ENTRIES, seed = 0x5eed) {
     this.model = model;
     this.ops = ops;
+    const max = Math.min(maxTableEntries, MAX_TABLE_ENTRIES);
+    this.cache = new MemoCache(max);
+    this.maxStates = max;
     const n = ops.length;
     this.head = 2 * n;
     this.next = new Int32Array(2 * n + 1).fill(-1);
@@ -180,6 +192,16 @@ export class KeySearch {
     this.cursor = this.next[this.head]!;
   }
 
+  /** Where the search is: running, or how it ended. */
+  get status(): SearchStatus {
+    return this.progress;
+  }
+
+  /** The most memo entries (and distinct states) it may hold. */
+  get tableLimit(): number {
+    return this.maxStates;
+  }
+
   /** Approximate bytes held by the memo cache and interned states. */
   memoryEstimate(): number {
     return this.cache.bytes() + this.stateIds.size * 80;
@@ -188,16 +210,17 @@ export class KeySearch {
   /**
    * Advances the search by at most `budget` iterations.
    * Returns 'valid' when every ok op is linearized, 'invalid' when no
-   * linearization exists, 'running' when the budget ran out first.
+   * linearization exists, 'running' when the budget ran out first, 'full'
+   * (for good: undecided) when the memo or state table reached its maximum size.
    */
   run(budget: number): SearchStatus {
-    if (this.status !== 'running') return this.status;
+    if (this.progress !== 'running') return this.progress;
     const { next, head } = this;
     let cursor = this.cursor;
     let done = 0;
     while (done < budget) {
       if (this.remainingOk === 0) {
-        this.status = 'valid';
+        this.progress = 'valid';
         break;
       }
       done++;
@@ -209,6 +232,10 @@ export class KeySearch {
             found = this.tryLinearize(e >> 1, true);
             done++;
           }
+        }
+        if (found === TABLE_FULL) {
+          this.progress = 'full';
+          break;
         }
         if (found === TAKEN) {
           this.fresh = true;
@@ -223,8 +250,12 @@ export class KeySearch {
       }
       if ((cursor & 1) === 0) {
         // A call: try to linearize this op now.
-        if (this.tryLinearize(cursor >> 1, false) === TAKEN) this.fresh = true;
-        else cursor = next[cursor]!;
+        const taken = this.tryLinearize(cursor >> 1, false);
+        if (taken === TAKEN) this.fresh = true;
+        else if (taken === TABLE_FULL) {
+          this.progress = 'full';
+          break;
+        } else cursor = next[cursor]!;
         continue;
       }
       // The return of an ok op that is not linearized: nothing can go next. Undo the latest choice.
@@ -236,7 +267,7 @@ export class KeySearch {
     }
     this.cursor = cursor;
     this.iterations += done;
-    return this.status;
+    return this.progress;
   }
 
   /**
@@ -248,7 +279,7 @@ export class KeySearch {
     for (;;) {
       const frame = this.top;
       if (frame === undefined) {
-        this.status = 'invalid';
+        this.progress = 'invalid';
         return false;
       }
       this.undo(frame);
@@ -263,13 +294,14 @@ export class KeySearch {
    * Linearizes op i now if its step is legal and the result is not in the
    * cache. `asRead`: op i is read-only and goes first (its frame is forced).
    * Returns TAKEN, CACHED (it could go, but that configuration was explored
-   * already) or NOT_TAKEN.
+   * already), NOT_TAKEN or TABLE_FULL (no room to remember it).
    */
   private tryLinearize(i: number, asRead: boolean): number {
     const op = this.ops[i]!;
     const after = this.model.step(this.state, op);
     if (after === ILLEGAL) return NOT_TAKEN;
     const stateId = this.internState(after);
+    if (stateId === -1) return TABLE_FULL;
     if (asRead && stateId !== this.stateId) {
       throw new Error(
         `model ${this.model.name} says ${this.model.describeOp(op)} is read-only, but its step changed the state`,
@@ -278,9 +310,10 @@ export class KeySearch {
     const h1 = (this.h1 ^ this.z1[i]!) >>> 0;
     const h2 = (this.h2 ^ this.z2[i]!) >>> 0;
     this.flip(i);
-    if (!this.remember(h1, h2, stateId)) {
+    const remembered = this.remember(h1, h2, stateId);
+    if (remembered !== ADDED) {
       this.flip(i);
-      return CACHED;
+      return remembered === FULL ? TABLE_FULL : CACHED;
     }
     this.h1 = h1;
     this.h2 = h2;
@@ -342,18 +375,20 @@ export class KeySearch {
     return frames.reverse();
   }
 
+  /** The state's id; -1 when it is new and the state table is full. */
   private internState(state: unknown): number {
     const key = this.model.stateKey(state);
     let id = this.stateIds.get(key);
     if (id === undefined) {
+      if (this.stateIds.size >= this.maxStates) return -1;
       id = this.stateIds.size;
       this.stateIds.set(key, id);
     }
     return id;
   }
 
-  /** Adds (linearized set, state) to the cache. Returns false when it was already there. */
-  private remember(h1: number, h2: number, stateId: number): boolean {
+  /** Adds (linearized set, state) to the cache. Returns ADDED, PRESENT or FULL (see MemoCache.add). */
+  private remember(h1: number, h2: number, stateId: number): number {
     const { okBits, okFull } = this;
     const high = this.okHigh;
     let low = this.okLow;

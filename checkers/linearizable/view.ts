@@ -90,7 +90,7 @@ function failureSection(failure: KeyFailure, model: string, checker: string, ctx
   const sentence =
     `Not linearizable (model ${model}). Process ${String(failedOp.process)}'s ${opWords(failedOp)} cannot be placed: ` +
     (last && best
-      ? `every order of the ops before it that the search could build — the longest has ${best.steps.length} steps, ` +
+      ? `every order of the ops before it that the checker could build — the longest has ${best.steps.length} steps, ` +
         `ending with the model in state “${last.stateText}” — leaves no legal place for it; `
       : 'no op can be linearized before it; ') +
     withoutKey(failure);

@@ -13,6 +13,7 @@
 
 import { jsonEqual, jsonKey, show } from '../../harness/history/json.js';
 import type { Json } from '../../harness/history/op.js';
+import { kvStateSteps } from './kv-steps.js';
 import { ILLEGAL, type Model, type ModelOp, type ModelOptions } from './model.js';
 
 type KvOp = ModelOp & { key?: Json | undefined };
@@ -22,6 +23,14 @@ function split(op: KvOp): { key: Json | undefined; value: Json | undefined } {
   if (Array.isArray(op.value) && op.value.length === 2) return { key: op.value[0], value: op.value[1] };
   return { key: undefined, value: op.value };
 }
+
+/**
+ * Why a get of "" cannot read an absent key. Many stores (and Porcupine's kv
+ * model) read a missing key as "": such a history needs the initial value "".
+ */
+const ABSENT_NOT_EMPTY =
+  'key is absent, and an absent key reads as null, not ""; if missing keys read as "" in this history, ' +
+  `give the initial value "" (faultline check --initial '""')`;
 
 export function kv(options: ModelOptions): Model<Json> {
   const initial: Json = options.initial ?? null;
@@ -49,6 +58,7 @@ export function kv(options: ModelOptions): Model<Json> {
       if (!known.includes(op.f)) return `kv has no operation ${op.f}`;
       if (op.f === 'append' && state !== null && typeof state !== 'string')
         return `key holds ${show(state)}, not a string`;
+      if (state === null && op.f === 'get' && op.value === '') return ABSENT_NOT_EMPTY;
       return state === null ? 'key is absent' : `key holds ${show(state)}`;
     },
     stateKey: jsonKey,
@@ -66,5 +76,6 @@ export function kv(options: ModelOptions): Model<Json> {
     },
     isReadOnly: (op) => op.f === 'get',
     isNoop: (op) => op.f === 'get' && op.outcome === 'info',
+    stateSteps: (ops) => kvStateSteps(ops, initial),
   };
 }

@@ -66,6 +66,37 @@ export interface Model<S = unknown> {
   partition?(op: ModelOp & { key?: Json | undefined }): Json | undefined;
   /** The op as the per-key model should see it (e.g. the value without the key). Optional. */
   project?(op: ModelOp & { key?: Json | undefined }): ModelOp;
+  /**
+   * The ops of one key as steps between numbered states, when the model can
+   * tell each state apart by the values the ops carry: the unique-value fast
+   * path (checkers/linearizable/unique-values.ts) then decides the key in
+   * polynomial time. Returns undefined when it cannot (the key is searched).
+   * Optional: models without it are always searched. See StateSteps for what
+   * a correct answer must promise.
+   */
+  stateSteps?(ops: readonly ModelOp[]): StateSteps | undefined;
+}
+
+/**
+ * What an op does to the state, with states named by numbers: a read needs
+ * `state` and keeps it; a write goes from any state to `to`; a cas needs
+ * `from` and goes to `to`; an append goes from `from` to `to`, and from any
+ * other state to one no op reads (a kv append whose token a get saw after
+ * `from`). A model that answers promises: the state numbers name the states
+ * (equal numbers, equal states, as far as any op can tell), and an op's step
+ * in the model is legal exactly when this step is (a write and an append are
+ * legal in every state the ops can reach).
+ */
+export type StateStep =
+  | { readonly kind: 'read'; readonly state: number }
+  | { readonly kind: 'write'; readonly to: number }
+  | { readonly kind: 'cas' | 'append'; readonly from: number; readonly to: number };
+
+export interface StateSteps {
+  /** The number of the initial state. */
+  initial: number;
+  /** One step per op, in the order the ops were given. */
+  steps: StateStep[];
 }
 
 export interface ModelOptions {

@@ -139,10 +139,21 @@ describe('kv', () => {
     expect(model.partition?.(ok('put', ['b', 3]))).toBe('b');
     expect(model.project?.(ok('put', ['b', 3]))).toEqual(ok('put', 3));
   });
+  const valueAfter = (ops: ModelOp[]): unknown => {
+    const end = run(model, ops);
+    return 'state' in end ? model.stateJson(end.state) : end;
+  };
   it('puts, gets and appends per key', () => {
-    expect(run(model, [ok('get', null), ok('put', 'a'), ok('append', 'b'), ok('get', 'ab')])).toEqual({ state: 'ab' });
+    expect(valueAfter([ok('get', null), ok('put', 'a'), ok('append', 'b'), ok('get', 'ab')])).toBe('ab');
+    expect(valueAfter([ok('append', 'x'), ok('append', 'y'), ok('get', 'xy')])).toBe('xy');
     expect(run(model, [ok('put', 'x'), ok('get', 'y')])).toEqual({ illegalAt: 1, why: 'key holds x' });
     expect(() => model.validate?.(ok('put', 3))).toThrow(/needs a key/);
+  });
+  it('says how to read a missing key as "" when a get of "" meets an absent key', () => {
+    expect(run(model, [ok('get', '')])).toEqual({ illegalAt: 0, why: expect.stringContaining(`--initial '""'`) });
+    expect(run(getModel('kv', { initial: '' }), [ok('get', ''), ok('append', 'a'), ok('get', 'a')])).toMatchObject({
+      state: 'a',
+    });
   });
 });
 

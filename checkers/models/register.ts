@@ -11,7 +11,15 @@
 
 import { jsonEqual, jsonKey, show } from '../../harness/history/json.js';
 import type { Json } from '../../harness/history/op.js';
-import { ILLEGAL, type Model, type ModelOp, type ModelOptions } from './model.js';
+import {
+  ILLEGAL,
+  type Model,
+  type ModelOp,
+  type ModelOptions,
+  type StateKey,
+  type StateStep,
+  type StateSteps,
+} from './model.js';
 
 function makeRegister(name: string, withCas: boolean, options: ModelOptions): Model<Json> {
   const initial: Json = options.initial ?? null;
@@ -57,7 +65,34 @@ function makeRegister(name: string, withCas: boolean, options: ModelOptions): Mo
     isReadOnly: (op) =>
       op.f === 'read' || (op.f === 'cas' && Array.isArray(op.value) && jsonEqual(op.value[0], op.value[1])),
     isNoop: (op) => op.f === 'read' && (op.outcome === 'info' || (op.value === null && nilReadsAnyValue)),
+    stateSteps: (ops) => registerSteps(ops, initial),
   };
+}
+
+/** Each value is its own state (a write of v goes to v's number): see Model.stateSteps. */
+function registerSteps(ops: readonly ModelOp[], initial: Json): StateSteps {
+  const numbers = new Map<StateKey, number>();
+  const number = (value: Json | undefined): number => {
+    const key = jsonKey(value ?? null);
+    let n = numbers.get(key);
+    if (n === undefined) {
+      n = numbers.size;
+      numbers.set(key, n);
+    }
+    return n;
+  };
+  const initialNumber = number(initial);
+  const steps = ops.map((op): StateStep => {
+    if (op.f === 'write') return { kind: 'write', to: number(op.value) };
+    if (op.f === 'cas') {
+      const [from, to] = op.value as [Json, Json];
+      return jsonEqual(from, to)
+        ? { kind: 'read', state: number(from) }
+        : { kind: 'cas', from: number(from), to: number(to) };
+    }
+    return { kind: 'read', state: number(op.value) };
+  });
+  return { initial: initialNumber, steps };
 }
 
 export const register = (options: ModelOptions): Model<Json> => makeRegister('register', false, options);

@@ -7,6 +7,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT, InterruptedError, isUserError, UserError } from '../errors.js';
+import { terminalSafe } from '../terminal-text.js';
 import type { FaultlineCommand } from './command.js';
 import { packageVersion } from './version.js';
 
@@ -60,27 +61,48 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Prints the error (made safe for a terminal: messages quote values and paths from outside); returns the exit code. */
 export function reportError(err: unknown): number {
   if (isUserError(err)) {
-    process.stderr.write(`faultline: ${err.message}\n`);
+    process.stderr.write(`faultline: ${terminalSafe(err.message)}\n`);
     return EXIT.badInput;
   }
   if (err instanceof InterruptedError) {
-    process.stderr.write(`faultline: ${err.message}\n`);
+    process.stderr.write(`faultline: ${terminalSafe(err.message)}\n`);
     return EXIT.interrupted;
   }
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`faultline: internal error: ${message}\n`);
+  process.stderr.write(`faultline: internal error: ${terminalSafe(message)}\n`);
   if (process.env.FAULTLINE_DEBUG === '1' && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   else process.stderr.write('(set FAULTLINE_DEBUG=1 for the stack trace)\n');
   return EXIT.crash;
 }
 
+/**
+ * Exits with `code` once stdout and stderr have handed everything written to
+ * them to the OS. Writes to a pipe whose reader is slower than us queue up in
+ * the process (past the pipe's 64 KiB), and process.exit at once would drop
+ * them: `faultline check --json | jq` would see a cut document. (An empty
+ * write's callback runs after every write queued before it, or with the
+ * error when the reader has gone.)
+ */
+function exitWhenDrained(code: number): void {
+  process.exitCode = code;
+  let waiting = 2;
+  const done = (): void => {
+    if (--waiting === 0) process.exit(code);
+  };
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.writableLength === 0) done();
+    else stream.write('', done);
+  }
+}
+
 // A stray rejection or exception is an internal error (255), never exit 1, which CI reads as "invalid".
-process.on('unhandledRejection', (err) => process.exit(reportError(err)));
-process.on('uncaughtException', (err) => process.exit(reportError(err)));
+process.on('unhandledRejection', (err) => exitWhenDrained(reportError(err)));
+process.on('uncaughtException', (err) => exitWhenDrained(reportError(err)));
 
 main(hideBin(process.argv)).then(
-  (code) => process.exit(code),
-  (err) => process.exit(reportError(err)),
+  (code) => exitWhenDrained(code),
+  (err) => exitWhenDrained(reportError(err)),
 );

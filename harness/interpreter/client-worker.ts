@@ -4,7 +4,8 @@
  * whatever the client does becomes a completion.
  *
  * - client returns ok / fail / info: recorded as such (a missing value keeps
- *   the invocation's value, like Jepsen; the interpreter makes values JSON).
+ *   the invocation's value, like Jepsen; the interpreter makes values JSON;
+ *   the node is the client's unless the completion names the node that served it).
  * - client throws, returns garbage, or the timeout fires (its AbortSignal is
  *   aborted): `info` — it may or may not have happened.
  * - after an `info` the client is closed and a new one is made and opened
@@ -90,7 +91,9 @@ export class ClientWorker {
         error: `client returned an invalid completion: ${describeValue(c)}`,
       };
     }
-    return { type, value: c.value === undefined ? invokedValue : c.value, node, error: c.error };
+    // A client may name the node that served the op (a read sent to another node); anything else is ignored.
+    const served = typeof c.node === 'string' && c.node !== '' ? c.node : node;
+    return { type, value: c.value === undefined ? invokedValue : c.value, node: served, error: c.error };
   }
 
   /** The client's answer, or a timeout (then the op's signal is aborted). One promise and one timer per op. */

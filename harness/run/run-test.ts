@@ -33,6 +33,7 @@ import {
   targetWorkloads,
 } from '../../targets/target.js';
 import type { Workload, WorkloadOptions } from '../../workloads/workload.js';
+import { createCheckPool } from '../check-pool/pool.js';
 import type { FaultlineConfig } from '../config/schema.js';
 import { InterruptedError, UserError } from '../errors.js';
 import type { Generator } from '../generator/generator.js';
@@ -117,7 +118,7 @@ export function buildNemesis(p: Plan, options: TestOptions, nodeCount: number): 
   return nemesisPackage(
     p.nemesisNames,
     { intervalSeconds: options.nemesisIntervalSeconds, ...options.nemesisOptions },
-    { target: p.target, nodeCount },
+    { target: p.target, targetOptions: p.targetOptions, nodeCount },
   );
 }
 
@@ -232,6 +233,7 @@ export async function runTest(
       timeLimitSeconds: options.timeLimitSeconds,
       recoverySeconds: options.recoverySeconds,
       clientFinal: generators.final,
+      onPhase: (phase) => status.phase(phase),
     });
     status.start();
     const outcome = await runInterpreter({
@@ -269,7 +271,9 @@ export async function runTest(
   }
 
   try {
-    const results = await checkRun(p, history, options, runLog, pkg.nemesis.warnings?.() ?? []);
+    // What the faults found, and every teardown step that failed (a daemon that would not stop, a heal that failed).
+    const warnings = [...(pkg.nemesis.warnings?.() ?? []), ...cleanup.failures()];
+    const results = await checkRun(p, history, options, runLog, warnings);
     await writeResults(runDir, results);
     await writeReportSafely(runDir, { test: record, history, results }, runLog);
     return { runDir, results, aborted: abort.signal.aborted };
@@ -298,7 +302,10 @@ export async function checkRun(
 ): Promise<RunResults> {
   const started = Date.now();
   const checker = p.workload.checker(p.workloadOptions);
-  const result = await safeCheck(checker, history, { timeoutMs: options.checkTimeoutSeconds * 1000 });
+  const pool = createCheckPool(); // worker threads for hard parts of the check, started only if needed
+  const result = await safeCheck(checker, history, { timeoutMs: options.checkTimeoutSeconds * 1000, pool }).finally(
+    () => pool.close(),
+  );
   log.info(`checked ${history.length} history entries in ${Date.now() - started} ms: ${String(result.valid)}`);
   const last = history.at(-1);
   return {

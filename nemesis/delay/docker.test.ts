@@ -9,6 +9,7 @@ import { silentLogger } from '../../harness/log.js';
 import { createDockerRuntime } from '../../harness/runtime/docker/index.js';
 import type { Runtime } from '../../harness/runtime/runtime.js';
 import { type DockerdHandle, dockerdMissing, startDockerd } from '../../harness/testing/dockerd.js';
+import { TEST_NODE_NEEDS } from '../../harness/testing/node-needs.js';
 import { healFromState } from '../heal-from-state.js';
 import { HealState } from '../heal-state.js';
 import { nemesisContext, removeTempStateDirs } from '../testing/cluster.js';
@@ -27,7 +28,7 @@ describe.skipIf(dockerdMissing())('the delay fault on a docker cluster', () => {
   beforeAll(async () => {
     dockerd = await startDockerd();
     runtime = createDockerRuntime(OPTIONS, silentLogger);
-    await runtime.up();
+    await runtime.up(TEST_NODE_NEEDS);
   }, 600_000);
   afterAll(async () => {
     try {

@@ -46,7 +46,7 @@ describe('the etcd options', () => {
     parseTargetOptions(etcdTarget, config, flags);
 
   it('default to linearizable reads on ports 2379 / 2380', () => {
-    expect(etcdOptions({})).toEqual({ readMode: 'linearizable', clientPort: 2379, peerPort: 2380 });
+    expect(etcdOptions({})).toEqual({ readMode: 'linearizable', readFrom: 'own', clientPort: 2379, peerPort: 2380 });
     expect(etcdOptions({ readMode: 'serializable' }).readMode).toBe('serializable');
     expect(etcdOptions({}, { readMode: 'serializable', clientPort: '3379' })).toMatchObject({
       readMode: 'serializable',

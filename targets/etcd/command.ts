@@ -11,6 +11,8 @@ export interface EtcdCommandInput {
   dataDir: string;
   clientPort: number;
   peerPort: number;
+  /** `new` for the first start of the cluster; `existing` for a member added to a running one. Default new. */
+  clusterState?: 'new' | 'existing';
 }
 
 /**
@@ -32,6 +34,7 @@ export function httpUrl(address: string, port: number): string {
  */
 export function etcdArgv(input: EtcdCommandInput): string[] {
   const { node, members, dataDir, clientPort, peerPort } = input;
+  const clusterState = input.clusterState ?? 'new';
   return [
     'etcd',
     '--name',
@@ -49,7 +52,7 @@ export function etcdArgv(input: EtcdCommandInput): string[] {
     '--initial-cluster',
     members.map((m) => `${m.name}=${httpUrl(m.address, peerPort)}`).join(','),
     '--initial-cluster-state',
-    'new',
+    clusterState,
     '--initial-cluster-token',
     'faultline',
     '--heartbeat-interval',

@@ -237,16 +237,36 @@ export class EtcdGateway {
     };
   }
 
-  /** The cluster's members: id, name and client URLs. */
-  async members(signal?: AbortSignal): Promise<{ id: string; name: string; clientUrls: string[] }[]> {
-    const answer = await this.call('cluster/member/list', {}, signal);
-    const members = Array.isArray(answer.members) ? answer.members : [];
-    return members.filter(isObject).map((m) => ({
-      id: String(m.ID ?? ''),
-      name: String(m.name ?? ''),
-      clientUrls: Array.isArray(m.clientURLs) ? m.clientURLs.map(String) : [],
-    }));
+  /** The cluster's members: id, name (empty for one added but not started yet), peer and client URLs. */
+  async members(signal?: AbortSignal): Promise<Member[]> {
+    return decodeMembers((await this.call('cluster/member/list', {}, signal)).members);
   }
+
+  /** Adds a member with this peer URL (it joins once it starts). Resolves with the members after the change. */
+  async addMember(peerUrl: string, signal?: AbortSignal): Promise<Member[]> {
+    return decodeMembers((await this.call('cluster/member/add', { peerURLs: [peerUrl] }, signal)).members);
+  }
+
+  /** Removes the member with this id. Resolves with the members after the change. */
+  async removeMember(id: string, signal?: AbortSignal): Promise<Member[]> {
+    return decodeMembers((await this.call('cluster/member/remove', { ID: id }, signal)).members);
+  }
+}
+
+export interface Member {
+  id: string;
+  name: string;
+  peerUrls: string[];
+  clientUrls: string[];
+}
+
+function decodeMembers(members: unknown): Member[] {
+  return (Array.isArray(members) ? members : []).filter(isObject).map((m) => ({
+    id: String(m.ID ?? ''),
+    name: String(m.name ?? ''),
+    peerUrls: Array.isArray(m.peerURLs) ? m.peerURLs.map(String) : [],
+    clientUrls: Array.isArray(m.clientURLs) ? m.clientURLs.map(String) : [],
+  }));
 }
 
 /** Network error codes that, raised before the connection was made, mean nothing was sent. */

@@ -18,12 +18,14 @@ import type {
   Killable,
   Pausable,
   ReadConsistency,
+  Reconfigurable,
   Target,
 } from '../target.js';
 import { EtcdRegisterClient } from './clients/register.js';
 import { EtcdSetClient } from './clients/set.js';
 import { etcdArgv, httpUrl } from './command.js';
 import { EtcdGateway } from './gateway.js';
+import { addMember, isRemoved, members, removedMarker, removeMember } from './membership.js';
 import { type EtcdOptions, etcdOptionsSchema } from './options.js';
 
 type TargetContext = AnyTargetContext<EtcdOptions>;
@@ -86,7 +88,7 @@ async function processState(ctx: TargetContext, node: string): Promise<string | 
 }
 
 const register: ClientFactory<EtcdOptions> = (ctx, workload) =>
-  new EtcdRegisterClient(workload === 'cas-register' ? 'cas-register' : 'register', ctx.options);
+  new EtcdRegisterClient(workload === 'cas-register' ? 'cas-register' : 'register', ctx.options, ctx.nodes);
 
 class EtcdTarget
   implements
@@ -95,7 +97,8 @@ class EtcdTarget
     Pausable<EtcdOptions>,
     HasPrimaries<EtcdOptions>,
     ClockSensitivity,
-    ReadConsistency<EtcdOptions>
+    ReadConsistency<EtcdOptions>,
+    Reconfigurable<EtcdOptions>
 {
   readonly name = 'etcd';
   readonly description =
@@ -105,6 +108,8 @@ class EtcdTarget
   readonly clients = {
     register,
     'cas-register': register,
+    // session: reads and writes of unique integers per key, exactly the register client's ops.
+    session: register,
     set: (ctx: TargetContext) => new EtcdSetClient(ctx.options),
   };
   readonly ignoresFaketime =
@@ -126,18 +131,32 @@ class EtcdTarget
     await ctx.runtime.exec(node, [
       'sh',
       '-c',
-      'mkdir -p "$(dirname "$2")" && rm -rf "$1" && : > "$2"',
+      'mkdir -p "$(dirname "$2")" && rm -rf "$1" "$3" && : > "$2"',
       'sh',
       dataDir(ctx, node),
       logFile(ctx, node),
+      removedMarker(ctx, node),
     ]);
     await startMember(ctx, node);
   }
 
-  /** Starts the member again on its existing data; does nothing when it is already running. */
+  /** Starts the member again on its existing data; does nothing when it is running, or was removed (membership). */
   async start(ctx: TargetContext, node: string): Promise<void> {
     if (await ctx.runtime.daemonRunning(node, DAEMON)) return;
+    if (await isRemoved(ctx, node)) return;
     await startMember(ctx, node);
+  }
+
+  members(ctx: TargetContext): Promise<string[]> {
+    return members(ctx);
+  }
+
+  removeMember(ctx: TargetContext, node: string): Promise<void> {
+    return removeMember(ctx, node);
+  }
+
+  addMember(ctx: TargetContext, node: string): Promise<void> {
+    return addMember(ctx, node);
   }
 
   /** Stops the member (SIGTERM, then SIGKILL) and removes its data; keeps the log. Idempotent. */

@@ -21,6 +21,12 @@ export const etcdOptionsSchema = z.strictObject({
     .describe(
       "linearizable: reads go through raft (etcd's default); serializable: any member answers from its own state, without quorum (may be stale)",
     ),
+  readFrom: z
+    .enum(['own', 'any'], { error: 'expected own or any' })
+    .default('own')
+    .describe(
+      "own: a client reads from the node it was opened on; any: each read goes to a random node (the op records which): with serializable reads, where a session's staleness shows",
+    ),
   clientPort: port('client', 2379),
   peerPort: port('peer (raft)', 2380),
 });

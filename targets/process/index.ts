@@ -8,7 +8,8 @@
  * setup and teardown) and `sut.log` (the daemon's stdout and stderr, kept and
  * collected). The start command runs as a daemon through the runtime
  * (`sh -c`, its own process group), so kill, pause, resume and restart work
- * as for etcd. It serves every workload: the adapter speaks the workload's
+ * as for etcd. With the membership commands it is Reconfigurable
+ * (./membership.ts). It serves every workload: the adapter speaks the workload's
  * vocabulary (its ops' f, key and value are passed through as they are).
  */
 import { workloadNames } from '../../workloads/index.js';
@@ -18,11 +19,12 @@ import type {
   Killable,
   Pausable,
   ReadConsistency,
+  Reconfigurable,
   Target,
   TargetContext,
 } from '../target.js';
 import { ProcessClient } from './client.js';
-import { addMember, isRemoved, members, removeMember } from './membership.js';
+import { addMember, hasMembershipCommands, isRemoved, members, removeMember } from './membership.js';
 import {
   DAEMON,
   daemonLog,
@@ -61,7 +63,8 @@ class ProcessTarget
     Killable<ProcessOptions>,
     Pausable<ProcessOptions>,
     HasPrimaries<ProcessOptions>,
-    ReadConsistency<ProcessOptions>
+    ReadConsistency<ProcessOptions>,
+    Reconfigurable<ProcessOptions>
 {
   readonly name = 'process';
   readonly description =
@@ -186,6 +189,13 @@ class ProcessTarget
       return namedNodes(ctx, answer.stdout);
     }
     return [];
+  }
+
+  /** Why the membership fault cannot run with these options (no membership commands), or undefined when it can. */
+  membershipUnsupported(options: ProcessOptions): string | undefined {
+    return hasMembershipCommands(options)
+      ? undefined
+      : 'its targetOptions give no members, addMember and removeMember commands';
   }
 
   /** The nodes that are members now, in cluster order (the members command). Throws when no node answers. */

@@ -16,8 +16,9 @@ import { silentLogger } from '../../harness/log.js';
 import { createNetnsRuntime } from '../../harness/runtime/netns/index.js';
 import type { NodeInfo, Runtime } from '../../harness/runtime/runtime.js';
 import { missing } from '../../harness/testing/requirements.js';
+import { nemesisPackage } from '../../nemesis/registry.js';
 import { parseTargetOptions } from '../options.js';
-import type { TargetContext } from '../target.js';
+import type { AnyTarget, TargetContext } from '../target.js';
 import { processTarget } from './index.js';
 import { isRemoved } from './membership.js';
 import { DAEMON, dataDir } from './node.js';
@@ -31,6 +32,24 @@ describe('the membership options', () => {
     expect(() => parse({ join: 'x', members: 'm', addMember: 'a' })).toThrow(/test\.targetOptions\.removeMember/);
     expect(parse({ members: 'm', addMember: 'a', removeMember: 'r' }).join).toBeUndefined();
     expect(parse({}).members).toBeUndefined();
+  });
+
+  it('decide whether the membership fault can run, before any node exists', () => {
+    const build = (options: Record<string, Json>) =>
+      nemesisPackage(
+        ['membership'],
+        { intervalSeconds: 5 },
+        {
+          target: processTarget as AnyTarget,
+          targetOptions: parseTargetOptions(processTarget, { start: 'true', client: 'cat', ...options }),
+          nodeCount: 3,
+        },
+      );
+    expect(() => build({})).toThrow(
+      '--nemesis membership: target process cannot change its membership (its targetOptions give no members, ' +
+        'addMember and removeMember commands)',
+    );
+    expect(build({ members: 'm', addMember: 'a', removeMember: 'r' }).nemesis.fs).toContain('remove-member');
   });
 });
 

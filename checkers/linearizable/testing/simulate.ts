@@ -36,8 +36,17 @@ const pick = <T>(random: Random, xs: readonly T[]): T => xs[Math.floor(random() 
 export function simulateHistory(options: SimOptions): Op[] {
   const { object, random } = options;
   const history: Op[] = [];
+  // One object shape for every op (fields in one order), as a history read from a file has: spread
+  // copies would give ops many hidden classes and make everything that reads them several times slower.
   const emit = (op: Omit<Op, 'index' | 'time'>): void => {
-    history.push({ ...op, index: history.length, time: history.length * 1000 } as Op);
+    const { type, process, f, value, key } = op;
+    const index = history.length;
+    const time = index * 1000;
+    history.push(
+      (key === undefined
+        ? { index, time, type, process, f, value }
+        : { index, time, type, process, f, value, key }) as Op,
+    );
   };
   type Client = {
     process: number;

@@ -31,8 +31,14 @@ export function keyFor(workload: string, key: Json | undefined): string {
 export abstract class EtcdConnection {
   protected readonly options: EtcdOptions;
   private current: EtcdGateway | undefined;
+  /** With readFrom "any": a gateway per node, made on first use. */
+  private readonly others = new Map<string, EtcdGateway>();
 
-  constructor(options: EtcdOptions) {
+  /** `nodes`: every node of the cluster, where reads may go with readFrom "any". */
+  constructor(
+    options: EtcdOptions,
+    private readonly nodes: readonly NodeInfo[] = [],
+  ) {
     this.options = options;
   }
 
@@ -45,6 +51,23 @@ export abstract class EtcdConnection {
   async close(): Promise<void> {
     this.current?.close();
     this.current = undefined;
+    for (const g of this.others.values()) g.close();
+    this.others.clear();
+  }
+
+  /**
+   * Where a read goes: the client's own node, or with readFrom "any" a
+   * random node of the cluster, named so the completion can record it.
+   */
+  protected readGateway(): { gateway: EtcdGateway; node: string | undefined } {
+    if (this.options.readFrom !== 'any' || this.nodes.length === 0) return { gateway: this.gateway, node: undefined };
+    const node = this.nodes[Math.floor(Math.random() * this.nodes.length)]!;
+    let gateway = this.others.get(node.name);
+    if (!gateway) {
+      gateway = new EtcdGateway(httpUrl(node.address, this.options.clientPort));
+      this.others.set(node.name, gateway);
+    }
+    return { gateway, node: node.name };
   }
 
   protected get gateway(): EtcdGateway {

@@ -12,6 +12,7 @@
  * Errors become fail or info in errors.ts, nowhere else (via completionFor).
  */
 import type { Json } from '../../../harness/history/op.js';
+import type { NodeInfo } from '../../../harness/runtime/runtime.js';
 import type { ClientOp, Completion } from '../../../workloads/client.js';
 import type { EtcdOptions } from '../options.js';
 import { EtcdConnection, keyFor, unknownOp } from './connection.js';
@@ -19,8 +20,8 @@ import { EtcdConnection, keyFor, unknownOp } from './connection.js';
 export class EtcdRegisterClient extends EtcdConnection {
   private readonly workload: 'register' | 'cas-register';
 
-  constructor(workload: 'register' | 'cas-register', options: EtcdOptions) {
-    super(options);
+  constructor(workload: 'register' | 'cas-register', options: EtcdOptions, nodes: readonly NodeInfo[] = []) {
+    super(options, nodes);
     this.workload = workload;
   }
 
@@ -29,13 +30,15 @@ export class EtcdRegisterClient extends EtcdConnection {
     try {
       switch (op.f) {
         case 'read': {
-          const kvs = await this.gateway.range(key, { serializable: this.serializable }, signal);
+          const { gateway, node } = this.readGateway();
+          const served = node === undefined ? {} : { node };
+          const kvs = await gateway.range(key, { serializable: this.serializable }, signal);
           const stored = kvs[0];
-          if (stored === undefined) return { type: 'ok', value: null };
+          if (stored === undefined) return { type: 'ok', value: null, ...served };
           const value = parseStored(stored.value);
           if (value === undefined)
-            return { type: 'fail', error: `key ${key} holds ${JSON.stringify(stored.value)}, not JSON` };
-          return { type: 'ok', value };
+            return { type: 'fail', error: `key ${key} holds ${JSON.stringify(stored.value)}, not JSON`, ...served };
+          return { type: 'ok', value, ...served };
         }
         case 'write': {
           const value = op.value ?? null;
