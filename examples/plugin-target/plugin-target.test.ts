@@ -15,6 +15,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runClean } from '../../harness/cli/commands/clean.js';
+import { silentLogger } from '../../harness/log.js';
 import { ensureBuilt, ROOT } from '../../harness/testing/build.js';
 import { missing } from '../../harness/testing/requirements.js';
 
@@ -47,6 +49,8 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(async () => {
   if (results) await rm(results, { recursive: true, force: true });
+  // The runs keep their node data (for a look after a run); the test removes it.
+  if (!needs) await runClean({ name: 'lib-plug' }, silentLogger);
 });
 
 function isSymlink(file: string): boolean {

@@ -14,6 +14,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runClean } from '../../harness/cli/commands/clean.js';
+import { silentLogger } from '../../harness/log.js';
 import type { RunResults } from '../../harness/results/results.js';
 import { missing } from '../../harness/testing/requirements.js';
 
@@ -27,6 +29,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rm(results, { recursive: true, force: true });
+  // The runs keep their node data (for a look after a run); the test removes it.
+  if (!needs) await runClean({ name: 'lib-etcdp' }, silentLogger);
 });
 
 /** Runs faultline test with the example's config and `extra` flags; resolves with its exit code and output. */

@@ -12,8 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineTarget } from '../../targets/target.js';
 import type { Completion } from '../../workloads/client.js';
+import { runClean } from '../cli/commands/clean.js';
 import { UserError } from '../errors.js';
 import type { Json } from '../history/op.js';
+import { silentLogger } from '../log.js';
 import { missing } from '../testing/requirements.js';
 import { runTest } from './library.js';
 
@@ -49,6 +51,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rm(results, { recursive: true, force: true });
+  // The runs keep their node data (for a look after a run); the test removes it.
+  if (!missing({ root: true, commands: ['ip', 'setsid'] })) await runClean({ name: 'lib-api' }, silentLogger);
 });
 
 describe('runTest', () => {
