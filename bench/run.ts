@@ -16,6 +16,7 @@ const benches: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   delay: () => import('./delay.js'),
   etcd: () => import('./etcd.js'),
   report: () => import('./report.js'),
+  startup: () => import('./startup.js'),
 };
 
 const wanted = process.argv.slice(2);

@@ -98,9 +98,20 @@ export interface TaskPool {
   run(task: { module: string; name: string }, input: unknown, signal?: AbortSignal): Promise<unknown>;
 }
 
+/**
+ * A checker: `check` resolves with a result whose `valid` is true, false
+ * (with evidence) or 'unknown' (a budget ran out, or it could not decide);
+ * it never rejects for a bad history it can judge (a malformed one may throw:
+ * `safeCheck` turns that into unknown). Pure: no I/O, no clock but `options.clock`.
+ */
 export interface Checker<R extends ResultBase = CheckResult> {
   readonly name: string;
   check(history: History, options?: CheckOptions): Promise<R>;
+}
+
+/** A checker, typed by its result (an identity function). Pure: no I/O, budgets through `options`. */
+export function defineChecker<R extends ResultBase>(checker: Checker<R>): Checker<R> {
+  return checker;
 }
 
 /** false beats unknown beats true. */

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { Json } from '../harness/history/op.js';
 import type { WindowSpec } from '../harness/run/fault-windows.js';
 import type { Runtime } from '../harness/runtime/runtime.js';
-import type { AnyTarget, Target, TargetContext } from '../targets/target.js';
+import type { AnyTarget, Target, TargetContext, TargetOptions } from '../targets/target.js';
 import type { NemesisPackage } from './nemesis.js';
 
 /** What a fault may check when it is built: the schedule's pace, the cluster size, the target's capabilities. */
@@ -17,6 +17,8 @@ export interface FaultContext {
   intervalSeconds: number;
   nodeCount?: number | undefined;
   target?: Target | undefined;
+  /** The target's options, parsed (some capabilities depend on them: Reconfigurable.membershipUnsupported). */
+  targetOptions?: TargetOptions | undefined;
 }
 
 export interface FaultDefinition<S extends z.ZodType = z.ZodType> {

@@ -137,7 +137,8 @@ function healTarget(
   if (!target || !record.target) return undefined;
   try {
     const options = parseTargetOptions(target, (record.target.options ?? {}) as Record<string, unknown>);
-    return { target, ctx: { runtime, nodes: record.nodes, log, options, nodeEnv: () => ({}) } };
+    const workDir = typeof record.target.workDir === 'string' ? record.target.workDir : undefined;
+    return { target, ctx: { runtime, nodes: record.nodes, log, options, workDir, nodeEnv: () => ({}) } };
   } catch (err) {
     log.warn(`heal: the recorded options of ${target.name} do not parse (${errorMessage(err)}); healing without it`);
     return undefined;

@@ -57,19 +57,30 @@ export async function writeJsonAtomic(file: string, value: unknown): Promise<voi
  * (how to reach the nodes) and the fault's own state.
  */
 export async function recordFault(
-  ctx: { stateDir: string; runtime: Runtime; target?: { name: string }; targetCtx?: { options: unknown } },
+  ctx: {
+    stateDir: string;
+    runtime: Runtime;
+    target?: { name: string };
+    targetCtx?: { options: unknown; workDir?: string | undefined };
+  },
   kind: FaultKind,
   value: Json,
 ): Promise<void> {
   const state = new HealState(ctx.stateDir);
   await state.writeRuntime({
     ...ctx.runtime.attachment(),
-    ...(ctx.target ? { target: { name: ctx.target.name, options: withoutSecrets(ctx.targetCtx?.options ?? {}) } } : {}),
+    ...(ctx.target ? { target: recordedTarget(ctx.target.name, ctx.targetCtx) } : {}),
     nodes: ctx.runtime.nodes().map(({ name, address }) => ({ name, address })),
     controllerAddress: ctx.runtime.controllerAddress(),
     ownerPid: process.pid,
   });
   await state.write(kind, value);
+}
+
+/** The target as the runtime record keeps it: name, options without secrets, and the folder its paths are from. */
+function recordedTarget(name: string, targetCtx: { options: unknown; workDir?: string | undefined } | undefined) {
+  const workDir = targetCtx?.workDir;
+  return { name, options: withoutSecrets(targetCtx?.options ?? {}), ...(workDir !== undefined ? { workDir } : {}) };
 }
 
 export class HealState {

@@ -181,6 +181,29 @@ describe('heal root and state folder checks', () => {
     }
     expect(await liveOwner(dir)).toBeUndefined();
   });
+
+  it('records the target: its name, options without secrets, and the folder its paths are from', async () => {
+    const dir = path.join(tmp, 'target');
+    const runtime = {
+      kind: 'netns',
+      attachment: () => ({ kind: 'netns', options: {} }),
+      nodes: () => [],
+      controllerAddress: () => '10.0.0.1',
+    } as unknown as Runtime;
+    const target = { name: 'process' };
+    await recordFault(
+      { stateDir: dir, runtime, target, targetCtx: { options: { start: 'x' }, workDir: '/home/me/proj' } },
+      'membership',
+      { removed: [] },
+    );
+    expect((await new HealState(dir).readRuntime())?.target).toEqual({
+      name: 'process',
+      options: { start: 'x' },
+      workDir: '/home/me/proj',
+    });
+    await recordFault({ stateDir: dir, runtime, target, targetCtx: { options: {} } }, 'membership', { removed: [] });
+    expect((await new HealState(dir).readRuntime())?.target).toEqual({ name: 'process', options: {} });
+  });
 });
 
 describe('attaching to a recorded runtime', () => {

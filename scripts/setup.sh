@@ -20,6 +20,7 @@ tools=(
   chromium                     # browser tests of the HTML report (playwright-core)
   gcc libc6-dev                # the delay fault's helper, a static C binary (nemesis/delay/helper/)
   libxml2-utils                # tests: xmllint validates the JUnit files against the JUnit schema
+  python3 jq                   # the process target's examples: a Python server and adapter, an etcdctl adapter in sh
 )
 mapfile -t node_packages < <(node --import tsx scripts/system-packages.ts)
 

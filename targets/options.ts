@@ -5,7 +5,7 @@
  * field's type (a number field's flag as a number); the schema judges them,
  * and an error names the flag or the config key the bad value came from.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { parseSchema, SchemaError } from '../harness/config/zod.js';
 import { UserError } from '../harness/errors.js';
 import type { AnyTarget, Target } from './target.js';
@@ -20,7 +20,8 @@ export interface TargetFlag {
   default: unknown;
   /** The values an enum option takes. */
   choices: string[] | undefined;
-  type: 'string' | 'number' | 'boolean';
+  /** list: an array option, given on the command line comma-separated. */
+  type: 'string' | 'number' | 'boolean' | 'list';
 }
 
 /** readMode -> read-mode */
@@ -30,11 +31,12 @@ export function kebab(key: string): string {
 
 /** The flags of a target's options, in schema order. */
 export function targetFlags(target: AnyTarget): TargetFlag[] {
-  const shape = objectShape(target.options);
+  const shape = objectShape(target);
   return Object.entries(shape).map(([key, field]) => {
     const inner = unwrapped(field);
-    const choices = inner instanceof z.ZodEnum ? (inner.options as string[]) : undefined;
-    const type = inner instanceof z.ZodNumber ? 'number' : inner instanceof z.ZodBoolean ? 'boolean' : 'string';
+    const kind = defOf(inner).type;
+    const choices = kind === 'enum' ? Object.values(defOf(inner).entries ?? {}).map(String) : undefined;
+    const type = kind === 'number' ? 'number' : kind === 'boolean' ? 'boolean' : kind === 'array' ? 'list' : 'string';
     return {
       key,
       flag: `--${kebab(key)}`,
@@ -60,11 +62,17 @@ export function parseTargetOptions<O>(
   const fromFlags: Record<string, unknown> = {};
   for (const [key, text] of Object.entries(flags)) {
     const flag = byKey.get(key);
-    if (!flag) throw new UserError(`target ${target.name} has no option ${key}`, { where: `--${kebab(key)}` });
+    if (!flag) {
+      throw new UserError(`unknown option (not an option of faultline test, nor of target ${target.name})`, {
+        where: `--${kebab(key)}`,
+      });
+    }
     fromFlags[key] = flagValue(flag, text);
   }
   try {
-    return parseSchema(target.options, { ...config, ...fromFlags }, ['test', 'targetOptions']);
+    // A zod 4 schema (Target.options says so; its type names only safeParse, see OptionsSchema).
+    const schema = target.options as unknown as z.ZodType<O>;
+    return parseSchema(schema, { ...config, ...fromFlags }, ['test', 'targetOptions']);
   } catch (err) {
     if (!(err instanceof SchemaError)) throw err;
     const key = err.path[2];
@@ -83,25 +91,48 @@ function flagValue(flag: TargetFlag, text: string): unknown {
     return text.trim() !== '' && Number.isFinite(n) ? n : text;
   }
   if (flag.type === 'boolean') return text === 'true' ? true : text === 'false' ? false : text;
+  if (flag.type === 'list') return text.split(',').map((item) => item.trim());
   return text;
 }
 
-function objectShape(schema: z.ZodType): Record<string, z.ZodType> {
-  const s = unwrapped(schema);
-  if (!(s instanceof z.ZodObject)) throw new Error('a target option schema must be a z.object');
-  return s.shape as Record<string, z.ZodType>;
+/*
+ * The schema is read through zod 4's definitions (`_zod.def`), not with
+ * instanceof: a plugin's target may be built with its own copy of zod.
+ */
+interface Def {
+  type?: string;
+  shape?: Record<string, z.ZodType>;
+  innerType?: z.ZodType;
+  entries?: Record<string, string | number>;
+  defaultValue?: unknown;
+}
+
+function defOf(schema: z.ZodType): Def {
+  return ((schema as { _zod?: { def?: Def } })._zod?.def ?? {}) as Def;
+}
+
+const WRAPPERS = new Set(['optional', 'default', 'nullable', 'prefault']);
+
+function objectShape(target: AnyTarget): Record<string, z.ZodType> {
+  const def = defOf(unwrapped(target.options as unknown as z.ZodType));
+  if (def.type !== 'object' || !def.shape) {
+    throw new UserError(`target ${target.name}: its options must be a zod (v4) object schema, z.object({...})`);
+  }
+  return def.shape;
 }
 
 function unwrapped(schema: z.ZodType): z.ZodType {
   let s = schema;
-  while (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable) {
-    s = s.unwrap() as z.ZodType;
-  }
+  for (let def = defOf(s); WRAPPERS.has(def.type ?? '') && def.innerType; def = defOf(s)) s = def.innerType;
   return s;
 }
 
 function defaultOf(schema: z.ZodType): unknown {
   let s = schema;
-  while (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
-  return s instanceof z.ZodDefault ? (s.def.defaultValue as unknown) : undefined;
+  for (let def = defOf(s); def.type === 'optional' || def.type === 'nullable'; def = defOf(s)) {
+    if (!def.innerType) break;
+    s = def.innerType;
+  }
+  const def = defOf(s);
+  return def.type === 'default' ? def.defaultValue : undefined;
 }

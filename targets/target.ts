@@ -13,7 +13,6 @@
  *
  * Optional capabilities are separate interfaces with type guards below.
  */
-import type { z } from 'zod';
 import type { Logger } from '../harness/log.js';
 import type { NodeInfo, Runtime } from '../harness/runtime/runtime.js';
 import type { Client } from '../workloads/client.js';
@@ -21,12 +20,30 @@ import type { Client } from '../workloads/client.js';
 /** The options object of a target: what its schema parses test.targetOptions and its flags into. */
 export type TargetOptions = Record<string, unknown>;
 
+/**
+ * A target's options schema: a zod (version 4) object schema,
+ * `z.object({ port: z.number().default(8000).describe('...') })`. Typed here
+ * by the one method faultline calls, so that the package's types do not
+ * depend on zod's (faultline reads the fields, defaults and descriptions from
+ * the schema's definition, whichever copy of zod 4 made it).
+ */
+export interface OptionsSchema<O> {
+  safeParse(value: unknown): { success: true; data: O } | { success: false; error: unknown };
+}
+
+/** What a target's methods are given: the runtime and its nodes, a logger, the parsed options. */
 export interface TargetContext<O = TargetOptions> {
   runtime: Runtime;
   nodes: readonly NodeInfo[];
   log: Logger;
   /** The target's options, parsed by its schema (defaults filled in). */
   options: O;
+  /**
+   * The folder relative paths in the options are taken from, on the
+   * controller: the config file's folder, else the working directory.
+   * Undefined: the working directory.
+   */
+  workDir?: string | undefined;
   /**
    * Extra environment for the SUT's processes on a node, e.g. the clock
    * fault's libfaketime variables. Targets pass it to startDaemon.
@@ -37,12 +54,16 @@ export interface TargetContext<O = TargetOptions> {
 /** Makes a fresh client for a workload; the interpreter opens it on a node. */
 export type ClientFactory<O = TargetOptions> = (ctx: TargetContext<O>, workload: string) => Client;
 
+/**
+ * A system under test (see the file comment). Every method may throw; the
+ * run then stops, heals and tears down, and reports the error.
+ */
 export interface Target<O = TargetOptions> {
   readonly name: string;
   /** One line for --help. */
   readonly description: string;
   /** Its options (a zod object schema with a description and default per field). */
-  readonly options: z.ZodType<O>;
+  readonly options: OptionsSchema<O>;
   /** Debian packages the SUT needs on every node. */
   readonly packages: readonly string[];
   /** A client factory per workload name it supports. */
@@ -94,6 +115,12 @@ export interface Reconfigurable<O = TargetOptions> {
   removeMember(ctx: TargetContext<O>, node: string): Promise<void>;
   /** Adds the node back as a new member with empty data and starts it. Throws when the cluster refuses. */
   addMember(ctx: TargetContext<O>, node: string): Promise<void>;
+  /**
+   * For a target that can change its membership only with some options (the
+   * process target needs its membership commands): why it cannot with
+   * these, or undefined when it can. Absent: it always can.
+   */
+  membershipUnsupported?(options: O): string | undefined;
 }
 
 /** Says whether its processes honour libfaketime (Go programs read the clock through the vDSO). */
@@ -124,6 +151,14 @@ export function hasReadConsistency<O>(t: Target<O>): t is Target<O> & ReadConsis
 export function isReconfigurable<O>(t: Target<O>): t is Target<O> & Reconfigurable<O> {
   const r = t as Partial<Reconfigurable<O>>;
   return typeof r.members === 'function' && typeof r.removeMember === 'function' && typeof r.addMember === 'function';
+}
+/**
+ * Why the target cannot change its membership (with `options`, when given),
+ * or undefined when it can: it is Reconfigurable, and does not refuse the options.
+ */
+export function whyNotReconfigurable<O>(t: Target<O>, options?: O): string | undefined {
+  if (!isReconfigurable(t)) return 'it does not implement Reconfigurable';
+  return options === undefined ? undefined : t.membershipUnsupported?.(options);
 }
 export function hasClockSensitivity<O>(t: Target<O>): t is Target<O> & ClockSensitivity {
   return 'ignoresFaketime' in t;

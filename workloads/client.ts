@@ -28,10 +28,25 @@ export interface Completion {
   node?: string;
 }
 
+/**
+ * A client of the system under test, for one worker thread: opened on a
+ * node, then given one op at a time. `invoke` resolves with ok, fail
+ * (certainly not done) or info (maybe done); a throw, or no answer before the
+ * signal aborts, is recorded as info. After an info the client is closed and
+ * a fresh one made.
+ */
 export interface Client {
   /** Connect to a node. Called again with a fresh client after an `info`. */
   open(node: NodeInfo): Promise<void>;
   /** `signal` aborts when the interpreter's per-op timeout fires. */
   invoke(op: ClientOp, signal: AbortSignal): Promise<Completion>;
   close(): Promise<void>;
+}
+
+/**
+ * A client, typed (an identity function). A target's `clients` map holds a
+ * factory per workload that makes a fresh one: `(ctx, workload) => defineClient({ open, invoke, close })`.
+ */
+export function defineClient<C extends Client>(client: C): C {
+  return client;
 }

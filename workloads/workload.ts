@@ -5,6 +5,7 @@
 import type { Checker } from '../checkers/checker.js';
 import type { Generator } from '../harness/generator/generator.js';
 
+/** What a workload is built with: the run's settings and test.workloadOptions. */
 export interface WorkloadOptions {
   concurrency: number;
   /** Number of independent keys in play at once, where the workload has keys. */
@@ -20,6 +21,11 @@ export interface WorkloadOptions {
   linearizableReads?: boolean;
 }
 
+/**
+ * A workload: its op vocabulary, the generator of its client ops (and of its
+ * final ops, after the faults are healed), and the checker that judges the
+ * history. A target runs it once it has a client for it (Target.clients).
+ */
 export interface Workload {
   readonly name: string;
   /** The op vocabulary: f -> a description of the value shapes (invoke and ok). */
@@ -29,4 +35,12 @@ export interface Workload {
   /** Ops after faults are healed, e.g. final reads; undefined when none. */
   finalGenerator(options: WorkloadOptions): Generator | undefined;
   checker(options: WorkloadOptions): Checker;
+}
+
+/**
+ * A workload, typed (an identity function: it only checks the shape). For
+ * a plugin: `export default defineWorkload({ name, vocabulary, generator, finalGenerator, checker })`.
+ */
+export function defineWorkload<W extends Workload>(workload: W): W {
+  return workload;
 }

@@ -28,6 +28,7 @@ declare module '../checker.js' {
   }
 }
 
+/** What the bank checker assumes: the accounts, the total and whether balances may go negative. */
 export interface BankOptions {
   /** The account ids. Default: those of the first ok read. */
   accounts?: readonly Json[] | undefined;
@@ -37,6 +38,7 @@ export interface BankOptions {
   allowNegativeBalances?: boolean | undefined;
 }
 
+/** The kinds of wrong read, in the order a read is checked for them (see the module comment). */
 export const BANK_ERROR_TYPES = ['unexpected-key', 'nil-balance', 'wrong-total', 'negative-value'] as const;
 export type BankErrorType = (typeof BANK_ERROR_TYPES)[number];
 
@@ -76,13 +78,22 @@ export interface BankErrorGroup {
   highest?: BankError | undefined;
 }
 
+/**
+ * A bank verdict: valid false when any ok read is wrong, 'unknown' when no
+ * read completed ok, else true; the wrong reads grouped by kind.
+ */
 export interface BankResult extends ResultBase {
   readonly kind: 'bank';
+  /** Ok reads checked. */
   readCount: number;
+  /** Wrong reads among them. */
   errorCount: number;
+  /** The accounts checked against (the options', else the first ok read's). */
   accounts: string[];
+  /** The total checked against; null when there was no ok read to take it from. */
   totalAmount: number | null;
   allowNegativeBalances: boolean;
+  /** The wrong reads by kind. */
   errors: Partial<Record<BankErrorType, BankErrorGroup>>;
   /** The first wrong read, with the ops around it: those that ran concurrently with it and the last few before. */
   firstError?: (BankError & { around: BankOp[] }) | undefined;
@@ -93,6 +104,7 @@ const BEFORE = 8;
 /** Ops concurrent with it, at most. */
 const CONCURRENT = 30;
 
+/** The bank checker as a Checker (for a workload): `check` resolves with checkBank's verdict; it rejects as checkBank throws. */
 export function bankChecker(options: BankOptions = {}): Checker<BankResult> {
   return {
     name: 'bank',

@@ -34,10 +34,12 @@ declare module '../checker.js' {
   }
 }
 
+/** A list-append verdict: Elle's result fields (TxnResultFields), with kind 'list-append'. */
 export interface ListAppendResult extends TxnResultFields {
   readonly kind: 'list-append';
 }
 
+/** The models to check, extra anomaly types, cases per type and the budget (TxnCheckOptions). */
 export type ListAppendOptions = TxnCheckOptions;
 
 const SHAPE: TxnShape = {
@@ -49,6 +51,11 @@ const SHAPE: TxnShape = {
   },
 };
 
+/**
+ * The list-append checker as a Checker (for a workload): `check` resolves
+ * with checkListAppend's verdict, the run's budget (CheckOptions) over
+ * `options`; it rejects as checkListAppend throws.
+ */
 export function listAppendChecker(options: ListAppendOptions = {}): Checker<ListAppendResult> {
   return {
     name: 'list-append',

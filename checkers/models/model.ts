@@ -111,5 +111,13 @@ export interface ModelOptions {
   nilReadsAnyValue?: boolean | undefined;
 }
 
+/**
+ * A model, typed by its state (an identity function: `S` is inferred from
+ * `init`, and every other function is checked against it).
+ */
+export function defineModel<S>(model: Model<S>): Model<S> {
+  return model;
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds models of every state type
 export type ModelFactory = (options: ModelOptions) => Model<any>;

@@ -30,10 +30,12 @@ declare module '../checker.js' {
   }
 }
 
+/** An rw-register verdict: Elle's result fields (TxnResultFields), with kind 'rw-register'. */
 export interface RwRegisterResult extends TxnResultFields {
   readonly kind: 'rw-register';
 }
 
+/** TxnCheckOptions, and what may be assumed to order a key's versions (Elle's options). */
 export interface RwRegisterOptions extends TxnCheckOptions {
   /** Assume each key is linearizable: real time orders its versions. */
   linearizableKeys?: boolean | undefined;
@@ -57,6 +59,11 @@ const SHAPE: TxnShape = {
   },
 };
 
+/**
+ * The rw-register checker as a Checker (for a workload): `check` resolves
+ * with checkRwRegister's verdict, the run's budget (CheckOptions) over
+ * `options`; it rejects as checkRwRegister throws.
+ */
 export function rwRegisterChecker(options: RwRegisterOptions = {}): Checker<RwRegisterResult> {
   return {
     name: 'rw-register',

@@ -58,6 +58,7 @@ import { Tally } from './tally.js';
 export type * from './result.js';
 export { GUARANTEES } from './result.js';
 
+/** The datatype checked, the guarantees required, and how many violations are kept. */
 export interface SessionCheckerOptions {
   /** register: f read and write; set: f add and read (a read returns every element). Default register. */
   datatype?: Datatype;
@@ -74,6 +75,11 @@ const NOT_OBSERVABLE_ON_REGISTERS =
 /** Reads between two looks at the budget. */
 const BUDGET_EVERY = 256;
 
+/**
+ * The session-guarantees checker as a Checker (for a workload): `check`
+ * resolves with checkSession's verdict under the run's budget. Throws
+ * UserError at once for bad options.
+ */
 export function sessionChecker(options: SessionCheckerOptions = {}): Checker<SessionResult> {
   validate(options);
   return {

@@ -13,8 +13,8 @@ const DOC = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'github-a
 const blocks = [...DOC.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
 
 describe('docs/github-actions.md', () => {
-  it('has a suite file that loads: 2 workloads x 4 fault sets x 2 option sets', () => {
-    const suite = parseSuite(blocks[0]!, 'ci/suite.yaml');
+  it('has a suite file that loads: 2 workloads x 4 fault sets x 2 option sets', async () => {
+    const suite = await parseSuite(blocks[0]!, 'ci/suite.yaml');
     expect(suite.name).toBe('nightly');
     expect(suite.specs).toHaveLength(16);
     expect(suite.specs.map((s) => s.label)).toContain('etcd-set-kill_pause-stale');

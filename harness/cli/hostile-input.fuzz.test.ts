@@ -243,7 +243,7 @@ describe('hostile test arguments', () => {
   /** `faultline test` up to the point where it would create something: flags, config, plan, nemesis, runtime. */
   async function prepare(argv: TestArgs, cwd: string) {
     const { config, options } = await prepareTest(argv, cwd);
-    const plan = planRun(options);
+    const plan = await planRun(options);
     buildNemesis(plan, options, plannedNodeCount(config));
     await createRuntime(config.runtime, silentLogger);
     return { config, options };

@@ -313,7 +313,7 @@ describe('numbers and names', () => {
     const config = parseConfig('test:\n  target: etcd\n', 'f.yaml');
     const options = resolveTestOptions(config);
     options.targetOptions = JSON.parse('{"constructor": 1}');
-    expect(() => planRun(options)).toThrow(/^test\.targetOptions\.constructor: unknown key/);
+    await expect(planRun(options)).rejects.toThrow(/^test\.targetOptions\.constructor: unknown key/);
   });
 
   it('heal --cluster takes the names clean --name takes, not ../ paths (CLI)', async () => {

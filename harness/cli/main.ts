@@ -6,15 +6,17 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { EXIT, InterruptedError, UserError } from '../errors.js';
+import { EXIT, InterruptedError, isUserError, UserError } from '../errors.js';
 import { terminalSafe } from '../terminal-text.js';
 import type { FaultlineCommand } from './command.js';
 import { protectStdinArgs } from './stdin-arg.js';
+import { packageVersion } from './version.js';
 
 /**
- * The commands, loaded on demand: `faultline check` need not load the run
- * lifecycle, the runtimes and their dependencies (a good part of start-up).
- * Help, or a name that is not a command, loads them all.
+ * The commands, loaded on demand: a run of `faultline check` loads the
+ * checker and the history readers, not the run lifecycle, the runtimes
+ * (dockerode, ssh2) or the report page. `--help` without a command loads
+ * them all (to list them); `--version` loads none.
  */
 const COMMANDS: Record<string, () => Promise<FaultlineCommand>> = {
   test: async () => (await import('./commands/test.js')).testCommand,
@@ -27,18 +29,29 @@ const COMMANDS: Record<string, () => Promise<FaultlineCommand>> = {
   clean: async () => (await import('./commands/clean.js')).cleanCommand,
 };
 
+/** The commands this command line needs: the one it names, none for a bare --version, else all. */
+async function commandsFor(argv: readonly string[]): Promise<FaultlineCommand[]> {
+  const word = argv.find((a) => !a.startsWith('-'));
+  if (word !== undefined && Object.hasOwn(COMMANDS, word)) return [await COMMANDS[word]!()];
+  if (word === undefined && argv.includes('--version')) return [];
+  return Promise.all(Object.values(COMMANDS).map((load) => load()));
+}
+
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.valid;
   try {
-    const named = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? [argv[0]] : Object.keys(COMMANDS);
-    const commands = await Promise.all(named.map((name) => COMMANDS[name]!()));
-    let cli = yargs(protectStdinArgs(argv)).scriptName('faultline').usage('$0 <command> [options]');
-    for (const command of commands) cli = cli.command(command((code) => (exitCode = code)));
-    await cli
+    const parser = yargs(protectStdinArgs(argv))
+      .scriptName('faultline')
+      .usage('$0 <command> [options]\n\nJepsen-style fault injection and consistency checking.')
+      .example('$0 test --target etcd --nemesis partition,kill', 'a 60 s run against a 5-node etcd')
+      .example('$0 check history.jsonl --model cas-register', 'check a history made anywhere')
+      .example('$0 <command> --help', "a command's options, defaults and examples");
+    for (const command of await commandsFor(argv)) parser.command(command((code) => (exitCode = code)));
+    await parser
       .demandCommand(1, 'Name a command: test, suite, repro, check, analyze, serve, heal or clean.')
       .strict()
       .help()
-      .version(false)
+      .version(packageVersion())
       .wrap(Math.min(110, process.stdout.columns ?? 110))
       .fail((message, error) => {
         if (error) throw error;
@@ -53,7 +66,7 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Prints the error (made safe for a terminal: messages quote values and paths from outside); returns the exit code. */
 export function reportError(err: unknown): number {
-  if (err instanceof UserError) {
+  if (isUserError(err)) {
     process.stderr.write(`faultline: ${terminalSafe(err.message)}\n`);
     return EXIT.badInput;
   }

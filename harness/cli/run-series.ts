@@ -123,7 +123,7 @@ export async function runAndReport(specs: SeriesSpec[], flags: SeriesFlags, ctx:
   try {
     result = await runSeries(specs, {
       run: (config, options, controls) =>
-        runTest(config, options, ctx.log, { ...controls, leaveDbRunning: flags.leaveDbRunning }),
+        runTest(config, options, ctx.log, {}, { ...controls, leaveDbRunning: flags.leaveDbRunning }),
       keep: flags.keep,
       log: ctx.log,
       signal: stop.signal,

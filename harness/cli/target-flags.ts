@@ -2,7 +2,10 @@
  * The flags of the targets' options on `faultline test` (readMode ->
  * --read-mode): every registered target's, each once, as text; the chosen
  * target's schema reads them (targets/options.ts), so a flag of another
- * target is refused there with a message naming it.
+ * target is refused there with a message naming it. A plugin target's
+ * flags are not known before it loads: `faultline test` takes flags it does
+ * not declare as target options too (undeclaredFlags), and the target's
+ * schema refuses those it does not have, naming the flag.
  */
 import type { Options } from 'yargs';
 import { allTargets } from '../../targets/index.js';
@@ -24,7 +27,10 @@ function flags(): TargetFlag[] {
     description:
       `${f.targets.join(', ')}: ${f.description}` +
       (f.choices ? ` [${f.choices.join(' | ')}]` : '') +
-      (f.default === undefined ? '' : ` (default ${String(f.default)})`),
+      (f.type === 'list' ? ' (comma-separated)' : '') +
+      (f.default === undefined || (Array.isArray(f.default) && f.default.length === 0)
+        ? ''
+        : ` (default ${String(f.default)})`),
   }));
 }
 
@@ -33,6 +39,22 @@ export function targetFlagOptions(): Record<string, Options> {
   return Object.fromEntries(
     flags().map((f) => [f.flag.slice(2), { describe: f.description, type: 'string', group: GROUP }]),
   );
+}
+
+/**
+ * The flags given that the command does not declare (`declared`: its option
+ * names as yargs lists them, kebab-case), as text by camelCase key.
+ */
+export function undeclaredFlags(args: Record<string, unknown>, declared: readonly string[]): Record<string, string> {
+  const known = new Set(
+    declared.flatMap((name) => [name, name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())]),
+  );
+  const given: Record<string, string> = {};
+  for (const [key, value] of Object.entries(args)) {
+    if (key === '_' || key === '$0' || key.includes('-') || known.has(key) || value === undefined) continue;
+    given[key] = String(value);
+  }
+  return given;
 }
 
 /** The target option flags given on the command line, by option key. */

@@ -29,6 +29,14 @@ export const name = z
 
 export const port = int(1, 65_535);
 
+/**
+ * What a target or workload is named by: a built-in name, a module path
+ * (./targets/mydb.ts) or a package name (see harness/plugins/spec.ts).
+ */
+export const moduleSpec = z
+  .string({ error: 'expected a name, a module path or a package name' })
+  .regex(/\S/, { error: 'expected a name, a module path or a package name' });
+
 /** A path (anything but blank). */
 export const path = z.string({ error: 'expected a path' }).regex(/\S/, { error: 'expected a path' });
 

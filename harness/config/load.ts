@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { nemesisOptionsSchema } from '../../nemesis/registry.js';
 import { UserError } from '../errors.js';
 import { decodeUtf8, readRegularFile } from '../history/text-file.js';
+import { absoluteSpec } from '../plugins/spec.js';
 import { planLayout } from '../runtime/netns/layout.js';
 import { resolveSshOptions } from '../runtime/ssh/options.js';
 import {
@@ -102,6 +103,7 @@ export function parseConfig(text: string, where: string, baseDir: string = proce
 export function configFromSections(raw: RawConfig, where: string, baseDir: string): FaultlineConfig {
   const config = normalize(raw, baseDir);
   config.source = where;
+  config.baseDir = baseDir;
   checkSelectedRuntime(config, where);
   return config;
 }
@@ -111,6 +113,9 @@ export type RawConfig = z.output<typeof configSchema>;
 function normalize(raw: RawConfig, baseDir: string): FaultlineConfig {
   const config = defaultConfig();
   config.test = raw.test ?? {};
+  // A module path is taken from the config file's folder (a name or package stays as it is).
+  if (config.test.target !== undefined) config.test.target = absoluteSpec(config.test.target, baseDir);
+  if (config.test.workload !== undefined) config.test.workload = absoluteSpec(config.test.workload, baseDir);
   if (typeof raw.runtime === 'string') config.runtime.kind = raw.runtime;
   else if (raw.runtime) {
     config.runtime.kind = raw.runtime.kind ?? 'netns';
@@ -248,7 +253,9 @@ export function mergeFlags(config: FaultlineConfig, flags: ConfigFlags): Faultli
     const value = flags[flag];
     if (value === undefined) continue;
     check(display, value, testSchema.shape[key]);
-    (test as Record<string, unknown>)[key] = value;
+    // A module path given as --target or --workload is taken from the working directory.
+    (test as Record<string, unknown>)[key] =
+      flag === 'target' || flag === 'workload' ? absoluteSpec(String(value), process.cwd()) : value;
   }
   if (flags.nemesis !== undefined) {
     const list = (Array.isArray(flags.nemesis) ? flags.nemesis : [flags.nemesis])

@@ -27,7 +27,7 @@ import type { Json } from '../history/op.js';
 import { dockerOptionsSchema } from '../runtime/docker/schema.js';
 import { netnsOptionsSchema } from '../runtime/netns/schema.js';
 import { sshOptionsSchema } from '../runtime/ssh/schema.js';
-import { int, name, path } from './fields.js';
+import { int, moduleSpec, name, path } from './fields.js';
 
 export const RUNTIME_KINDS = ['netns', 'docker', 'ssh'] as const;
 export type RuntimeKind = (typeof RUNTIME_KINDS)[number];
@@ -55,8 +55,9 @@ export const testSchema = z
   .strictObject({
     /** Name of the test (the results folder); default derived from target and workload. */
     name,
-    target: name,
-    workload: name,
+    /** A built-in name, a module path (relative to the config file) or a package. */
+    target: moduleSpec,
+    workload: moduleSpec,
     /** Nemesis package names, e.g. ["partition", "kill"]. */
     nemesis: z.array(name, { error: 'expected a list' }),
     /** Number of worker processes. */
@@ -90,6 +91,8 @@ export interface RuntimeConfig {
 export interface FaultlineConfig {
   /** The file it came from; undefined when there was none (defaults only). */
   source: string | undefined;
+  /** The folder relative paths in it are taken from (the config file's); undefined: the working directory. */
+  baseDir?: string | undefined;
   runtime: RuntimeConfig;
   test: TestConfig;
 }

@@ -43,6 +43,15 @@ export interface FaultWindow {
   text?: string;
 }
 
+/** What a whole run gives back (`faultline test`, and the library's runTest). */
+export interface RunOutcome {
+  /** The run's results folder: results/<test-name>/<timestamp>. */
+  runDir: string;
+  results: RunResults;
+  /** True when Ctrl-C / SIGTERM cut the run short (the history is partial). */
+  aborted: boolean;
+}
+
 export interface RunResults {
   valid: Validity;
   /** The workload checker's result (for linearizability: see checkers/linearizable). */

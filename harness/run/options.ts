@@ -6,11 +6,15 @@
 import { randomInt } from 'node:crypto';
 import type { FaultlineConfig } from '../config/schema.js';
 import type { Json } from '../history/op.js';
+import { specLabel } from '../plugins/spec.js';
 
 export interface TestOptions {
   name: string;
+  /** A built-in name, an absolute module path or a package name (harness/plugins). */
   target: string;
   workload: string;
+  /** The folder relative paths in the target's options are taken from: the config file's, else the working directory. */
+  baseDir?: string;
   /** Nemesis package names; empty for no faults. */
   nemesis: string[];
   nemesisIntervalSeconds: number;
@@ -46,9 +50,10 @@ export function resolveTestOptions(config: FaultlineConfig, flags: RunFlags = {}
   const target = t.target ?? 'etcd';
   const workload = t.workload ?? 'register';
   return {
-    name: t.name ?? `${target}-${workload}`,
+    name: t.name ?? `${specLabel(target)}-${specLabel(workload)}`,
     target,
     workload,
+    baseDir: config.baseDir ?? process.cwd(),
     nemesis: t.nemesis ?? [],
     nemesisIntervalSeconds: t.nemesisIntervalSeconds ?? 10,
     concurrency: t.concurrency ?? 10,

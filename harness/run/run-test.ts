@@ -30,7 +30,6 @@ import {
   parseNemesisNames,
 } from '../../nemesis/index.js';
 import type { NemesisContext, NemesisPackage } from '../../nemesis/nemesis.js';
-import { getTarget } from '../../targets/index.js';
 import { parseTargetOptions } from '../../targets/options.js';
 import {
   type AnyTarget,
@@ -40,7 +39,6 @@ import {
   type TargetOptions,
   targetWorkloads,
 } from '../../targets/target.js';
-import { getWorkload } from '../../workloads/index.js';
 import type { Workload, WorkloadOptions } from '../../workloads/workload.js';
 import { createCheckPool } from '../check-pool/pool.js';
 import type { FaultlineConfig } from '../config/schema.js';
@@ -51,8 +49,9 @@ import type { History, Json } from '../history/op.js';
 import { openHistoryWriter } from '../history/writer.js';
 import { runInterpreter, testGenerator } from '../interpreter/index.js';
 import type { Logger } from '../log.js';
+import { resolveTarget, resolveWorkload } from '../plugins/index.js';
 import { writeRunReport } from '../report/write.js';
-import type { RunResults, TestRecord } from '../results/results.js';
+import type { RunOutcome, RunResults, TestRecord } from '../results/results.js';
 import { createRunDir, RUN_FILES, writeResults, writeTestRecord } from '../results/store.js';
 import { createRuntime } from '../runtime/create.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -62,12 +61,7 @@ import { plannedNodeCount, type TestOptions } from './options.js';
 import { countCompletions } from './stats.js';
 import { statusLine } from './status.js';
 
-export interface RunOutcome {
-  runDir: string;
-  results: RunResults;
-  /** True when Ctrl-C / SIGTERM cut the run short. */
-  aborted: boolean;
-}
+export type { RunOutcome } from '../results/results.js';
 
 /** How a run is carried out, beyond the test itself (not part of test.json: a repro decides afresh). */
 export interface RunControls {
@@ -101,9 +95,20 @@ function workloadGenerators(p: Plan): WorkloadGenerators {
   return { client: p.workload.generator(p.workloadOptions), final: p.workload.finalGenerator(p.workloadOptions) };
 }
 
-export function planRun(options: TestOptions): Plan {
-  const target = getTarget(options.target);
-  const workload = getWorkload(options.workload);
+/** Target and workload given as values (the library's runTest), instead of by name. */
+export interface GivenParts {
+  target?: AnyTarget | undefined;
+  workload?: Workload | undefined;
+}
+
+/**
+ * Resolves and validates everything a run needs, touching no node: the target
+ * and workload (built-ins by name, or plugins: harness/plugins), the
+ * target's options, the faults. Throws UserError for anything wrong.
+ */
+export async function planRun(options: TestOptions, given: GivenParts = {}): Promise<Plan> {
+  const target = given.target ?? (await resolveTarget(options.target, options.baseDir));
+  const workload = given.workload ?? (await resolveWorkload(options.workload, options.baseDir));
   if (!Object.hasOwn(target.clients, workload.name)) {
     throw new UserError(
       `target ${target.name} has no client for workload ${workload.name} (it has: ${targetWorkloads(target).join(', ')})`,
@@ -132,7 +137,7 @@ export function buildNemesis(p: Plan, options: TestOptions, nodeCount: number): 
   return nemesisPackage(
     p.nemesisNames,
     { intervalSeconds: options.nemesisIntervalSeconds, ...options.nemesisOptions },
-    { target: p.target, nodeCount },
+    { target: p.target, targetOptions: p.targetOptions, nodeCount },
   );
 }
 
@@ -141,8 +146,12 @@ export function buildNemesis(p: Plan, options: TestOptions, nodeCount: number): 
  * their options, the faults and theirs), so that a series or suite can
  * refuse bad options before its first run. Throws the UserError runTest would.
  */
-export function validateRun(config: FaultlineConfig, options: TestOptions): void {
-  const p = planRun(options);
+export async function validateRun(
+  config: FaultlineConfig,
+  options: TestOptions,
+  given: GivenParts = {},
+): Promise<void> {
+  const p = await planRun(options, given);
   buildNemesis(p, options, plannedNodeCount(config));
   workloadGenerators(p);
 }
@@ -151,10 +160,11 @@ export async function runTest(
   config: FaultlineConfig,
   options: TestOptions,
   log: Logger,
+  given: GivenParts = {},
   controls: RunControls = {},
 ): Promise<RunOutcome> {
   const leaveRunning = controls.leaveDbRunning ?? false;
-  const p = planRun(options);
+  const p = await planRun(options, given);
   const nodeCount = plannedNodeCount(config);
   const pkg = buildNemesis(p, options, nodeCount);
   const generators = workloadGenerators(p);
@@ -213,6 +223,7 @@ export async function runTest(
       nodes,
       log: runLog,
       options: p.targetOptions,
+      workDir: options.baseDir ?? process.cwd(),
       // e.g. the clock fault's libfaketime variables, for the SUT's processes
       nodeEnv: (node) => pkg.nemesis.nodeEnv?.(runtime, node) ?? {},
     };

@@ -22,7 +22,12 @@ export interface RuntimeRecord {
   /** The pid of the controller that recorded the faults (absent in records of older versions). */
   ownerPid?: number;
   /** The target the run tested and its options, so `faultline heal` can restart or re-add its members. */
-  target?: { name: string; options: Json };
+  target?: {
+    name: string;
+    options: Json;
+    /** TargetContext.workDir: the folder relative paths in the options are from (the process target's {dir}). */
+    workDir?: string;
+  };
 }
 
 type JsonObject = { [key: string]: Json };

@@ -24,9 +24,9 @@ testCount: 2
 `;
 
 /** parseSuite's UserError message for `text` (fails the test when it parses). */
-function suiteError(text: string, where = 'suite.yaml'): string {
+async function suiteError(text: string, where = 'suite.yaml'): Promise<string> {
   try {
-    parseSuite(text, where);
+    await parseSuite(text, where);
   } catch (err) {
     expect(err).toBeInstanceOf(UserError);
     return (err as Error).message;
@@ -35,8 +35,8 @@ function suiteError(text: string, where = 'suite.yaml'): string {
 }
 
 describe('parseSuite', () => {
-  it('makes one series per cell: names, runtime, shared options with each entry over them', () => {
-    const suite = parseSuite(SUITE, 'suite.yaml');
+  it('makes one series per cell: names, runtime, shared options with each entry over them', async () => {
+    const suite = await parseSuite(SUITE, 'suite.yaml');
     expect(suite.name).toBe('nightly');
     expect(suite.specs.map((s) => s.label)).toEqual([
       'etcd-register-none',
@@ -70,8 +70,8 @@ describe('parseSuite', () => {
     expect(suite.specs.every((s) => s.count === 2 && !s.keepGoing)).toBe(true);
   });
 
-  it('takes the command line over the file: cluster, subnet, results folder, count, keep going', () => {
-    const suite = parseSuite(SUITE, 'suite.yaml', '/tmp', {
+  it('takes the command line over the file: cluster, subnet, results folder, count, keep going', async () => {
+    const suite = await parseSuite(SUITE, 'suite.yaml', '/tmp', {
       cluster: 'ci8',
       subnet: '10.245.8.0/24',
       resultsDir: '/tmp/r',
@@ -83,34 +83,38 @@ describe('parseSuite', () => {
     expect(suite.specs.every((s) => s.count === 1 && s.keepGoing)).toBe(true);
   });
 
-  it('is named after its file when it has no name', () => {
-    expect(parseSuite('matrix: { workload: set }\n', 'ci/smoke.yml').name).toBe('smoke');
+  it('is named after its file when it has no name', async () => {
+    expect((await parseSuite('matrix: { workload: set }\n', 'ci/smoke.yml')).name).toBe('smoke');
   });
 
-  it('names the file and line of a mistake, before anything runs', () => {
-    expect(suiteError('test:\n  timeLimitSeconds: 5\n  tiemLimit: 3\n')).toMatch(/^suite\.yaml:3: test\.tiemLimit:/);
-    expect(suiteError('matrix:\n  workload: [register]\n  nemesis: [none, partishun]\n')).toMatch(
+  it('names the file and line of a mistake, before anything runs', async () => {
+    expect(await suiteError('test:\n  timeLimitSeconds: 5\n  tiemLimit: 3\n')).toMatch(
+      /^suite\.yaml:3: test\.tiemLimit:/,
+    );
+    expect(await suiteError('matrix:\n  workload: [register]\n  nemesis: [none, partishun]\n')).toMatch(
       /^suite\.yaml:3: unknown nemesis "partishun"/,
     );
-    expect(suiteError('test:\n  concurrency: many\n')).toMatch(/^suite\.yaml:2: test\.concurrency: expected a whole/);
-    expect(suiteError('\nmatrix:\n  workload: [register, nope]\n')).toMatch(
+    expect(await suiteError('test:\n  concurrency: many\n')).toMatch(
+      /^suite\.yaml:2: test\.concurrency: expected a whole/,
+    );
+    expect(await suiteError('\nmatrix:\n  workload: [register, nope]\n')).toMatch(
       /^suite\.yaml:3: run etcd-nope-none: .*nope/,
     );
-    expect(suiteError('test:\n  nemesisOptions:\n    partition: { bogus: 1 }\n')).toMatch(
+    expect(await suiteError('test:\n  nemesisOptions:\n    partition: { bogus: 1 }\n')).toMatch(
       /^suite\.yaml:3: test\.nemesisOptions\.partition\.bogus: unknown key/,
     );
-    expect(suiteError('matrix:\n  options:\n    - nemesisOptions: { kill: { bogus: 1 } }\n')).toMatch(
+    expect(await suiteError('matrix:\n  options:\n    - nemesisOptions: { kill: { bogus: 1 } }\n')).toMatch(
       /^suite\.yaml:3: matrix\.options\[0\]\.nemesisOptions\.kill\.bogus: unknown key/,
     );
     expect(
-      suiteError('matrix:\n  options:\n    - {}\n    - { label: odd, targetOptions: { readMode: sometimes } }\n'),
+      await suiteError('matrix:\n  options:\n    - {}\n    - { label: odd, targetOptions: { readMode: sometimes } }\n'),
     ).toMatch(/^suite\.yaml:4: run etcd-register-none-odd: .*readMode/);
-    expect(suiteError('matrix:\n  options: [{}, {}]\n')).toMatch(
+    expect(await suiteError('matrix:\n  options: [{}, {}]\n')).toMatch(
       /^suite\.yaml:2: two runs are named etcd-register-none/,
     );
-    expect(suiteError('matrix: [\n')).toMatch(/^suite\.yaml:\d+: syntax error/);
-    expect(suiteError('testCount: 0\n')).toMatch(/^suite\.yaml:1: testCount: /);
-    expect(suiteError('runtime:\n  netns: { subnet: 300.1.2.0/24 }\n')).toMatch(/^suite\.yaml(:\d+)?: .*subnet/);
+    expect(await suiteError('matrix: [\n')).toMatch(/^suite\.yaml:\d+: syntax error/);
+    expect(await suiteError('testCount: 0\n')).toMatch(/^suite\.yaml:1: testCount: /);
+    expect(await suiteError('runtime:\n  netns: { subnet: 300.1.2.0/24 }\n')).toMatch(/^suite\.yaml(:\d+)?: .*subnet/);
   });
 
   it('loadSuite names a file it cannot read', async () => {

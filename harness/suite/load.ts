@@ -51,12 +51,12 @@ export async function loadSuite(file: string, cwd: string, overrides: SuiteOverr
 }
 
 /** Parses suite text; `where` names it in messages, `baseDir` resolves paths in it. Throws UserError. */
-export function parseSuite(
+export async function parseSuite(
   text: string,
   where: string,
   baseDir: string = process.cwd(),
   overrides: SuiteOverrides = {},
-): LoadedSuite {
+): Promise<LoadedSuite> {
   const source = parseYamlSource(text, where);
   let suite: SuiteFile;
   try {
@@ -77,7 +77,8 @@ export function parseSuite(
   const test = suite.test ?? {};
   const cells = expandMatrix(suite.matrix ?? {}, test, source.lineOf);
   const seen = new Set<string>();
-  const specs = cells.map((cell, i) => {
+  const specs: SeriesSpec[] = [];
+  for (const [i, cell] of cells.entries()) {
     if (seen.has(cell.name)) {
       throw new UserError(`two runs are named ${cell.name}; give their options entries a label or a name`, {
         where: source.lineOf(['matrix']),
@@ -93,24 +94,24 @@ export function parseSuite(
     const at = (err: UserError) =>
       new UserError(`run ${cell.name}: ${err.message}`, { where: source.lineOf(entryPath), cause: err });
     try {
-      return cellSpec(cell, test, base, overrides, suite);
+      specs.push(await cellSpec(cell, test, base, overrides, suite));
     } catch (err) {
       if (err instanceof UserError) throw at(err);
       if (err instanceof SchemaError) throw at(new UserError(err.message, { cause: err }));
       throw err;
     }
-  });
+  }
   return { name: suite.name ?? path.basename(where).replace(/\.(ya?ml|json)$/i, ''), specs };
 }
 
 /** The series of one cell. Throws UserError or SchemaError (the caller names the cell). */
-function cellSpec(
+async function cellSpec(
   cell: Cell,
   test: SuiteTest,
   base: FaultlineConfig,
   overrides: SuiteOverrides,
   suite: SuiteFile,
-): SeriesSpec {
+): Promise<SeriesSpec> {
   const config = structuredClone(base);
   const shared = testSection(test);
   const own = testSection(cell.options);
@@ -138,7 +139,7 @@ function cellSpec(
     recoverySeconds: seconds('recoveryTimeSeconds'),
     checkTimeoutSeconds: seconds('checkTimeoutSeconds'),
   });
-  validateRun(config, options);
+  await validateRun(config, options);
   return {
     label: cell.name,
     config,

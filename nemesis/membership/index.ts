@@ -8,7 +8,7 @@ import { int } from '../../harness/config/fields.js';
 import { UserError } from '../../harness/errors.js';
 import * as gen from '../../harness/generator/index.js';
 import type { WindowSpec } from '../../harness/run/fault-windows.js';
-import { isReconfigurable } from '../../targets/target.js';
+import { isReconfigurable, whyNotReconfigurable } from '../../targets/target.js';
 import { defineFault } from '../fault.js';
 import { startStop } from '../schedule.js';
 import { isObject, listed } from '../words.js';
@@ -38,8 +38,11 @@ export const membershipFault = defineFault({
   }),
   windows: WINDOWS,
   build(options, ctx) {
-    if (ctx.target && !isReconfigurable(ctx.target)) {
-      throw new UserError(`target ${ctx.target.name} cannot change its membership`, { where: '--nemesis membership' });
+    const why = ctx.target && whyNotReconfigurable(ctx.target, ctx.targetOptions);
+    if (ctx.target && why) {
+      throw new UserError(`target ${ctx.target.name} cannot change its membership (${why})`, {
+        where: '--nemesis membership',
+      });
     }
     const nodes = ctx.nodeCount ?? 5;
     const min = options.minMembers ?? Math.floor(nodes / 2) + 1;

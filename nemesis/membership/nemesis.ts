@@ -12,7 +12,7 @@
  * Heal adds every removed node back. `faultline heal` (no target) can only name them.
  */
 import { UserError } from '../../harness/errors.js';
-import { isReconfigurable } from '../../targets/target.js';
+import { isReconfigurable, whyNotReconfigurable } from '../../targets/target.js';
 import { checkStateDir, type FaultKind, HealState, recordFault } from '../heal-state.js';
 import type { Nemesis, NemesisContext, NemesisOp } from '../nemesis.js';
 import { shuffle } from '../partition/grudge.js';
@@ -29,13 +29,11 @@ export function membershipNemesis(options: MembershipNemesisOptions = {}): Nemes
   const removed: string[] = [];
 
   const reconfigurable = (ctx: NemesisContext) => {
-    if (!isReconfigurable(ctx.target)) {
-      throw new UserError(
-        `target ${ctx.target.name} cannot change its membership (it does not implement Reconfigurable)`,
-        {
-          where: '--nemesis membership',
-        },
-      );
+    const why = whyNotReconfigurable(ctx.target, ctx.targetCtx.options);
+    if (why || !isReconfigurable(ctx.target)) {
+      throw new UserError(`target ${ctx.target.name} cannot change its membership (${why})`, {
+        where: '--nemesis membership',
+      });
     }
     return ctx.target;
   };

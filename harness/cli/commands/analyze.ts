@@ -21,7 +21,11 @@ export const analyzeCommand: FaultlineCommand = (setExit) => ({
   builder: (yargs) =>
     yargs
       .positional('run', { describe: 'run folder', type: 'string', demandOption: true })
-      .option('check-timeout', { describe: 'seconds the checker may search before answering unknown', type: 'string' }),
+      .option('check-timeout', {
+        describe: "seconds the checker may search before answering unknown (default: the run's, 300)",
+        type: 'string',
+      })
+      .example('$0 analyze results/latest --check-timeout 600', 're-check the newest run with a longer budget'),
   handler: async (args) => {
     const runDir = String(args.run);
     const log = consoleLogger();
@@ -36,7 +40,7 @@ export const analyzeCommand: FaultlineCommand = (setExit) => ({
     if (timeout !== undefined) options.checkTimeoutSeconds = timeout;
 
     const { checkRun, planRun, writeReportSafely } = await import('../../run/run-test.js');
-    const plan = planRun(options);
+    const plan = await planRun(options);
     const { history, warnings } = await readHistoryFile(join(runDir, RUN_FILES.history), { format: 'jsonl' });
     // e.g. a last line cut off when the controller was killed: the rest is still checked.
     for (const warning of warnings) process.stderr.write(`faultline: warning: ${terminalSafe(warning)}\n`);

@@ -44,7 +44,7 @@ import {
   readHistoryFile,
   STDIN_PATH,
 } from '../../history/read.js';
-import { writeCheckReport } from '../../report/write.js';
+import { resolveModel } from '../../plugins/resolve-model.js';
 import { terminalSafe } from '../../terminal-text.js';
 import type { FaultlineCommand } from '../command.js';
 import { nilReadNote } from '../nil-read-note.js';
@@ -123,14 +123,22 @@ export const checkCommand: FaultlineCommand = (setExit) => ({
         demandOption: true,
       })
       .option('model', {
-        describe: 'a linearizability model (e.g. cas-register), or list-append, rw-register or bank',
+        describe:
+          'the model: a linearizability model (register, cas-register, ...), list-append, rw-register or bank, ' +
+          'a module path (./models/queue.ts) or a package',
         type: 'string',
         demandOption: true,
       })
-      .option('initial', { describe: "the model's initial state, as JSON", type: 'string' })
+      .option('initial', {
+        describe: "the model's initial state, as JSON (default: the model's own, null for registers)",
+        type: 'string',
+      })
       .option('format', { describe: 'the history format', choices: HISTORY_FORMATS, default: 'auto' })
-      .option('timeout', { describe: 'give up with unknown after SECONDS per file', type: 'string' })
-      .option('memory-limit', { describe: 'give up with unknown past MB of search memory', type: 'string' })
+      .option('timeout', { describe: 'give up with unknown after SECONDS per file (default no limit)', type: 'string' })
+      .option('memory-limit', {
+        describe: 'give up with unknown past MB of search memory (default half the heap limit)',
+        type: 'string',
+      })
       .option('json', { describe: 'print the full results as JSON', type: 'boolean', default: false })
       .option('nil-reads-any-value', {
         describe: 'an ok read of null matches any value (default: on for edn and jepsen-log, off for jsonl)',
@@ -157,7 +165,10 @@ export const checkCommand: FaultlineCommand = (setExit) => ({
       .option('accounts', {
         describe: 'bank: the account ids, comma-separated (default: the first read’s)',
         type: 'string',
-      }),
+      })
+      .example('$0 check history.jsonl --model cas-register', 'exit 0 valid, 1 invalid, 2 unknown')
+      .example('$0 check history.edn --model cas-register --initial 0 --timeout 60 --report report.html', '')
+      .example('$0 check txns.edn --model list-append --consistency-models serializable', ''),
   handler: async (argv) => {
     const code = await runCheck(
       {
@@ -189,15 +200,18 @@ export const checkCommand: FaultlineCommand = (setExit) => ({
 /**
  * Checks every file and prints the verdicts.
  * Returns the exit code (see the module comment). Throws UserError for bad
- * options (unknown model, bad --initial, --timeout or --memory-limit, an
- * empty --report or --report with several files) before reading any file,
- * and when the report cannot be written; any other error that escapes is internal.
+ * options (unknown model or a model module that does not load, bad
+ * --initial, --timeout or --memory-limit, an empty --report or --report with
+ * several files) before reading any file, and when the report cannot be
+ * written; any other error that escapes is internal.
  */
-export async function runCheck(args: CheckArgs, rawOut: CheckOutput): Promise<number> {
+export async function runCheck(given: CheckArgs, rawOut: CheckOutput): Promise<number> {
   const out: CheckOutput = {
     stdout: (text) => rawOut.stdout(terminalSafe(text)),
     stderr: (text) => rawOut.stderr(terminalSafe(text)),
   };
+  // A module path or package as --model: its model is registered under that name (harness/plugins).
+  const args = isTxnModel(given.model) ? given : { ...given, model: await resolveModel(given.model) };
   const initial = parseInitial(args.initial);
   const timeoutMs = positiveOption(args.timeout, '--timeout', 'seconds', 1000);
   const memoryLimitBytes = positiveOption(args.memoryLimit, '--memory-limit', 'MB', 2 ** 20);
@@ -231,8 +245,9 @@ export async function runCheck(args: CheckArgs, rawOut: CheckOutput): Promise<nu
         explanations.set(outcome, explainTxn(outcome.result, loaded));
       }
       if (args.report !== undefined && 'result' in outcome && loaded) {
-        // The windows a run would record for this history (loaded only for a report).
+        // The windows a run would record for this history, and the report (loaded only for a report).
         const { historyFaultWindows } = await import('../../../nemesis/registry.js');
+        const { writeCheckReport } = await import('../../report/write.js');
         const history = loaded.history;
         const faults = historyFaultWindows(history);
         await writeCheckReport(args.report, { file, model: args.model, history, result: outcome.result, faults });

@@ -145,7 +145,8 @@ export const cleanCommand: FaultlineCommand = (setExit) => ({
         type: 'boolean',
         describe: "Keep the nodes' data directories (the SUT's data and logs)",
       })
-      .example('$0 clean --name faultline', 'remove what a killed run of the default cluster left'),
+      .example('$0 clean --name faultline', 'remove what a killed run of the default cluster left')
+      .example('$0 clean --all', 'every cluster faultline recorded'),
   handler: async (argv) => {
     const args: CleanArgs = {
       name: argv.name as string | undefined,

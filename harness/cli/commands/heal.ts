@@ -41,7 +41,9 @@ export const healCommand: FaultlineCommand = (setExit) => ({
         default: false,
         describe: 'Also heal folders whose controller is still running',
       })
-      .conflicts('state-dir', 'cluster'),
+      .conflicts('state-dir', 'cluster')
+      .example('$0 heal', 'heal every cluster whose controller died')
+      .example('$0 heal --cluster faultline', 'only the default cluster'),
   handler: async (raw) => {
     const argv = {
       stateDir: raw.stateDir as string | undefined,

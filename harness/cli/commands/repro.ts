@@ -49,7 +49,7 @@ export const reproCommand: FaultlineCommand = (setExit) => ({
       resultsDir: args.resultsDir as string | undefined,
     });
     const { validateRun } = await import('../../run/run-test.js');
-    validateRun(config, options);
+    await validateRun(config, options);
     log.info(`repro of ${runDir}: ${options.name}, seed ${options.seed}`);
     const spec = { label: options.name, config, options, count: 1, keepGoing: false };
     setExit(await runAndReport([spec], flags, { title: options.name, log }));

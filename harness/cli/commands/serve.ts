@@ -28,7 +28,9 @@ export const serveCommand: FaultlineCommand = (setExit) => ({
       .option('port', {
         type: 'number',
         describe: `Port to bind (default ${DEFAULT_PORT}, or a free one when that is taken); 0 picks a free one`,
-      }),
+      })
+      .example('$0 serve', 'browse results/ on http://127.0.0.1:8173/')
+      .example('$0 serve ci-artifacts/results --port 0', 'another folder, on a free port'),
   handler: async (args) => {
     const argv = args as unknown as ServeArgs;
     if (argv.port !== undefined && (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535)) {

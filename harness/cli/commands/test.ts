@@ -8,6 +8,7 @@
  * several runs, see harness/suite/aggregate.ts.
  */
 
+import type { Options } from 'yargs';
 import { type ConfigFlags, loadConfig, mergeFlags } from '../../config/load.js';
 import type { FaultlineConfig } from '../../config/schema.js';
 import { UserError } from '../../errors.js';
@@ -18,7 +19,7 @@ import type { FaultlineCommand } from '../command.js';
 import { readNodesFile } from '../nodes-file.js';
 import { positiveOption } from '../options.js';
 import { RESULTS_GROUP, readSeriesFlags, runAndReport, seriesFlagOptions } from '../run-series.js';
-import { givenTargetFlags, targetFlagOptions } from '../target-flags.js';
+import { givenTargetFlags, targetFlagOptions, undeclaredFlags } from '../target-flags.js';
 
 /**
  * Numeric flags arrive as text so that a bad value is reported as typed
@@ -71,6 +72,77 @@ const RUN_KEYS = [
   'verbose',
 ];
 
+/** The command's own options (the targets' option flags come from target-flags.ts; the series' from run-series.ts). */
+const TEST_OPTIONS = {
+  config: { describe: 'config file (default: faultline.config.yaml, .yml or .json here)', type: 'string' },
+  target: {
+    describe:
+      'system under test: a built-in name (etcd, process), a module path (./targets/mydb.ts) or a package (default etcd)',
+    type: 'string',
+  },
+  workload: {
+    describe:
+      'register, cas-register, set, list-append, rw-register, bank, session, noop, a module path or a package ' +
+      '(default register)',
+    type: 'string',
+  },
+  nemesis: {
+    describe: 'faults, comma-separated: partition,packet,kill,pause,clock,delay,membership (default none)',
+    type: 'string',
+  },
+  'nemesis-interval': {
+    describe: 'mean seconds between fault operations (default 10)',
+    type: 'string',
+    number: true,
+  },
+  'time-limit': { describe: 'seconds of workload (default 60)', type: 'string', number: true },
+  concurrency: {
+    describe: 'client workers: a number, or a multiple of the node count like 3n (default 10)',
+    type: 'string',
+  },
+  nodes: { describe: 'node count (netns, docker; default 5) or comma-separated hosts (ssh)', type: 'string' },
+  'nodes-file': { describe: 'the nodes (hosts with ssh), one per line', type: 'string' },
+  seed: {
+    describe: 'random seed (the same seed gives the same schedule; default: a random one)',
+    type: 'string',
+    number: true,
+  },
+  rate: { describe: 'client ops per second in total (0: as fast as possible)', type: 'string', number: true },
+  runtime: { describe: 'where nodes live (default netns)', choices: ['netns', 'docker', 'ssh'] },
+  cluster: { describe: 'cluster name, the prefix of namespaces / containers (default faultline)', type: 'string' },
+  subnet: { describe: 'IPv4 subnet for the nodes, netns and docker (default 10.213.0.0/24)', type: 'string' },
+  'ssh-user': { describe: 'ssh user (ssh runtime)', type: 'string', alias: 'username' },
+  'ssh-key': { describe: 'ssh private key file (ssh runtime)', type: 'string', alias: 'ssh-private-key' },
+  name: { describe: 'test name: results/<name>/... (default <target>-<workload>)', type: 'string' },
+  'results-dir': { describe: 'where runs are stored (default results)', type: 'string' },
+  'op-timeout': {
+    describe: 'seconds before a client op is recorded as info, indeterminate (default 5)',
+    type: 'string',
+    number: true,
+  },
+  'recovery-time': {
+    describe: 'seconds to let the cluster recover after healing, before final reads (default 10)',
+    type: 'string',
+    number: true,
+  },
+  'check-timeout': {
+    describe: 'seconds the checker may search before answering unknown (default 300)',
+    type: 'string',
+    number: true,
+  },
+  verbose: { describe: 'debug log lines', type: 'boolean', default: false },
+} satisfies Record<string, Options>;
+
+/** Every flag test declares, with aliases: what is left of the arguments is a plugin target's (undeclaredFlags). */
+const DECLARED_FLAGS = [
+  ...Object.keys(TEST_OPTIONS),
+  ...Object.keys(seriesFlagOptions(true)),
+  'username',
+  'ssh-private-key',
+  'help',
+  'version',
+];
+
 export const testCommand: FaultlineCommand = (setExit) => ({
   command: 'test',
   describe: 'Run a workload against a real cluster under faults, then check the history',
@@ -85,72 +157,25 @@ export const testCommand: FaultlineCommand = (setExit) => ({
       .group(['nemesis', 'nemesis-interval'], 'Faults:')
       .group(['check-timeout'], 'Checking:')
       .group(['results-dir', 'keep', 'junit'], RESULTS_GROUP)
-      .option('config', { describe: 'config file (default: faultline.config.yaml or .json here)', type: 'string' })
-      .option('target', { describe: 'system under test (default etcd)', type: 'string' })
-      .option('workload', { describe: 'register, cas-register or set (default register)', type: 'string' })
-      .option('nemesis', {
-        describe: 'faults, comma-separated: partition,packet,kill,pause,clock,delay (or none)',
-        type: 'string',
-      })
-      .option('nemesis-interval', {
-        describe: 'mean seconds between fault operations (default 10)',
-        type: 'string',
-        number: true,
-      })
-      .option('time-limit', { describe: 'seconds of workload (default 60)', type: 'string', number: true })
-      .option('concurrency', {
-        describe: 'client workers: a number, or a multiple of the node count like 3n (default 10)',
-        type: 'string',
-      })
-      .option('nodes', {
-        describe: 'node count (netns, docker; default 5) or comma-separated hosts (ssh)',
-        type: 'string',
-      })
-      .option('nodes-file', { describe: 'the nodes (hosts with ssh), one per line', type: 'string' })
-      .option('seed', {
-        describe: 'random seed (the same seed gives the same schedule; default: a random one)',
-        type: 'string',
-        number: true,
-      })
-      .option('rate', {
-        describe: 'client ops per second in total (0: as fast as possible)',
-        type: 'string',
-        number: true,
-      })
-      .option('runtime', { describe: 'where nodes live', choices: ['netns', 'docker', 'ssh'] })
-      .option('cluster', { describe: 'cluster name (prefix of namespaces / containers)', type: 'string' })
-      .option('subnet', { describe: 'IPv4 subnet for the nodes (netns, docker)', type: 'string' })
-      .option('ssh-user', { describe: 'ssh user (ssh runtime)', type: 'string', alias: 'username' })
-      .option('ssh-key', { describe: 'ssh private key file (ssh runtime)', type: 'string', alias: 'ssh-private-key' })
-      .option('name', { describe: 'test name (results/<name>/...)', type: 'string' })
-      .option('results-dir', { describe: 'where runs are stored', type: 'string' })
-      .option('op-timeout', {
-        describe: 'seconds before a client op is recorded as info (indeterminate) (default 5)',
-        type: 'string',
-        number: true,
-      })
-      .option('recovery-time', {
-        describe: 'seconds to let the cluster recover after healing, before final reads (default 10)',
-        type: 'string',
-        number: true,
-      })
-      .option('check-timeout', {
-        describe: 'seconds the checker may search before answering unknown (default 300)',
-        type: 'string',
-        number: true,
-      })
-      .option('verbose', { describe: 'debug log lines', type: 'boolean', default: false })
+      .options(TEST_OPTIONS)
       .options(seriesFlagOptions(true))
       .options(targetFlagOptions())
       .example('$0 test --nemesis partition,kill --time-limit 30', 'etcd on 5 local nodes under partitions and kills')
-      .example('$0 test --test-count 10 --concurrency 2n --junit results/junit.xml', 'ten runs, a JUnit file for CI'),
+      .example('$0 test --test-count 10 --concurrency 2n --junit results/junit.xml', 'ten runs, a JUnit file for CI')
+      .example('$0 test --target ./targets/mydb.ts --workload cas-register --nemesis kill', 'your own target')
+      .example('$0 test --config faultline.config.yaml', 'a process target (any language) from the config')
+      // A plugin target's option flags are known only once it loads: its schema judges them (undeclaredFlags).
+      .strict(false),
   handler: async (args) => {
     const argv = args as TestArgs;
+    const extra = (args._ as unknown[]).slice(1);
+    if (extra.length > 0)
+      throw new UserError(`unexpected argument ${JSON.stringify(String(extra[0]))} (test takes only options)`);
     const log = consoleLogger(argv.verbose ? 'debug' : 'info');
     const series = readSeriesFlags(args);
     const { config, options } = await prepareTest(argv, process.cwd());
     const { validateRun } = await import('../../run/run-test.js');
-    validateRun(config, options); // bad options fail before the first run
+    await validateRun(config, options); // bad options fail before the first run
     const spec = { label: options.name, config, options, count: series.testCount ?? 1, keepGoing: series.keepGoing };
     setExit(await runAndReport([spec], series, { title: options.name, log }));
   },
@@ -198,6 +223,11 @@ export async function prepareTest(
     recoverySeconds: positiveOption(argv.recoveryTime, '--recovery-time', 'seconds', 1),
     checkTimeoutSeconds: positiveOption(argv.checkTimeout, '--check-timeout', 'seconds', 1),
   });
-  options.targetFlags = givenTargetFlags(argv as unknown as Record<string, unknown>);
+  const given = argv as unknown as Record<string, unknown>;
+  options.targetFlags = {
+    ...givenTargetFlags(given),
+    // A plugin target's flags: its schema judges them (yargs is not strict for test).
+    ...undeclaredFlags(given, [...DECLARED_FLAGS, ...Object.keys(targetFlagOptions())]),
+  };
   return { config, options };
 }
