@@ -29,7 +29,7 @@ describe('the faultline command line', () => {
   it('--help lists the commands with examples; a command’s help shows defaults and examples', async () => {
     const top = await cli('--help');
     expect(top.exitCode).toBe(0);
-    for (const command of ['test', 'check', 'analyze', 'serve', 'heal', 'clean']) {
+    for (const command of ['test', 'suite', 'repro', 'check', 'analyze', 'serve', 'heal', 'clean']) {
       expect(top.stdout).toMatch(new RegExp(`faultline ${command}\\b`));
     }
     expect(top.stdout).toMatch(/Examples:\n\s+faultline test --target etcd/);
@@ -37,7 +37,8 @@ describe('the faultline command line', () => {
     expect(test.stdout).toMatch(/--time-limit\s+seconds of workload \(default 60\)/);
     expect(test.stdout).toMatch(/--read-mode\s+etcd: [\s\S]*?\(default\s+linearizable\)/);
     expect(test.stdout).toMatch(/--client\s+process: command that starts one client\s+adapter/);
-    expect(test.stdout).toMatch(/Examples:\n\s+faultline test --target etcd/);
+    expect(test.stdout).toMatch(/Examples:\n\s+faultline test --nemesis partition,kill/);
+    expect(test.stdout).toMatch(/faultline test --target \.\/targets\/mydb\.ts/);
   });
 
   it('an unknown command: 254 with the usage', async () => {
