@@ -6,10 +6,12 @@ import { UserError } from '../harness/errors.js';
 import { etcdTarget } from './etcd/index.js';
 import { redisTarget } from './redis/index.js';
 import type { AnyTarget } from './target.js';
+import { zookeeperTarget } from './zookeeper/index.js';
 
 const targets: Record<string, AnyTarget> = {
   etcd: etcdTarget,
   redis: redisTarget,
+  zookeeper: zookeeperTarget,
 };
 
 export function targetNames(): string[] {
