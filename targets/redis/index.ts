@@ -8,8 +8,9 @@
  * (written by setup, rewritten by Sentinel as roles change), `redis.data/`
  * (wiped by setup and teardown), `redis.log` and `sentinel.log` (kept).
  * Both daemons run through the runtime's daemon helpers with the node's
- * environment (the clock fault's libfaketime), so kill, pause and clock
- * faults work on netns, docker and ssh alike. Kill and pause act on both
+ * environment (the clock fault's libfaketime, with glibc's allocator in
+ * front of it: faketime-env.ts), so kill, pause and clock faults work on
+ * netns, docker and ssh alike. Kill and pause act on both
  * daemons of a node, like a crashed or frozen machine.
  */
 import { ensurePackages } from '../install.js';
@@ -27,6 +28,7 @@ import { ask, parseRole } from './admin.js';
 import { RedisRegisterClient } from './clients/register.js';
 import { RedisSetClient } from './clients/set.js';
 import { MASTER_NAME, redisConf, sentinelConf } from './config.js';
+import { redisSafeEnv } from './faketime-env.js';
 import { type RedisOptions, redisOptionsSchema } from './options.js';
 
 type TargetContext = AnyTargetContext<RedisOptions>;
@@ -65,7 +67,7 @@ async function processState(ctx: TargetContext, node: string, daemon: string): P
 }
 
 async function startDaemons(ctx: TargetContext, node: string): Promise<void> {
-  const env = ctx.nodeEnv(node);
+  const env = redisSafeEnv(ctx.nodeEnv(node));
   if (!(await ctx.runtime.daemonRunning(node, REDIS))) {
     await ctx.runtime.startDaemon(node, {
       name: REDIS,
@@ -112,7 +114,10 @@ class RedisTarget
     session: register,
     set: (ctx: TargetContext) => new RedisSetClient(ctx.options, ctx.nodes),
   };
-  /** Redis reads the wall clock through libc (gettimeofday, clock_gettime): libfaketime moves it (see the tests). */
+  /**
+   * Redis reads the wall clock through libc (gettimeofday, clock_gettime): libfaketime moves it, once glibc's
+   * allocator stands in front of jemalloc (faketime-env.ts); the tests see the offset in TIME.
+   */
   readonly ignoresFaketime = undefined;
 
   /** Never: replication is asynchronous, and a primary cut off from the others keeps serving what it has. */

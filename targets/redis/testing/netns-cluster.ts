@@ -28,6 +28,8 @@ export interface NetnsRedisOptions {
   options?: Record<string, Json>;
   /** The SUT's extra environment per node (e.g. the clock fault's libfaketime). */
   nodeEnv?: (runtime: Runtime, node: string) => Record<string, string>;
+  /** Runs on every node once it is up, before the SUT is set up (e.g. writing a zero clock offset). */
+  prepare?: (runtime: Runtime, node: string) => Promise<void>;
   log?: Logger;
   readyTimeoutMs?: number;
 }
@@ -58,6 +60,7 @@ export async function startNetnsRedis(o: NetnsRedisOptions): Promise<NetnsRedis>
     }
   };
   try {
+    for (const n of nodes) await o.prepare?.(runtime, n.name);
     for (const n of nodes) await redisTarget.install(ctx, n.name);
     await Promise.all(nodes.map((n) => redisTarget.setup(ctx, n.name)));
     await redisTarget.awaitReady(ctx, o.readyTimeoutMs ?? 60_000);
