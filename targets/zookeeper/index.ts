@@ -8,7 +8,7 @@
  * and the transaction log and snapshots; wiped by setup and teardown) and
  * `zookeeper.log` (the JVM's output, kept). The server runs through the
  * runtime's daemon helpers with the node's environment (the clock fault's
- * libfaketime), so kill, pause and clock faults work on netns, docker and ssh.
+ * libfaketime, cached for a second: faketime-env.ts), so kill, pause and clock faults work on netns, docker and ssh.
  */
 import { ensurePackages } from '../install.js';
 import type {
@@ -23,6 +23,7 @@ import type {
 } from '../target.js';
 import { REGISTER_ROOT, ZookeeperRegisterClient } from './clients/register.js';
 import { serverId, zooCfg, zookeeperArgv } from './config.js';
+import { zookeeperClockEnv } from './faketime-env.js';
 import { fourLetter, modeOf } from './four-letter.js';
 import { type ZookeeperOptions, zookeeperOptionsSchema } from './options.js';
 import { ZkSession } from './session.js';
@@ -66,7 +67,7 @@ async function startServer(ctx: TargetContext, node: string): Promise<void> {
   await ctx.runtime.startDaemon(node, {
     name: DAEMON,
     argv: zookeeperArgv(file(ctx, node, 'zoo.cfg'), ctx.runtime.nodeDir(node), ctx.options),
-    env: ctx.nodeEnv(node),
+    env: zookeeperClockEnv(ctx.nodeEnv(node)),
     logFile: file(ctx, node, 'zookeeper.log'),
   });
 }
@@ -113,9 +114,10 @@ class ZookeeperTarget
   };
   /**
    * The JVM reads the wall clock (System.currentTimeMillis) through libc's
-   * clock_gettime, which libfaketime replaces: the offset takes effect (the
-   * tests see it in the mtime a skewed leader gives a znode). Its timeouts
-   * run on System.nanoTime, the monotonic clock, which the clock fault leaves alone.
+   * clock_gettime, which libfaketime replaces: the offset takes effect, within
+   * a second (faketime-env.ts; the tests see it in the mtime a skewed leader
+   * gives a znode). Its timeouts run on System.nanoTime, the monotonic clock,
+   * which the clock fault leaves alone.
    */
   readonly ignoresFaketime = undefined;
 

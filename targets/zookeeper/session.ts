@@ -2,9 +2,12 @@
  * One ZooKeeper session for a client: node-zookeeper-client connected to
  * one server only (the client's node), its callbacks as promises, and a
  * definite NotSentError when the session is not connected when an op begins.
+ * Replies the library cannot parse lose the connection instead of crashing
+ * the run (socket-guard.ts).
  */
 import zookeeper, { type Client, type Stat } from 'node-zookeeper-client';
 import { NotSentError, TimedOutError } from './errors.js';
+import { guardSocketData } from './socket-guard.js';
 import { sync } from './sync.js';
 
 /** How long an op waits for the session to (re)connect before giving up without sending anything. */
@@ -25,6 +28,7 @@ export class ZkSession {
       retries: 0,
     });
     this.client.on('error', () => {});
+    guardSocketData(this.client);
     this.client.connect();
   }
 

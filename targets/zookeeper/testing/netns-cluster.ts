@@ -28,6 +28,8 @@ export interface NetnsZookeeperOptions {
   options?: Record<string, Json>;
   /** The SUT's extra environment per node (e.g. the clock fault's libfaketime). */
   nodeEnv?: (runtime: Runtime, node: string) => Record<string, string>;
+  /** Runs on every node once it is up, before the SUT is set up (e.g. writing a zero clock offset). */
+  prepare?: (runtime: Runtime, node: string) => Promise<void>;
   log?: Logger;
   readyTimeoutMs?: number;
 }
@@ -58,6 +60,7 @@ export async function startNetnsZookeeper(o: NetnsZookeeperOptions): Promise<Net
     }
   };
   try {
+    for (const n of nodes) await o.prepare?.(runtime, n.name);
     for (const n of nodes) await zookeeperTarget.install(ctx, n.name);
     await Promise.all(nodes.map((n) => zookeeperTarget.setup(ctx, n.name)));
     await zookeeperTarget.awaitReady(ctx, o.readyTimeoutMs ?? 60_000);
