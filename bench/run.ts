@@ -6,6 +6,7 @@
 const benches: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   checker: () => import('./checker.js'),
   session: () => import('./session.js'),
+  txn: () => import('./txn.js'),
   'history-read': () => import('./history-read.js'),
   harness: () => import('./harness.js'),
   runtime: () => import('./runtime.js'),

@@ -3,8 +3,12 @@
  * summarised in a line and drawn in the report (see ./view.ts). To add a
  * checker, write its folder with a view.ts and add its view here.
  */
+
+import { bankView } from './bank/view.js';
 import type { CheckerErrorResult, CheckResult, ComposedResult, NoopResult, ResultBase } from './checker.js';
 import { linearizableView } from './linearizable/view.js';
+import { listAppendView } from './list-append/view.js';
+import { rwRegisterView } from './rw-register/view.js';
 import { sessionView } from './session/view.js';
 import { setView } from './set/view.js';
 import { statsView } from './stats/view.js';
@@ -50,6 +54,9 @@ const VIEWS: readonly ResultView<any>[] = [
   setView,
   statsView,
   sessionView,
+  listAppendView,
+  rwRegisterView,
+  bankView,
 ];
 
 const byKind = new Map<string, ResultView<ResultBase>>(VIEWS.map((v) => [v.kind, v]));

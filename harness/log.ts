@@ -1,3 +1,5 @@
+import { terminalSafe } from './terminal-text.js';
+
 /** A minimal logger; the run's logger also writes faultline.log in the results folder. */
 export interface Logger {
   debug(message: string): void;
@@ -13,10 +15,10 @@ export const silentLogger: Logger = {
   error() {},
 };
 
-/** Plain timestamped lines on stderr. */
+/** Plain timestamped lines on stderr; messages quote nodes' output and values, so they are made safe for a terminal. */
 export function consoleLogger(level: 'debug' | 'info' = 'info'): Logger {
   const line = (lvl: string, message: string) =>
-    process.stderr.write(`${new Date().toISOString()} ${lvl.padEnd(5)} ${message}\n`);
+    process.stderr.write(`${new Date().toISOString()} ${lvl.padEnd(5)} ${terminalSafe(message)}\n`);
   return {
     debug: (m) => level === 'debug' && line('DEBUG', m),
     info: (m) => line('INFO', m),

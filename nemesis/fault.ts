@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { Json } from '../harness/history/op.js';
 import type { WindowSpec } from '../harness/run/fault-windows.js';
 import type { Runtime } from '../harness/runtime/runtime.js';
-import type { Target } from '../targets/target.js';
+import type { AnyTarget, Target, TargetContext } from '../targets/target.js';
 import type { NemesisPackage } from './nemesis.js';
 
 /** What a fault may check when it is built: the schedule's pace, the cluster size, the target's capabilities. */
@@ -38,11 +38,18 @@ export interface FaultDefinition<S extends z.ZodType = z.ZodType> {
   build(options: z.output<S>, ctx: FaultContext): NemesisPackage;
   /**
    * Undoes the fault from what its nemesis recorded in the heal state before
-   * applying it (`record`), with nothing but a runtime attached to the nodes:
-   * `faultline heal` after the controller died. Resolves with notes for a
-   * person (e.g. what it could not do); rejects when undoing failed.
+   * applying it (`record`), with a runtime attached to the nodes and, when
+   * the run's target is known to this faultline, the target: `faultline heal`
+   * after the controller died. Resolves with notes for a person (e.g. what it
+   * could not do); rejects when undoing failed.
    */
-  heal(runtime: Runtime, nodes: readonly string[], record: Json): Promise<string[]>;
+  heal(runtime: Runtime, nodes: readonly string[], record: Json, target?: HealTarget): Promise<string[]>;
+}
+
+/** The run's target, for faults whose undoing needs it (restarting killed nodes, re-adding members). */
+export interface HealTarget {
+  target: AnyTarget;
+  ctx: TargetContext;
 }
 
 /** A fault definition, typed by its options schema. */

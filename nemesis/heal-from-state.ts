@@ -7,7 +7,11 @@ import path from 'node:path';
 import { UserError } from '../harness/errors.js';
 import type { Logger } from '../harness/log.js';
 import { pidAlive } from '../harness/process-alive.js';
-import { attachRuntime } from '../harness/runtime/attach.js';
+import { attachRuntime, type RuntimeRecord } from '../harness/runtime/attach.js';
+import type { Runtime } from '../harness/runtime/runtime.js';
+import { parseTargetOptions } from '../targets/options.js';
+import type { AnyTarget } from '../targets/target.js';
+import type { HealTarget } from './fault.js';
 import { type FaultKind, HealState } from './heal-state.js';
 import { listRules } from './iptables.js';
 import { faultNamed, faultNames } from './registry.js';
@@ -50,7 +54,9 @@ export interface HealReport {
  * Undoes every fault recorded in `stateDir` and removes its records; the
  * runtime record stays (it describes the cluster, not a fault).
  * Each fault's own heal undoes it (FaultDefinition.heal). `secrets` are
- * runtime options the heal state leaves out (an ssh key's passphrase).
+ * runtime options the heal state leaves out (an ssh key's passphrase);
+ * `targetNamed` finds the recorded target (the CLI passes the target
+ * registry), for faults that need it: restarting killed nodes, re-adding members.
  * Resolves with what was done; a folder with no pending faults heals nothing.
  * Throws UserError when faults are recorded but the runtime record is missing
  * or unusable; rejects with an Error naming the nodes where undoing failed
@@ -60,6 +66,7 @@ export async function healFromState(
   stateDir: string,
   log: Logger,
   secrets: Parameters<typeof attachRuntime>[3] = {},
+  targetNamed: (name: string) => AnyTarget | undefined = () => undefined,
 ): Promise<HealReport> {
   const state = new HealState(stateDir);
   // In registry order (so a partition is healed before a clock is reset, as the run does); unknown names last.
@@ -75,6 +82,7 @@ export async function healFromState(
   const attached = await attachRuntime(record, log, path.join(stateDir, 'runtime.json'), secrets);
   const { runtime } = attached;
   const nodes = record.nodes.map((n) => n.name);
+  const target = healTarget(record, runtime, log, targetNamed);
   try {
     for (const kind of pending) {
       const fault = faultNamed(kind);
@@ -83,7 +91,7 @@ export async function healFromState(
           where: path.join(stateDir, `${kind}.json`),
         });
       }
-      report.notes.push(...(await fault.heal(runtime, nodes, (await state.read(kind)) ?? null)));
+      report.notes.push(...(await fault.heal(runtime, nodes, (await state.read(kind)) ?? null, target)));
       log.info(`heal: ${kind} healed on ${record.kind} cluster (${nodes.join(', ')})`);
       await state.clear(kind);
       report.healed.push(kind);
@@ -115,5 +123,23 @@ export async function healStateDirs(root = healRoot()): Promise<string[]> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
+  }
+}
+
+/** The recorded target with a context on the attached runtime, or undefined when unknown here. */
+function healTarget(
+  record: RuntimeRecord,
+  runtime: Runtime,
+  log: Logger,
+  targetNamed: (name: string) => AnyTarget | undefined,
+): HealTarget | undefined {
+  const target = record.target ? targetNamed(record.target.name) : undefined;
+  if (!target || !record.target) return undefined;
+  try {
+    const options = parseTargetOptions(target, (record.target.options ?? {}) as Record<string, unknown>);
+    return { target, ctx: { runtime, nodes: record.nodes, log, options, nodeEnv: () => ({}) } };
+  } catch (err) {
+    log.warn(`heal: the recorded options of ${target.name} do not parse (${errorMessage(err)}); healing without it`);
+    return undefined;
   }
 }

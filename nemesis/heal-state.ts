@@ -11,12 +11,14 @@
  * Files are written to a temporary name and renamed, so a crash never leaves
  * half a file; the folder and its files are readable by their owner only.
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../harness/errors.js';
 import type { Json } from '../harness/history/op.js';
+import { makeDir } from '../harness/make-dir.js';
 import type { RuntimeRecord } from '../harness/runtime/attach.js';
 import type { Runtime } from '../harness/runtime/runtime.js';
+import { withoutSecrets } from '../harness/secret.js';
 
 /** A fault's name (its state file is <name>.json). */
 export type FaultKind = string;
@@ -31,7 +33,7 @@ const RUNTIME = 'runtime';
 export async function checkStateDir(dir: string): Promise<void> {
   const probe = path.join(dir, `.write-check.${process.pid}`);
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await makeDir(dir, 0o700); // not mkdir -p: Node's never returns under /proc
     await writeFile(probe, '', { mode: 0o600 });
     await rm(probe, { force: true });
   } catch (err) {
@@ -44,7 +46,7 @@ export async function checkStateDir(dir: string): Promise<void> {
 
 /** Writes `value` as JSON to `file` atomically (temporary file, then rename). */
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  await makeDir(path.dirname(file), 0o700);
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
   await rename(tmp, file);
@@ -55,13 +57,14 @@ export async function writeJsonAtomic(file: string, value: unknown): Promise<voi
  * (how to reach the nodes) and the fault's own state.
  */
 export async function recordFault(
-  ctx: { stateDir: string; runtime: Runtime },
+  ctx: { stateDir: string; runtime: Runtime; target?: { name: string }; targetCtx?: { options: unknown } },
   kind: FaultKind,
   value: Json,
 ): Promise<void> {
   const state = new HealState(ctx.stateDir);
   await state.writeRuntime({
     ...ctx.runtime.attachment(),
+    ...(ctx.target ? { target: { name: ctx.target.name, options: withoutSecrets(ctx.targetCtx?.options ?? {}) } } : {}),
     nodes: ctx.runtime.nodes().map(({ name, address }) => ({ name, address })),
     controllerAddress: ctx.runtime.controllerAddress(),
     ownerPid: process.pid,

@@ -206,7 +206,7 @@ describe('nemesis options from the config', () => {
       /^test\.nemesisOptions\.clock\.strobe\.periodMs: is required$/,
     );
     expect(refusal(['kill'], { kil: {} })).toMatch(
-      /^test\.nemesisOptions\.kil: unknown key \(known keys here: partition, packet, kill, pause, clock, delay\)$/,
+      /^test\.nemesisOptions\.kil: unknown key \(known keys here: partition, packet, kill, pause, clock, delay, membership\)$/,
     );
     expect(refusal(['kill'], { intervalSeconds: 'often' })).toMatch(
       /^--nemesis-interval: expected a positive number of seconds, got "often"$/,

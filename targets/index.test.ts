@@ -20,13 +20,24 @@ describe('target registry', () => {
 });
 
 describe('workload registry', () => {
-  it('knows register, cas-register, set, noop and session', () => {
-    expect(workloadNames()).toEqual(['register', 'cas-register', 'set', 'noop', 'session']);
+  it('knows register, cas-register, set, noop, session and the transactional ones', () => {
+    expect(workloadNames()).toEqual([
+      'register',
+      'cas-register',
+      'set',
+      'noop',
+      'session',
+      'list-append',
+      'rw-register',
+      'bank',
+    ]);
     for (const name of workloadNames()) expect(getWorkload(name).name).toBe(name);
   });
 
   it('rejects an unknown name with a UserError naming --workload', () => {
-    expect(() => getWorkload('bank')).toThrow(/--workload.*known: register, cas-register, set, noop, session/);
+    expect(() => getWorkload('nope')).toThrow(
+      /--workload.*known: register, cas-register, set, noop, session, list-append/,
+    );
     expect(() => getWorkload('constructor')).toThrow(UserError);
   });
 

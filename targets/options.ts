@@ -68,7 +68,8 @@ export function parseTargetOptions<O>(
   } catch (err) {
     if (!(err instanceof SchemaError)) throw err;
     const key = err.path[2];
-    const viaFlag = typeof key === 'string' && key in fromFlags;
+    // hasOwn, not `in`: a config key such as "constructor" is not a flag.
+    const viaFlag = typeof key === 'string' && Object.hasOwn(fromFlags, key);
     const where = viaFlag ? `--${kebab(key)}` : undefined;
     const message = viaFlag ? `${err.expected} (target ${target.name})` : err.message;
     throw new UserError(message, { where, cause: err });

@@ -3,9 +3,12 @@
  * exporting a Workload and add it here.
  */
 import { UserError } from '../harness/history/errors.js';
+import { bankWorkloadDefault } from './bank/index.js';
 import { casRegisterWorkload } from './cas-register/index.js';
+import { listAppendWorkloadDefault } from './list-append/index.js';
 import { noopWorkload } from './noop/index.js';
 import { registerWorkload } from './register/index.js';
+import { rwRegisterWorkloadDefault } from './rw-register/index.js';
 import { sessionWorkload } from './session/index.js';
 import { setWorkload } from './set/index.js';
 import type { Workload } from './workload.js';
@@ -16,6 +19,9 @@ const workloads: Record<string, Workload> = {
   set: setWorkload,
   noop: noopWorkload,
   session: sessionWorkload,
+  'list-append': listAppendWorkloadDefault,
+  'rw-register': rwRegisterWorkloadDefault,
+  bank: bankWorkloadDefault,
 };
 
 export function workloadNames(): string[] {

@@ -4,7 +4,8 @@
  * op that could, and the partial linearizations that got furthest, with the
  * model state after each step.
  */
-import type { Json, ProcessId } from '../../harness/history/op.js';
+import type { Json } from '../../harness/history/op.js';
+import type { PairedOp } from '../../harness/history/pair.js';
 import type { ResultBase } from '../checker.js';
 
 declare module '../checker.js' {
@@ -14,26 +15,18 @@ declare module '../checker.js' {
 }
 
 /** One operation of the history, invocation and completion together. */
-export interface OpSummary {
-  /** History index of the invocation. */
-  invokeIndex: number;
-  /** History index of the completion; undefined when it never completed (crashed / info). */
-  completeIndex: number | undefined;
-  process: ProcessId;
-  f: string;
-  /** The invocation's value, with a read's value taken from its completion. */
-  value: Json | undefined;
+/**
+ * One operation of the history as evidence: a PairedOp (its invocation and
+ * completion together, harness/history/pair.ts) without its list position,
+ * with the op in words. `key` and `node` are left out when absent.
+ */
+export type OpSummary = Omit<PairedOp, 'id' | 'key' | 'node'> & {
   key?: Json | undefined;
-  /** ok, or info when the outcome is unknown (may or may not have happened). */
-  outcome: 'ok' | 'info';
-  /** Monotonic ns of invocation and completion (completion undefined when open). */
-  invokeTime: number;
-  completeTime: number | undefined;
-  /** e.g. "cas 1→2", "read 3". */
-  text: string;
   /** The node that served it, when the history records one. */
   node?: string | undefined;
-}
+  /** e.g. "cas 1→2", "read 3". */
+  text: string;
+};
 
 export interface LinearizationStep {
   op: OpSummary;

@@ -36,6 +36,7 @@
  * budgets.
  */
 
+import type { PairedOp } from '../../harness/history/pair.js';
 import { mulberry32 } from '../../harness/history/random.js';
 import { ILLEGAL, type Model, type ModelOp, type StateKey } from '../models/model.js';
 import { ADDED, FULL, MemoCache } from './memo.js';
@@ -59,11 +60,8 @@ export interface DeadEnd {
   blockedBy: number;
 }
 
-export interface SearchOp extends ModelOp {
-  /** History position of the call; of the return (undefined for open ops). */
-  invokeIndex: number;
-  completeIndex: number | undefined;
-}
+/** An op as the search sees it: what the model sees (ModelOp) and where the op is in real time (a PairedOp's indices). */
+export type SearchOp = ModelOp & Pick<PairedOp, 'invokeIndex' | 'completeIndex'>;
 
 /** running: not finished yet; full: the memo table (or the state table) reached its maximum size, undecided. */
 export type SearchStatus = 'running' | 'valid' | 'invalid' | 'full';

@@ -7,6 +7,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT, InterruptedError, UserError } from '../errors.js';
+import { terminalSafe } from '../terminal-text.js';
 import type { FaultlineCommand } from './command.js';
 
 /**
@@ -47,17 +48,18 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Prints the error (made safe for a terminal: messages quote values and paths from outside); returns the exit code. */
 export function reportError(err: unknown): number {
   if (err instanceof UserError) {
-    process.stderr.write(`faultline: ${err.message}\n`);
+    process.stderr.write(`faultline: ${terminalSafe(err.message)}\n`);
     return EXIT.badInput;
   }
   if (err instanceof InterruptedError) {
-    process.stderr.write(`faultline: ${err.message}\n`);
+    process.stderr.write(`faultline: ${terminalSafe(err.message)}\n`);
     return EXIT.interrupted;
   }
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`faultline: internal error: ${message}\n`);
+  process.stderr.write(`faultline: internal error: ${terminalSafe(message)}\n`);
   if (process.env.FAULTLINE_DEBUG === '1' && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   else process.stderr.write('(set FAULTLINE_DEBUG=1 for the stack trace)\n');
   return EXIT.crash;

@@ -17,3 +17,6 @@ export function positiveOption(
   }
   return value * scale;
 }
+
+/** A cluster name as --cluster / --name take it: it names folders, so no "/" and no leading "." (no "../"). */
+export const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;

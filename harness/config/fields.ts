@@ -5,9 +5,18 @@
 import { z } from 'zod';
 import { Secret } from '../secret.js';
 
-/** A whole number, optionally within [min, max]. */
+/**
+ * A whole number, optionally within [min, max]. Past 2^53 a number is no
+ * longer exact (9007199254740993 reads as ...992): refused as such, never rounded.
+ */
 export function int(min?: number, max?: number) {
-  let schema = z.number({ error: 'expected a whole number' }).int({ error: 'expected a whole number' });
+  let schema = z.number({ error: 'expected a whole number' }).int({
+    error: (issue) =>
+      issue.code === 'too_big' || issue.code === 'too_small'
+        ? `expected a whole number from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER} ` +
+          '(beyond, digits are lost)'
+        : 'expected a whole number',
+  });
   if (min !== undefined) schema = schema.min(min, { error: `expected a number >= ${min}` });
   if (max !== undefined) schema = schema.max(max, { error: `expected a number <= ${max}` });
   return schema;

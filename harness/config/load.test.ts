@@ -124,6 +124,23 @@ describe('parseConfig', () => {
   });
 });
 
+describe('parseConfig on hostile YAML', () => {
+  it('refuses values YAML tags make into something else than JSON, and aliases it cannot resolve', () => {
+    expect(errorFor('test: !!set { a, b }\n')).toMatch(
+      /^faultline\.config\.yaml:1: test: expected a mapping, a list .*got a Set/,
+    );
+    expect(errorFor('test:\n  targetOptions: { t: !!timestamp 2001-12-14 }\n')).toMatch(
+      /^faultline\.config\.yaml:2: test\.targetOptions\.t: .*got a Date/,
+    );
+    expect(errorFor('test: *nowhere\n')).toMatch(/^faultline\.config\.yaml: cannot read: Unresolved alias/);
+    expect(errorFor('? [a, b]\n: c\n')).toMatch(/unknown key/);
+  });
+
+  it('shows a number too large for a double as Infinity, not null', () => {
+    expect(errorFor('test:\n  timeLimitSeconds: 1e400\n')).toMatch(/timeLimitSeconds: .*got Infinity$/);
+  });
+});
+
 describe('loadConfig', () => {
   it('returns the defaults when there is no file', async () => {
     const config = await loadConfig(undefined, dir);

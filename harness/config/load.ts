@@ -6,13 +6,13 @@
  *
  *   faultline.config.yaml:12: runtime.ssh.nodes[2].port: expected a number, got "x"
  */
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { nemesisOptionsSchema } from '../../nemesis/registry.js';
 import { UserError } from '../errors.js';
+import { decodeUtf8, readRegularFile } from '../history/text-file.js';
 import { planLayout } from '../runtime/netns/layout.js';
 import { resolveSshOptions } from '../runtime/ssh/options.js';
 import {
@@ -35,16 +35,17 @@ export function defaultConfig(): FaultlineConfig {
 /**
  * Reads and validates the config. With `file`, that file must exist (relative
  * to cwd). Without, the first of CONFIG_FILES in cwd is used, or the defaults
- * when there is none. Throws UserError for a missing --config file, two config
- * files in cwd, a syntax error, an unknown key or a wrong type.
+ * when there is none. Throws UserError for a missing --config file, one that
+ * is not a regular file (a FIFO would be waited on forever) or not UTF-8, two
+ * config files in cwd, a syntax error, an unknown key or a wrong type.
  */
 export async function loadConfig(file: string | undefined, cwd: string): Promise<FaultlineConfig> {
   let location: string;
-  let text: string;
+  let bytes: Buffer;
   if (file !== undefined) {
     location = path.resolve(cwd, file);
     try {
-      text = await readFile(location, 'utf8');
+      bytes = await readRegularFile(location, 'config file');
     } catch (err) {
       throw new UserError(`cannot read config file: ${(err as Error).message}`, {
         where: `--config ${file}`,
@@ -52,12 +53,14 @@ export async function loadConfig(file: string | undefined, cwd: string): Promise
       });
     }
   } else {
-    const found: Array<{ location: string; text: string }> = [];
+    const found: Array<{ location: string; bytes: Buffer }> = [];
     for (const candidate of CONFIG_FILES) {
+      const at = path.join(cwd, candidate);
       try {
-        found.push({ location: path.join(cwd, candidate), text: await readFile(path.join(cwd, candidate), 'utf8') });
-      } catch {
-        // Not there.
+        found.push({ location: at, bytes: await readRegularFile(at, 'config file') });
+      } catch (err) {
+        // Not there is fine; there but unreadable (a directory, a FIFO, no permission) is said.
+        if (((err as Error).cause as NodeJS.ErrnoException | undefined)?.code !== 'ENOENT') throw err;
       }
     }
     if (found.length === 0) return defaultConfig();
@@ -66,9 +69,10 @@ export async function loadConfig(file: string | undefined, cwd: string): Promise
         `found ${found.map((f) => path.basename(f.location)).join(' and ')} in ${cwd}; keep one, or choose with --config`,
       );
     }
-    ({ location, text } = found[0]!);
+    ({ location, bytes } = found[0]!);
   }
-  return parseConfig(text, displayName(location, cwd), path.dirname(location));
+  const where = displayName(location, cwd);
+  return parseConfig(decodeUtf8(bytes, where), where, path.dirname(location));
 }
 
 /**
@@ -77,11 +81,16 @@ export async function loadConfig(file: string | undefined, cwd: string): Promise
  */
 export function parseConfig(text: string, where: string, baseDir: string = process.cwd()): FaultlineConfig {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // logLevel error: what yaml would print as a process warning (a key that is a list) is judged below instead.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const syntax = doc.errors[0];
   if (syntax) {
     const line = lineCounter.linePos(syntax.pos[0]).line;
-    throw new UserError(`syntax error: ${syntax.message.split('\n')[0]}`, { where: line ? `${where}:${line}` : where });
+    // The YAML parser is recursive: it gives up (with this message) on structures nested thousands deep.
+    const message = /Maximum call stack/.test(syntax.message)
+      ? `nests too deeply to read (at most ${MAX_CONFIG_DEPTH} levels are allowed)`
+      : `syntax error: ${syntax.message.split('\n')[0]}`;
+    throw new UserError(message, { where: line ? `${where}:${line}` : where });
   }
   if (where.endsWith('.json')) {
     try {
@@ -90,9 +99,16 @@ export function parseConfig(text: string, where: string, baseDir: string = proce
       throw new UserError(`not valid JSON: ${(err as Error).message}`, { where });
     }
   }
-  const raw = dropNulls(doc.toJS({ maxAliasCount: 100 }) ?? {});
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // An alias to an anchor not yet set, or an alias "bomb" (aliases of aliases, past 100 copies).
+    throw new UserError(`cannot read: ${(err as Error).message}`, { where, cause: err });
+  }
   let parsed: RawConfig;
   try {
+    const raw = plainConfig(js ?? {});
     parsed = parseSchema(configSchema, raw);
     // Each fault's options, by the faults' own schemas (the target's wait for the run: they depend on --target).
     parseSchema(nemesisOptionsSchema(), parsed.test?.nemesisOptions ?? {}, ['test', 'nemesisOptions']);
@@ -156,7 +172,7 @@ export function checkRuntime(config: FaultlineConfig): void {
 /** Command-line flags that override the config file (undefined = not given). */
 export interface ConfigFlags {
   runtime?: string;
-  /** Node count (netns, docker) or names; for ssh, the hosts. A number, or comma-separated names. */
+  /** Node count (netns, docker); for ssh, the hosts. A number, or comma-separated host names (ssh). */
   nodes?: number | string | string[];
   /** Cluster name of the netns / docker runtime. */
   cluster?: string;
@@ -204,6 +220,14 @@ export function mergeFlags(config: FaultlineConfig, flags: ConfigFlags): Faultli
         throw new UserError('with the ssh runtime, name the hosts (comma-separated)', { where: '--nodes' });
       runtime.ssh = { ...runtime.ssh, nodes };
     } else {
+      // A count only: a name here is most often a typo (--nodes abc), and would make a one-node cluster named so.
+      if (typeof nodes !== 'number') {
+        throw new UserError(
+          `expected a node count with the ${runtime.kind} runtime, got ${JSON.stringify(String(flags.nodes))}; ` +
+            `name the nodes in the config file (runtime.${runtime.kind}.nodes)`,
+          { where: '--nodes' },
+        );
+      }
       runtime.netns.nodes = nodes;
       runtime.docker.nodes = nodes;
     }
@@ -294,13 +318,40 @@ function withLine(where: string, doc: Document, lines: LineCounter, keyPath: Key
   return where;
 }
 
-/** Drops keys whose value is null (YAML's empty value), recursively, so they read as absent. */
-function dropNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(dropNulls);
+/** How deeply a config may nest (real ones nest 4 or 5 levels; target and fault options a few more). */
+const MAX_CONFIG_DEPTH = 32;
+
+/** Keys no option has, that JavaScript objects treat specially (zod's records drop `__proto__` silently). */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * A copy of the parsed config with keys whose value is null (YAML's empty
+ * value) dropped, so they read as absent. Throws SchemaError at the key path
+ * of a value that contains itself (a YAML alias inside its own anchor, which
+ * toJS turns into a cycle), of one nested deeper than MAX_CONFIG_DEPTH, of a
+ * value a YAML tag made into something else than JSON (a Set, a Date, bytes),
+ * and of a reserved key (never an option: reported as unknown).
+ */
+function plainConfig(value: unknown, at: Array<string | number> = [], ancestors = new Set<object>()): unknown {
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, v]) => v !== null && v !== undefined)
-      .map(([k, v]) => [k, dropNulls(v)]),
-  );
+  if (ancestors.has(value)) throw new SchemaError(at, 'refers to itself (a YAML alias used inside its own anchor)');
+  if (at.length >= MAX_CONFIG_DEPTH) throw new SchemaError(at, `nests more than ${MAX_CONFIG_DEPTH} levels deep`);
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) {
+    // A YAML tag such as !!set, !!binary or !!timestamp: faultline's options are mappings, lists and scalars.
+    const kind = (value as object).constructor?.name ?? 'object';
+    throw new SchemaError(at, `expected a mapping, a list or a plain value, got a ${kind} (a YAML !! tag)`);
+  }
+  ancestors.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((v, i) => plainConfig(v, [...at, i], ancestors));
+    const copy: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) {
+      if (RESERVED_KEYS.has(key)) throw new SchemaError([...at, key], 'unknown key (no option has this name)');
+      if (v !== null && v !== undefined) copy[key] = plainConfig(v, [...at, key], ancestors);
+    }
+    return copy;
+  } finally {
+    ancestors.delete(value);
+  }
 }

@@ -2,6 +2,8 @@
  * Reads a history file in any format faultline understands, into ops.
  *
  * - `jsonl`: faultline's own history.jsonl (formats/jsonl.ts).
+ * - `json-array`: elle-cli's JSON, one array of op objects, f and time
+ *   optional (formats/json-array.ts).
  * - `edn`: Jepsen / Knossos history.edn (formats/edn.ts).
  * - `jepsen-log`: Jepsen's history.txt or jepsen.log op lines (formats/jepsen-log.ts).
  * - `auto` (the default): decided from the content (formats/detect.ts).
@@ -20,17 +22,18 @@
  * line of a JSONL history (the harness was killed mid-write): it is dropped
  * and reported in `warnings`.
  */
-import { readFile } from 'node:fs/promises';
 import { UserError } from './errors.js';
 import { type ConcreteFormat, detectFormat } from './formats/detect.js';
 import { parseEdnHistory } from './formats/edn.js';
 import { parseJepsenLog } from './formats/jepsen-log.js';
+import { parseJsonArray } from './formats/json-array.js';
 import { parseJsonl } from './formats/jsonl.js';
-import type { ReadOps } from './formats/op-fields.js';
+import type { RawOp, ReadOps } from './formats/op-fields.js';
 import type { Op } from './op.js';
+import { readTextFile } from './text-file.js';
 
 export type HistoryFormat = 'auto' | ConcreteFormat;
-export const HISTORY_FORMATS: readonly HistoryFormat[] = ['auto', 'jsonl', 'edn', 'jepsen-log'];
+export const HISTORY_FORMATS: readonly HistoryFormat[] = ['auto', 'jsonl', 'json-array', 'edn', 'jepsen-log'];
 
 export interface LoadedHistory {
   history: Op[];
@@ -55,16 +58,11 @@ export interface ReadOptions {
 /**
  * Reads and parses a history file.
  * Returns the loaded history; throws UserError when the file cannot be read
- * (missing, a directory, no permission) or its content is malformed.
+ * (missing, a directory, no permission, a FIFO or device: see text-file.ts),
+ * is not UTF-8, or its content is malformed.
  */
 export async function readHistoryFile(path: string, options: ReadOptions = {}): Promise<LoadedHistory> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new UserError(readFailure(err), { where: path, cause: err });
-  }
-  return parseHistory(text, { ...options, path });
+  return parseHistory(await readTextFile(path, 'history file'), { ...options, path });
 }
 
 /**
@@ -98,6 +96,7 @@ export function parseHistory(text: string, options: ReadOptions & { path: string
 
 const PARSERS: Record<ConcreteFormat, (text: string, path: string) => ReadOps> = {
   jsonl: parseJsonl,
+  'json-array': parseJsonArray,
   edn: parseEdnHistory,
   'jepsen-log': parseJepsenLog,
 };
@@ -111,13 +110,57 @@ function settleIndexAndTime(read: ReadOps, path: string): Op[] {
       where: `${path}:${read.lines[first]}`,
     });
   }
+  if (timed > 0) checkTimes(read, path);
   return read.ops.map(({ time, ...fields }, index) => ({ index, time: time ?? index, ...fields }));
 }
 
-function readFailure(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'is a directory, not a history file';
-  if (code === 'EACCES') return 'permission denied';
-  return `cannot read: ${err instanceof Error ? err.message : String(err)}`;
+/**
+ * Times from the file. Checkers order ops by their position, never by time,
+ * so odd times cannot change a verdict; they are warned about (the report
+ * and the stats use them). The one exception is an op that completes before
+ * it was invoked: the file contradicts itself about real-time order, so it is
+ * an error naming the line.
+ */
+function checkTimes(read: ReadOps, path: string): void {
+  const invokedAt = new Map<RawOp['process'], { time: number; line: number }>();
+  let negative: { line: number; count: number } | undefined;
+  let backwards: { line: number; from: number; to: number; count: number } | undefined;
+  let previous = Number.NEGATIVE_INFINITY;
+  read.ops.forEach((op, i) => {
+    const time = op.time!;
+    const line = read.lines[i]!;
+    if (time < 0) negative = negative ? { ...negative, count: negative.count + 1 } : { line, count: 1 };
+    if (time < previous) {
+      backwards = backwards
+        ? { ...backwards, count: backwards.count + 1 }
+        : { line, from: previous, to: time, count: 1 };
+    }
+    previous = time;
+    if (op.type === 'invoke') {
+      invokedAt.set(op.process, { time, line });
+      return;
+    }
+    const invoke = invokedAt.get(op.process);
+    invokedAt.delete(op.process);
+    if (invoke && time < invoke.time) {
+      throw new UserError(
+        `this ${op.type} completes at time ${time}, ` +
+          `before its invocation at line ${invoke.line} (time ${invoke.time}): ` +
+          'the file contradicts itself about real-time order',
+        { where: `${path}:${line}` },
+      );
+    }
+  });
+  if (negative) {
+    read.warnings.push(
+      `${path}:${negative.line}: time is negative (${negative.count} op(s)); ` +
+        'times are nanoseconds since the test started',
+    );
+  }
+  if (backwards) {
+    read.warnings.push(
+      `${path}:${backwards.line}: time goes backwards (from ${backwards.from} to ${backwards.to}; ` +
+        `${backwards.count} time(s) in the file); ops are checked in the order of the file, not by time`,
+    );
+  }
 }

@@ -12,7 +12,7 @@
  */
 
 import { any } from '../generator/choice.js';
-import { type GenLike, nothing } from '../generator/core.js';
+import { type GenLike, nothing, toGen } from '../generator/core.js';
 import type { Generator } from '../generator/generator.js';
 import { timeLimit } from '../generator/limits.js';
 import { phases } from '../generator/phases.js';
@@ -31,15 +31,37 @@ export interface TestGeneratorOptions {
   recoverySeconds: number;
   /** Client ops after recovery. */
   clientFinal?: GenLike;
+  /** Told when each phase begins (the live status line): a side effect only, the schedule is the same without it. */
+  onPhase?: (phase: TestPhase) => void;
+}
+
+export type TestPhase = 'workload' | 'healing' | 'recovery' | 'final reads';
+
+/** `g`, calling `enter` the first time the interpreter asks it for an op (the phase has begun). */
+function entered(g: GenLike, enter: (() => void) | undefined): Generator {
+  const inner = toGen(g);
+  if (!enter) return inner;
+  let told = false;
+  return {
+    op(ctx) {
+      if (!told) {
+        told = true;
+        enter();
+      }
+      return inner.op(ctx);
+    },
+    update: (ctx, event) => inner.update(ctx, event),
+  };
 }
 
 /** Throws a RangeError for a negative or non-finite time. */
 export function testGenerator(options: TestGeneratorOptions): Generator {
   const main = options.nemesis ? any(clients(options.client), nemesis(options.nemesis)) : clients(options.client);
+  const tell = (phase: TestPhase) => (options.onPhase ? () => options.onPhase!(phase) : undefined);
   return phases(
-    timeLimit(options.timeLimitSeconds, main),
-    nemesis(options.nemesisFinal ?? nothing),
-    sleep(options.recoverySeconds),
-    clients(options.clientFinal ?? nothing),
+    entered(timeLimit(options.timeLimitSeconds, main), tell('workload')),
+    entered(nemesis(options.nemesisFinal ?? nothing), tell('healing')),
+    entered(sleep(options.recoverySeconds), tell('recovery')),
+    entered(clients(options.clientFinal ?? nothing), tell('final reads')),
   );
 }

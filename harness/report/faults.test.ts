@@ -13,6 +13,9 @@ describe('pageFaults', () => {
       endUs: 9,
       nodes: ['n1', 'n2', 'n3'],
       detail: '{"n1":["n2","n3"]}',
+      text: null,
     });
+    const [worded] = pageFaults([{ fault: 'pause', start: 0, detail: { paused: { n3: [7] } }, text: 'paused n3' }], []);
+    expect(worded?.text).toBe('paused n3');
   });
 });

@@ -16,6 +16,7 @@ export function pageFaults(windows: readonly FaultWindow[], nodes: readonly stri
     startUs: Math.round(w.start / 1000),
     endUs: typeof w.end === 'number' && Number.isFinite(w.end) ? Math.round(w.end / 1000) : null,
     nodes: nodesNamed(w.detail, nodes),
+    text: typeof w.text === 'string' ? shortJson(w.text, 200) : null,
     detail: shortJson(w.detail, 300),
   }));
 }

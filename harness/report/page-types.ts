@@ -69,6 +69,8 @@ export interface PageFault {
   nodes: string[];
   /** The detail as short JSON. */
   detail: string;
+  /** What the fault did in a few words, when the fault describes itself (FaultWindow.text). */
+  text: string | null;
 }
 
 /** The log files of one node, as links relative to the report (e.g. "nodes/n1/etcd.log"). */

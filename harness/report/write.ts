@@ -2,7 +2,7 @@
  * Writes report.html for a results run directory, or next to an offline check.
  * Layout of a run directory: harness/results/results.ts.
  */
-import { lstat, readdir, rename, writeFile } from 'node:fs/promises';
+import { lstat, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResultBase } from '../../checkers/checker.js';
 import { UserError } from '../errors.js';
@@ -59,11 +59,20 @@ export async function writeCheckReport(
   return outPath;
 }
 
-/** Write to a temporary file beside it, then rename: a reader never sees half a report. */
+/**
+ * Write to a temporary file beside it, then rename: a reader never sees half
+ * a report. When either step fails the temporary file is removed (nothing is
+ * left behind) and the error is rethrown.
+ */
 async function writeAtomically(file: string, text: string): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw err;
+  }
 }
 
 /** Lists regular files under nodes/<node>/ (recursively, symlinks skipped) as links relative to runDir. */

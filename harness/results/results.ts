@@ -39,6 +39,8 @@ export interface FaultWindow {
   end?: number;
   /** What it did, e.g. the grudge or the nodes killed. */
   detail: Json;
+  /** The same in a few words ("n1 n2 | n3 n4 n5", "paused n3"), when the fault describes itself. */
+  text?: string;
 }
 
 export interface RunResults {

@@ -3,11 +3,12 @@
  * test.json at the start, history.jsonl as the run goes, results.json and
  * report.html after checking, so `faultline analyze` can re-check any stored run.
  */
-import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { History } from '../history/op.js';
 import { readHistoryFile } from '../history/read.js';
+import { makeDir, makeDirFailure } from '../make-dir.js';
 import type { RunResults, TestRecord } from './results.js';
 
 export const RUN_FILES = {
@@ -24,12 +25,28 @@ export function runTimestamp(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '');
 }
 
-/** Makes results/<name>/<timestamp>/ and writes test.json. Returns the folder. */
+/**
+ * Makes results/<name>/<timestamp>/ and writes test.json. Returns the folder.
+ * Throws UserError naming --results-dir when the folder cannot be created or
+ * written (a path under /proc, a read-only or full disk, no permission).
+ */
 export async function createRunDir(resultsRoot: string, record: TestRecord): Promise<string> {
   const dir = resolve(resultsRoot, record.name, runTimestamp(new Date(record.startedAt)));
-  await mkdir(join(dir, RUN_FILES.nodes), { recursive: true });
+  const where = `--results-dir ${resultsRoot}`;
+  try {
+    await makeDir(join(dir, RUN_FILES.nodes));
+  } catch (err) {
+    throw new UserError(makeDirFailure(dir, err), { where, cause: err });
+  }
   await writeTestRecord(dir, record);
-  await pointLatestAt(resultsRoot, dir);
+  try {
+    await pointLatestAt(resultsRoot, dir);
+  } catch (err) {
+    throw new UserError(`cannot point ${join(resultsRoot, 'latest')} at the run: ${(err as Error).message}`, {
+      where,
+      cause: err,
+    });
+  }
   return dir;
 }
 
@@ -40,13 +57,22 @@ async function pointLatestAt(resultsRoot: string, runDir: string): Promise<void>
   await symlink(relative(resolve(resultsRoot), runDir), link);
 }
 
-/** (Re)writes test.json, e.g. once the node names are known. */
+/** (Re)writes test.json, e.g. once the node names are known. Throws UserError naming the file when it cannot. */
 export async function writeTestRecord(runDir: string, record: TestRecord): Promise<void> {
-  await writeFile(join(runDir, RUN_FILES.test), `${JSON.stringify(record, null, 2)}\n`);
+  await writeRunFile(join(runDir, RUN_FILES.test), `${JSON.stringify(record, null, 2)}\n`);
 }
 
+/** Writes results.json. Throws UserError naming the file when it cannot. */
 export async function writeResults(runDir: string, results: RunResults): Promise<void> {
-  await writeFile(join(runDir, RUN_FILES.results), `${JSON.stringify(results, null, 2)}\n`);
+  await writeRunFile(join(runDir, RUN_FILES.results), `${JSON.stringify(results, null, 2)}\n`);
+}
+
+async function writeRunFile(file: string, text: string): Promise<void> {
+  try {
+    await writeFile(file, text);
+  } catch (err) {
+    throw new UserError(`cannot write: ${(err as Error).message}`, { where: file, cause: err });
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { CompletionOp, History } from '../history/op.js';
+import type { CompletionOp, History, Json } from '../history/op.js';
 import { pairOps } from '../history/pair.js';
 import type { FaultWindow } from '../results/results.js';
 
@@ -8,6 +8,8 @@ export interface WindowSpec {
   /** The f that closes it, e.g. "stop-partition". */
   stop: string;
   label: string;
+  /** What the start op did, in a few words ("n1 n2 | n3 n4 n5", "paused n3"), from its completion's value. */
+  describe?: ((value: Json) => string) | undefined;
 }
 
 /**
@@ -41,7 +43,10 @@ export function applyToWindows(
 ): void {
   for (const spec of specs) {
     if (completion.f === spec.start && !open.has(spec.label)) {
-      const w: FaultWindow = { fault: spec.label, start: completion.time, detail: completion.value ?? null };
+      const detail = completion.value ?? null;
+      const w: FaultWindow = { fault: spec.label, start: completion.time, detail };
+      const text = describeSafely(spec, detail);
+      if (text !== undefined) w.text = text;
       open.set(spec.label, w);
       opened(w);
     } else if (completion.f === spec.stop) {
@@ -51,5 +56,15 @@ export function applyToWindows(
         open.delete(spec.label);
       }
     }
+  }
+}
+
+/** A spec's words for a fault, or undefined when it has none or they fail on odd recorded data. */
+function describeSafely(spec: WindowSpec, detail: Json): string | undefined {
+  try {
+    const text = spec.describe?.(detail);
+    return typeof text === 'string' && text !== '' ? text : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -222,6 +222,7 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
       timeLimitSeconds: options.timeLimitSeconds,
       recoverySeconds: options.recoverySeconds,
       clientFinal: generators.final,
+      onPhase: (phase) => status.phase(phase),
     });
     status.start();
     const outcome = await runInterpreter({
@@ -259,7 +260,9 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
   }
 
   try {
-    const results = await checkRun(p, history, options, runLog, pkg.nemesis.warnings?.() ?? []);
+    // What the faults found, and every teardown step that failed (a daemon that would not stop, a heal that failed).
+    const warnings = [...(pkg.nemesis.warnings?.() ?? []), ...cleanup.failures()];
+    const results = await checkRun(p, history, options, runLog, warnings);
     await writeResults(runDir, results);
     await writeReportSafely(runDir, { test: record, history, results }, runLog);
     return { runDir, results, aborted: abort.signal.aborted };

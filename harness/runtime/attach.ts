@@ -21,6 +21,8 @@ export interface RuntimeRecord {
   controllerAddress: string;
   /** The pid of the controller that recorded the faults (absent in records of older versions). */
   ownerPid?: number;
+  /** The target the run tested and its options, so `faultline heal` can restart or re-add its members. */
+  target?: { name: string; options: Json };
 }
 
 type JsonObject = { [key: string]: Json };

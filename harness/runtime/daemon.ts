@@ -23,7 +23,13 @@ export const DEFAULT_STOP_GRACE_MS = 5_000;
 
 // `alive PID`: the process exists and is not a zombie. The state is the first
 // field after the last ") " of /proc/PID/stat (the command name may hold spaces).
-const ALIVE = `alive() { [ -r "/proc/$1/stat" ] && ! sed 's/.*) //' "/proc/$1/stat" | grep -q '^[ZX]'; }`;
+// The file is read once: testing for it and then reading it would race with
+// the process being reaped in between (the read finds nothing, which looked alive).
+export const ALIVE = `alive() {
+  s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  s=\${s##*) }
+  case $s in ''|Z*|X*) return 1;; esac
+}`;
 // `sig NAME PID`: signal the process group, or just the process if it has no group of its own.
 const SIG = `sig() { kill -s "$1" -- "-$2" 2>/dev/null || kill -s "$1" "$2" 2>/dev/null; }`;
 
@@ -56,8 +62,11 @@ if alive "$pid"; then
   sig CONT "$pid"; sig TERM "$pid"
   i=0; while alive "$pid" && [ "$i" -lt "$tenths" ]; do sleep 0.1; i=$((i+1)); done
   alive "$pid" && sig KILL "$pid"
-  i=0; while alive "$pid" && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i+1)); done
-  alive "$pid" && { echo "pid $pid survived SIGKILL" >&2; exit 4; }
+  # Only a process still alive at the last look after 10 s survived; one gone meanwhile did not.
+  i=0; while alive "$pid"; do
+    [ "$i" -ge 100 ] && { echo "pid $pid survived SIGKILL" >&2; exit 4; }
+    sleep 0.1; i=$((i+1))
+  done
 fi
 # Sweep what is left of its process group (children that ignored SIGTERM).
 kill -s KILL -- "-$pid" 2>/dev/null

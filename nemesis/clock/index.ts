@@ -6,10 +6,12 @@
 import { z } from 'zod';
 import type { Rng } from '../../harness/generator/generator.js';
 import * as gen from '../../harness/generator/index.js';
+import type { Json } from '../../harness/history/op.js';
 import type { WindowSpec } from '../../harness/run/fault-windows.js';
 import { defineFault } from '../fault.js';
 import { describeNodeSpec } from '../node-spec.js';
 import { DEFAULT_SPECS, nodeSpecs, pick, scheduled } from '../schedule.js';
+import { isObject } from '../words.js';
 import { clockNemesis, healClock } from './nemesis.js';
 
 /** A bump in ±[10, max] ms, log-uniform in magnitude (small and large skews both happen). */
@@ -20,9 +22,29 @@ export function randomSkewMs(maxSkewMs: number, rng: Rng): number {
 
 const ms = (expected: string) => z.number({ error: `expected ${expected}` });
 
+/** "n1 +500 ms, n3 -20 ms" from the offsets set (measured values shown when they differ by more than 5 ms). */
+function offsetWords(v: Json): string {
+  if (!isObject(v) || !isObject(v.offsets)) return '';
+  const measured = isObject(v.measured) ? v.measured : {};
+  return Object.entries(v.offsets)
+    .filter(([, ms]) => typeof ms === 'number' && ms !== 0)
+    .map(([node, ms]) => {
+      const m = measured[node];
+      const seen = isObject(m) && typeof m.offsetMs === 'number' ? m.offsetMs : undefined;
+      const shown = `${node} ${Number(ms) > 0 ? '+' : ''}${String(ms)} ms`;
+      return seen !== undefined && Math.abs(seen - Number(ms)) > 5 ? `${shown} (measured ${seen})` : shown;
+    })
+    .join(', ');
+}
+
 const WINDOWS: WindowSpec[] = [
-  { start: 'bump-clock', stop: 'reset-clock', label: 'clock skew' },
-  { start: 'strobe-clock', stop: 'reset-clock', label: 'clock skew' },
+  { start: 'bump-clock', stop: 'reset-clock', label: 'clock skew', describe: offsetWords },
+  {
+    start: 'strobe-clock',
+    stop: 'reset-clock',
+    label: 'clock skew',
+    describe: (v) => (offsetWords(v) ? `strobe: ${offsetWords(v)}` : ''),
+  },
 ];
 
 export const clockFault = defineFault({

@@ -11,11 +11,23 @@ import type { WindowSpec } from '../../harness/run/fault-windows.js';
 import { defineFault } from '../fault.js';
 import { describeNodeSpec } from '../node-spec.js';
 import { pick, startStop } from '../schedule.js';
+import { isObject } from '../words.js';
 import { healDelayFromState } from './heal.js';
 import { delayNemesis } from './nemesis.js';
 import { DEFAULT_DELAY_SPECS, type DelayPackageOptions, validateDelayPackageOptions } from './package.js';
 
-const WINDOWS: WindowSpec[] = [{ start: 'start-delay', stop: 'stop-delay', label: 'delay' }];
+const WINDOWS: WindowSpec[] = [
+  {
+    start: 'start-delay',
+    stop: 'stop-delay',
+    label: 'delay',
+    describe: (v) =>
+      isObject(v) && Array.isArray(v.links)
+        ? `${String(v.delayMs)} ± ${String(v.jitterMs)} ms on ${v.links.length} link(s)` +
+          (typeof v.measuredDelayMs === 'number' ? `, measured ${v.measuredDelayMs} ms` : '')
+        : '',
+  },
+];
 
 export const delayFault = defineFault({
   name: 'delay',

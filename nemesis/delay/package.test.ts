@@ -19,7 +19,7 @@ describe('the delay package', () => {
     });
     const specs = new Set(ops.filter((o) => o.f === 'start-delay').map((o) => (o.value as { nodes: string }).nodes));
     expect([...specs].sort()).toEqual(['all', 'minority', 'one']);
-    expect(pkg.windows).toEqual([{ start: 'start-delay', stop: 'stop-delay', label: 'delay' }]);
+    expect(pkg.windows).toMatchObject([{ start: 'start-delay', stop: 'stop-delay', label: 'delay' }]);
     const final = simulate(pkg.finalGenerator, { concurrency: 1, nemesis: true });
     expect(final.invocations.map((o) => o.f)).toEqual(['stop-delay']);
   });

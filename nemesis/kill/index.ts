@@ -7,9 +7,17 @@ import { isKillable } from '../../targets/target.js';
 import { defineFault } from '../fault.js';
 import { describeNodeSpec } from '../node-spec.js';
 import { DEFAULT_SPECS, nodeSpecs, pick, startStop } from '../schedule.js';
+import { isObject, listed, nodesOf } from '../words.js';
 import { killNemesis } from './nemesis.js';
 
-const WINDOWS: WindowSpec[] = [{ start: 'kill', stop: 'start', label: 'kill' }];
+const WINDOWS: WindowSpec[] = [
+  {
+    start: 'kill',
+    stop: 'start',
+    label: 'kill',
+    describe: (v) => (isObject(v) ? `killed ${listed(nodesOf(v.killed))}` : ''),
+  },
+];
 
 export const killFault = defineFault({
   name: 'kill',
@@ -34,14 +42,19 @@ export const killFault = defineFault({
       windows: WINDOWS,
     };
   },
-  // Restarting needs the target, which `faultline heal` does not have: it can only say which nodes are down.
-  async heal(_runtime, _nodes, record) {
+  // Restarting needs the target: without it (a target this faultline does not know) heal names the nodes.
+  async heal(_runtime, _nodes, record, target) {
     const down =
       record !== null && typeof record === 'object' && !Array.isArray(record) && Array.isArray(record.nodes)
-        ? record.nodes
+        ? record.nodes.map(String)
         : [];
+    if (down.length === 0) return [];
+    if (target) {
+      for (const node of down) await target.target.start(target.ctx, node);
+      return [`started ${target.target.name} again on ${down.join(', ')}`];
+    }
     return [
-      `the SUT was killed on ${down.join(', ') || 'no node'}; heal cannot restart it without the test ` +
+      `the SUT was killed on ${down.join(', ')}; heal cannot restart it without knowing the target ` +
         '(run the test again or tear the cluster down)',
     ];
   },

@@ -11,9 +11,20 @@ import type { WindowSpec } from '../../harness/run/fault-windows.js';
 import { isReconfigurable } from '../../targets/target.js';
 import { defineFault } from '../fault.js';
 import { startStop } from '../schedule.js';
+import { isObject, listed } from '../words.js';
 import { membershipNemesis } from './nemesis.js';
 
-const WINDOWS: WindowSpec[] = [{ start: 'remove-member', stop: 'add-member', label: 'membership' }];
+const WINDOWS: WindowSpec[] = [
+  {
+    start: 'remove-member',
+    stop: 'add-member',
+    label: 'membership',
+    describe: (v) =>
+      isObject(v) && Array.isArray(v.removed) && Array.isArray(v.members)
+        ? `removed ${listed(v.removed.map(String))}, members ${listed(v.members.map(String))}`
+        : '',
+  },
+];
 
 export const membershipFault = defineFault({
   name: 'membership',
@@ -50,16 +61,20 @@ export const membershipFault = defineFault({
       windows: WINDOWS,
     };
   },
-  // Adding members back needs the target, which `faultline heal` does not have: it names them.
-  async heal(_runtime, _nodes, record) {
+  // Adding members back needs the target: without it (a target this faultline does not know) heal names them.
+  async heal(_runtime, _nodes, record, target) {
     const removed =
       record !== null && typeof record === 'object' && !Array.isArray(record) && Array.isArray(record.removed)
-        ? record.removed
+        ? record.removed.map(String)
         : [];
     if (removed.length === 0) return [];
+    if (target && isReconfigurable(target.target)) {
+      for (const node of removed) await target.target.addMember(target.ctx, node);
+      return [`added ${removed.join(', ')} back as members of the ${target.target.name} cluster`];
+    }
     return [
-      `the members on ${removed.join(', ')} were removed from the cluster; heal cannot add them back without the ` +
-        'test (run the test again, or tear the cluster down)',
+      `the members on ${removed.join(', ')} were removed from the cluster; heal cannot add them back without ` +
+        'knowing the target (run the test again, or tear the cluster down)',
     ];
   },
 });

@@ -9,11 +9,22 @@ import type { WindowSpec } from '../../harness/run/fault-windows.js';
 import { defineFault } from '../fault.js';
 import { describeNodeSpec } from '../node-spec.js';
 import { DEFAULT_SPECS, nodeSpecs, pick, startStop } from '../schedule.js';
+import { isObject, listed, nodesOf } from '../words.js';
 import { healPacket, packetNemesis, validatePacketOptions } from './nemesis.js';
 
 const WHERE = 'test.nemesisOptions.packet';
 
-const WINDOWS: WindowSpec[] = [{ start: 'start-packet', stop: 'stop-packet', label: 'packet loss' }];
+const WINDOWS: WindowSpec[] = [
+  {
+    start: 'start-packet',
+    stop: 'stop-packet',
+    label: 'packet loss',
+    describe: (v) =>
+      isObject(v) && typeof v.probability === 'number' && isObject(v.loss)
+        ? `${Math.round(v.probability * 100)}% loss on ${listed(nodesOf(v.loss))}${v.rate ? `, ${String(v.rate)}` : ''}`
+        : '',
+  },
+];
 
 export const packetFault = defineFault({
   name: 'packet',

@@ -6,6 +6,7 @@ import type { WindowSpec } from '../../harness/run/fault-windows.js';
 import { hasPrimaries, type Target } from '../../targets/target.js';
 import { defineFault } from '../fault.js';
 import { pick, startStop } from '../schedule.js';
+import { grudgeWords, isObject } from '../words.js';
 import { PARTITION_SHAPES, type PartitionShape } from './grudge.js';
 import { healPartition, partitionNemesis } from './nemesis.js';
 
@@ -21,7 +22,14 @@ export function feasibleShapes(nodeCount: number | undefined, target: Target | u
 
 const SHAPES_HINT = `expected a list of shapes (${PARTITION_SHAPES.join(', ')})`;
 
-const WINDOWS: WindowSpec[] = [{ start: 'start-partition', stop: 'stop-partition', label: 'partition' }];
+const WINDOWS: WindowSpec[] = [
+  {
+    start: 'start-partition',
+    stop: 'stop-partition',
+    label: 'partition',
+    describe: (v) => (isObject(v) ? grudgeWords(v.grudge) : ''),
+  },
+];
 
 export const partitionFault = defineFault({
   name: 'partition',

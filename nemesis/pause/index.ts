@@ -7,9 +7,17 @@ import { isPausable } from '../../targets/target.js';
 import { defineFault } from '../fault.js';
 import { describeNodeSpec } from '../node-spec.js';
 import { DEFAULT_SPECS, nodeSpecs, pick, startStop } from '../schedule.js';
+import { isObject, listed, nodesOf } from '../words.js';
 import { healPause, type PausedState, pauseNemesis } from './nemesis.js';
 
-const WINDOWS: WindowSpec[] = [{ start: 'pause', stop: 'resume', label: 'pause' }];
+const WINDOWS: WindowSpec[] = [
+  {
+    start: 'pause',
+    stop: 'resume',
+    label: 'pause',
+    describe: (v) => (isObject(v) ? `paused ${listed(nodesOf(v.paused))}` : ''),
+  },
+];
 
 export const pauseFault = defineFault({
   name: 'pause',

@@ -92,11 +92,21 @@ export async function removeMember(ctx: TargetContext, node: string): Promise<vo
   await ctx.runtime.exec(node, ['rm', '-rf', dataDir(ctx, node)]);
 }
 
-/** Adds the node back as a new member (through another member) and starts it with empty data. */
+/**
+ * Adds the node back as a new member (through another member) and starts it
+ * with empty data; waits until it joined. Idempotent: a node the cluster
+ * already lists (an add whose start never happened, e.g. the controller died
+ * in between) is only started, not added twice.
+ */
 export async function addMember(ctx: TargetContext, node: string): Promise<void> {
+  const listed = await viaAnyMember(ctx, node, (g) => g.members(AbortSignal.timeout(TIMEOUT_MS)));
+  const already = listed.find((m) => m.peerUrls.includes(peerUrl(ctx, node)));
+  if (already?.name === node && (await ctx.runtime.daemonRunning(node, DAEMON))) return;
   await ctx.runtime.stopDaemon(node, DAEMON, STOP_GRACE_MS);
   await ctx.runtime.exec(node, ['rm', '-rf', dataDir(ctx, node)]);
-  const after = await viaAnyMember(ctx, node, (g) => g.addMember(peerUrl(ctx, node), AbortSignal.timeout(TIMEOUT_MS)));
+  const after = already
+    ? listed
+    : await viaAnyMember(ctx, node, (g) => g.addMember(peerUrl(ctx, node), AbortSignal.timeout(TIMEOUT_MS)));
   const cluster = ctx.nodes.filter((n) => n.name === node || after.some((m) => nodeOf(ctx, m) === n.name));
   const argv = etcdArgv({
     node: ctx.runtime.node(node),
@@ -108,4 +118,25 @@ export async function addMember(ctx: TargetContext, node: string): Promise<void>
   });
   await ctx.runtime.exec(node, ['rm', '-f', removedMarker(ctx, node)]);
   await ctx.runtime.startDaemon(node, { name: DAEMON, argv, env: ctx.nodeEnv(node), logFile: logFile(ctx, node) });
+  await joined(ctx, node);
+}
+
+/** How long an added member may take to start and join (publish its name). */
+const JOIN_TIMEOUT_MS = 30_000;
+
+/** Waits until the cluster lists the node's member under its name: it started and joined. Throws after JOIN_TIMEOUT_MS. */
+async function joined(ctx: TargetContext, node: string): Promise<void> {
+  const deadline = Date.now() + JOIN_TIMEOUT_MS;
+  let last = 'not asked yet';
+  while (Date.now() < deadline) {
+    try {
+      const list = await viaOneMember(ctx, undefined, (g) => g.members(AbortSignal.timeout(TIMEOUT_MS)));
+      if (list.some((m) => m.name === node)) return;
+      last = `members: ${list.map((m) => m.name || '(not started)').join(', ')}`;
+    } catch (err) {
+      last = err instanceof Error ? err.message : String(err);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${node} was added but did not join within ${JOIN_TIMEOUT_MS} ms (${last})`);
 }

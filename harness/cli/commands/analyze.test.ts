@@ -74,7 +74,9 @@ describe('faultline analyze', () => {
       faults: unknown[];
     };
     expect(results.valid).toBe(false);
-    expect(results.faults).toEqual([{ fault: 'partition', start: 30, detail: { grudge: { n1: ['n2'] } } }]);
+    expect(results.faults).toEqual([
+      { fault: 'partition', start: 30, detail: { grudge: { n1: ['n2'] } }, text: 'n1 ✗ n2' },
+    ]);
     expect(await readFile(join(run, 'report.html'), 'utf8')).toContain('<!doctype html>');
   });
 

@@ -11,6 +11,7 @@ import { consoleLogger } from '../../log.js';
 import { RUN_FILES, readStoredWarnings, readTestRecord, writeResults } from '../../results/store.js';
 import { resolveTestOptions, type TestOptions } from '../../run/options.js';
 import { describeAnomaly, verdictWord } from '../../run/summary.js';
+import { terminalSafe } from '../../terminal-text.js';
 import type { FaultlineCommand } from '../command.js';
 import { positiveOption } from '../options.js';
 
@@ -38,15 +39,17 @@ export const analyzeCommand: FaultlineCommand = (setExit) => ({
     const plan = planRun(options);
     const { history, warnings } = await readHistoryFile(join(runDir, RUN_FILES.history), { format: 'jsonl' });
     // e.g. a last line cut off when the controller was killed: the rest is still checked.
-    for (const warning of warnings) process.stderr.write(`faultline: warning: ${warning}\n`);
+    for (const warning of warnings) process.stderr.write(`faultline: warning: ${terminalSafe(warning)}\n`);
     const results = await checkRun(plan, history, options, log, await readStoredWarnings(runDir));
     await writeResults(runDir, results);
     await writeReportSafely(runDir, { test: record, history, results }, log);
 
-    process.stdout.write(`${verdictWord(results.valid)}  ${record.name} (${history.length} history entries)\n`);
+    // The anomaly quotes values from the history: made safe for the terminal.
+    const print = (text: string) => process.stdout.write(terminalSafe(text));
+    print(`${verdictWord(results.valid)}  ${record.name} (${history.length} history entries)\n`);
     const anomaly = describeAnomaly(results.checker);
-    if (anomaly) process.stdout.write(`  ${anomaly}\n`);
-    process.stdout.write(`  report: ${join(runDir, RUN_FILES.report)}\n`);
+    if (anomaly) print(`  ${anomaly}\n`);
+    print(`  report: ${join(runDir, RUN_FILES.report)}\n`);
     setExit(results.valid === true ? EXIT.valid : results.valid === false ? EXIT.invalid : EXIT.unknown);
   },
 });

@@ -244,3 +244,159 @@ describe('runCheck', () => {
     expect(run.stdout).toContain('memory budget');
   });
 });
+
+describe('faultline check with the transactional checkers', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'faultline-check-txn-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A write skew: each transaction reads the key the other appends to, and neither sees the other. */
+  const skew = [
+    {
+      process: 0,
+      type: 'invoke',
+      f: 'txn',
+      value: [
+        ['r', 'x', null],
+        ['append', 'y', 1],
+      ],
+    },
+    {
+      process: 1,
+      type: 'invoke',
+      f: 'txn',
+      value: [
+        ['r', 'y', null],
+        ['append', 'x', 1],
+      ],
+    },
+    {
+      process: 0,
+      type: 'ok',
+      f: 'txn',
+      value: [
+        ['r', 'x', []],
+        ['append', 'y', 1],
+      ],
+    },
+    {
+      process: 1,
+      type: 'ok',
+      f: 'txn',
+      value: [
+        ['r', 'y', []],
+        ['append', 'x', 1],
+      ],
+    },
+  ];
+
+  it('reads a JSON array, finds the cycle, names the models it rules out and explains it with file lines', async () => {
+    const path = join(dir, 'skew.json');
+    await writeFile(path, `[${skew.map((op) => JSON.stringify(op)).join(',\n')}]\n`);
+    const run = await check({ files: [path], model: 'list-append' });
+    expect(run.code).toBe(1);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toBe(`${path}\tfalse`);
+    expect(run.stdout).toContain('Checked against strict-serializable: found G2-item.');
+    expect(run.stdout).toContain('Not repeatable-read (and so neither');
+    expect(run.stdout).toMatch(/T1 → T2 \(rw x\): T1 read x = \[\] \(empty\)/);
+    expect(run.stdout).toContain(`T1: process 0, ok, at ${path}:1 to line 3: r x [], append y 1`);
+    const weak = await check({ files: [path], model: 'list-append', consistencyModels: 'snapshot-isolation' });
+    expect(weak).toMatchObject({ code: 0, stdout: `${path}\ttrue\n` });
+    const asked = await check({ files: [path], model: 'list-append', consistencyModels: '', anomalies: 'G2-item' });
+    expect(asked.code).toBe(1);
+  });
+
+  it('--json prints the full result; --report draws the cycle', async () => {
+    const path = join(dir, 'skew.jsonl');
+    await writeFile(path, `${skew.map((op) => JSON.stringify(op)).join('\n')}\n`);
+    const json = await check({ files: [path], model: 'list-append', json: true });
+    const [outcome] = JSON.parse(json.stdout) as FileOutcome[];
+    expect(outcome).toMatchObject({ format: 'jsonl', result: { kind: 'list-append', valid: false } });
+    const report = join(dir, 'skew.html');
+    await check({ files: [path], model: 'list-append', report });
+    const html = await readFile(report, 'utf8');
+    expect(html).toContain('G2-item');
+    expect(html).toContain('rw x');
+  });
+
+  it('rw-register and bank, with their options', async () => {
+    const path = join(dir, 'rw.json');
+    await writeFile(
+      path,
+      JSON.stringify([
+        { process: 0, type: 'invoke', value: [['r', 'x', null]] },
+        { process: 0, type: 'ok', value: [['r', 'x', 1]] },
+        { process: 0, type: 'invoke', value: [['w', 'x', 1]] },
+        { process: 0, type: 'ok', value: [['w', 'x', 1]] },
+      ]),
+    );
+    const rw = await check({ files: [path], model: 'rw-register', sequentialKeys: true });
+    expect(rw.code).toBe(1);
+    expect(rw.stdout).toContain('found G1c-realtime');
+    const order = await check({ files: [path], model: 'rw-register', transactionOrder: '{"1": 0, "3": 1}' });
+    expect(order.code).toBe(1);
+    const bank = join(dir, 'bank.edn');
+    await writeFile(
+      bank,
+      '{:type :invoke, :f :read, :process 0}\n{:type :ok, :f :read, :process 0, :value {0 10, 1 10}}\n' +
+        '{:type :invoke, :f :read, :process 0}\n{:type :ok, :f :read, :process 0, :value {0 21, 1 -1}}\n',
+    );
+    const wrong = await check({ files: [bank], model: 'bank' });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toContain('shows account 1 at -1, below zero');
+    expect(wrong.stdout).toContain(`The first wrong read is at ${bank}:3 to line 4`);
+    expect((await check({ files: [bank], model: 'bank', allowNegativeBalances: true })).code).toBe(0);
+    expect((await check({ files: [bank], model: 'bank', totalAmount: '30' })).code).toBe(1);
+  });
+
+  it('names a bad or misplaced option, and a history that is not one of transactions', async () => {
+    const any = { files: ['/nonexistent'] };
+    await expect(check({ ...any, model: 'list-append', consistencyModels: 'serialisable' })).rejects.toThrow(
+      /^--consistency-models: unknown consistency model\(s\) serialisable/,
+    );
+    await expect(check({ ...any, model: 'list-append', anomalies: 'G9' })).rejects.toThrow(/^--anomalies: unknown/);
+    await expect(check({ ...any, model: 'bank', wfrKeys: true })).rejects.toThrow(
+      '--wfr-keys: is for --model rw-register, not bank',
+    );
+    await expect(check({ ...any, model: 'cas-register', anomalies: 'G0' })).rejects.toThrow(
+      /^--anomalies: is for --model/,
+    );
+    await expect(check({ ...any, model: 'list-append', initial: '0' })).rejects.toThrow(
+      '--initial: is for linearizability models, not list-append',
+    );
+    await expect(check({ ...any, model: 'rw-register', transactionOrder: '{1:0}' })).rejects.toThrow(
+      /^--transaction-order: not valid JSON/,
+    );
+    await expect(check({ ...any, model: 'bank', totalAmount: 'lots' })).rejects.toThrow(
+      /^--total-amount: must be a number/,
+    );
+    const path = join(dir, 'reads.jsonl');
+    await writeFile(path, '{"process":0,"type":"invoke","f":"read","value":null}\n');
+    const run = await check({ files: [path], model: 'list-append' });
+    expect(run).toMatchObject({ code: 254, stdout: `${path}\terror\n` });
+    expect(run.stderr).toMatch(new RegExp(`^faultline: ${path}:1: the list-append checker reads transactions`));
+  });
+
+  it.skipIf(missing({ paths: [join(KNOSSOS, '..', 'elle', 'MANIFEST.json')] }))(
+    'checks the Elle histories from the real CLI',
+    async () => {
+      const elle = join(KNOSSOS, '..', 'elle');
+      const files = [
+        'list-append/list-append-anomaly-g0-cycle.json',
+        'list-append/list-append-valid-single-append-read.json',
+      ];
+      const run = await cli(...files.map((f) => join(elle, f)), '--model', 'list-append');
+      expect(run.exitCode).toBe(1);
+      expect(run.stdout.split('\n').slice(0, 2)).toEqual([
+        `${join(elle, files[0]!)}\tfalse`,
+        `${join(elle, files[1]!)}\ttrue`,
+      ]);
+      expect(run.stdout).toContain('found G0');
+    },
+  );
+});

@@ -1,9 +1,11 @@
 /**
- * `faultline clean --name NAME | --all [--force]`: removes what a killed run
- * left behind. netns: the namespaces (after killing their processes), the
- * host veth and the state file of the cluster (--name also removes the
- * namespaces `NAME-hub` and `NAME-n<k>` that no other cluster's state file
- * records). docker (when a daemon answers): the containers
+ * `faultline clean --name NAME | --all [--force] [--keep-data]`: removes what
+ * a killed run left behind, and the node data runs keep. netns: the
+ * namespaces (after killing their processes), the host veth and the state
+ * file of the cluster (--name also removes the namespaces `NAME-hub` and
+ * `NAME-n<k>` that no other cluster's state file records), and the nodes'
+ * data directories under /var/lib/faultline (or --base-dir, as
+ * runtime.netns.baseDir) unless --keep-data. docker (when a daemon answers): the containers
  * and network labelled with the cluster name. Clusters whose faultline process
  * still runs are left alone unless --force. ssh leaves nothing to clean.
  * A run configured with runtime.netns.stateDir or runtime.docker.socketPath
@@ -14,6 +16,7 @@
  */
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
+import path from 'node:path';
 import Docker from 'dockerode';
 import { EXIT, UserError } from '../../errors.js';
 import { consoleLogger, type Logger } from '../../log.js';
@@ -21,6 +24,7 @@ import { pidAlive } from '../../process-alive.js';
 import { CLUSTER_LABEL, OWNER_LABEL, removeDockerCluster } from '../../runtime/docker/index.js';
 import { type CleanReport, cleanNetns } from '../../runtime/netns/clean.js';
 import type { FaultlineCommand } from '../command.js';
+import { CLUSTER_NAME } from '../options.js';
 
 export interface CleanArgs {
   name?: string | undefined;
@@ -30,6 +34,10 @@ export interface CleanArgs {
   stateDir?: string | undefined;
   /** --docker-socket: the docker daemon's socket (default /var/run/docker.sock). */
   dockerSocket?: string | undefined;
+  /** --base-dir: where the netns node directories are (default /var/lib/faultline). */
+  baseDir?: string | undefined;
+  /** --keep-data: leave the node directories in place. */
+  keepData?: boolean | undefined;
 }
 
 /**
@@ -40,15 +48,30 @@ export interface CleanArgs {
 export async function runClean(args: CleanArgs, log: Logger): Promise<CleanReport> {
   if (args.name === undefined && !args.all)
     throw new UserError('say what to clean: --name NAME (a cluster name) or --all');
-  if (args.name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(args.name)) {
+  if (args.name !== undefined && !CLUSTER_NAME.test(args.name)) {
     throw new UserError(`not a cluster name: ${JSON.stringify(args.name)}`, { where: '--name' });
   }
   if (args.stateDir === '') throw new UserError('expected a directory, got ""', { where: '--state-dir' });
   if (args.dockerSocket === '') throw new UserError('expected a socket path, got ""', { where: '--docker-socket' });
+  if (args.baseDir !== undefined && (!path.isAbsolute(args.baseDir) || path.resolve(args.baseDir) === '/')) {
+    throw new UserError(`expected an absolute directory other than /, got ${JSON.stringify(args.baseDir)}`, {
+      where: '--base-dir',
+    });
+  }
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     throw new UserError('cleaning network namespaces needs root; run faultline clean as root');
   }
-  const netns = await cleanNetns({ name: args.name, all: args.all, force: args.force, stateDir: args.stateDir }, log);
+  const netns = await cleanNetns(
+    {
+      name: args.name,
+      all: args.all,
+      force: args.force,
+      stateDir: args.stateDir,
+      baseDir: args.baseDir,
+      keepData: args.keepData,
+    },
+    log,
+  );
   const docker = await cleanDocker(args, log);
   return { removed: [...netns.removed, ...docker.removed], skipped: [...netns.skipped, ...docker.skipped] };
 }
@@ -114,6 +137,14 @@ export const cleanCommand: FaultlineCommand = (setExit) => ({
         type: 'string',
         describe: 'docker socket, as runtime.docker.socketPath (default /var/run/docker.sock)',
       })
+      .option('base-dir', {
+        type: 'string',
+        describe: 'netns node directories, as runtime.netns.baseDir (default /var/lib/faultline)',
+      })
+      .option('keep-data', {
+        type: 'boolean',
+        describe: "Keep the nodes' data directories (the SUT's data and logs)",
+      })
       .example('$0 clean --name faultline', 'remove what a killed run of the default cluster left'),
   handler: async (argv) => {
     const args: CleanArgs = {
@@ -122,6 +153,8 @@ export const cleanCommand: FaultlineCommand = (setExit) => ({
       force: argv.force as boolean | undefined,
       stateDir: argv['state-dir'] as string | undefined,
       dockerSocket: argv['docker-socket'] as string | undefined,
+      baseDir: argv['base-dir'] as string | undefined,
+      keepData: argv['keep-data'] as boolean | undefined,
     };
     const report = await runClean(args, consoleLogger());
     for (const line of report.removed) process.stdout.write(`removed ${line}\n`);

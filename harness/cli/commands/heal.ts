@@ -17,9 +17,11 @@
  */
 import { existsSync } from 'node:fs';
 import { healFromState, healRoot, healStateDir, healStateDirs, liveOwner } from '../../../nemesis/index.js';
+import { getTarget, targetNames } from '../../../targets/index.js';
 import { EXIT, UserError } from '../../errors.js';
 import { consoleLogger } from '../../log.js';
 import type { FaultlineCommand } from '../command.js';
+import { CLUSTER_NAME } from '../options.js';
 
 export const healCommand: FaultlineCommand = (setExit) => ({
   command: 'heal',
@@ -47,6 +49,12 @@ export const healCommand: FaultlineCommand = (setExit) => ({
       root: raw.root as string,
       force: raw.force as boolean,
     };
+    // The cluster names a folder under the root: the same names as `clean --name` (no "../").
+    if (argv.cluster !== undefined && !CLUSTER_NAME.test(argv.cluster)) {
+      throw new UserError(`not a cluster name: ${JSON.stringify(argv.cluster)}`, { where: '--cluster' });
+    }
+    if (argv.stateDir?.trim() === '') throw new UserError('expected a folder, got ""', { where: '--state-dir' });
+    if (argv.root.trim() === '') throw new UserError('expected a folder, got ""', { where: '--root' });
     const log = consoleLogger();
     let dirs: string[];
     const named = argv.stateDir ?? (argv.cluster === undefined ? undefined : healStateDir(argv.cluster, argv.root));
@@ -72,7 +80,9 @@ export const healCommand: FaultlineCommand = (setExit) => ({
           );
           continue;
         }
-        const report = await healFromState(dir, log);
+        const report = await healFromState(dir, log, {}, (name) =>
+          targetNames().includes(name) ? getTarget(name) : undefined,
+        );
         if (report.healed.length === 0) continue;
         healedAny = true;
         process.stdout.write(`${dir}: healed ${report.healed.join(', ')}\n`);

@@ -6,10 +6,12 @@
  */
 
 import { type ConfigFlags, loadConfig, mergeFlags } from '../../config/load.js';
-import { EXIT } from '../../errors.js';
+import type { FaultlineConfig } from '../../config/schema.js';
+import { EXIT, UserError } from '../../errors.js';
 import { consoleLogger } from '../../log.js';
-import { resolveTestOptions } from '../../run/options.js';
+import { resolveTestOptions, type TestOptions } from '../../run/options.js';
 import { describeAnomaly, verdictWord } from '../../run/summary.js';
+import { terminalSafe } from '../../terminal-text.js';
 import type { FaultlineCommand } from '../command.js';
 import { positiveOption } from '../options.js';
 import { givenTargetFlags, targetFlagOptions } from '../target-flags.js';
@@ -17,15 +19,25 @@ import { givenTargetFlags, targetFlagOptions } from '../target-flags.js';
 /**
  * Numeric flags arrive as text so that a bad value is reported as typed
  * (`--concurrency: expected a whole number, got "abc"`); the config's
- * validation (mergeFlags) judges the result.
+ * validation (mergeFlags) judges the result. A whole number too large to be
+ * kept exactly (--seed 9007199254740993 would become ...992) is refused here,
+ * as typed. Throws UserError naming the flag for that.
  */
-function numeric(value: string | undefined): number | string | undefined {
+function numeric(value: string | undefined, flag: string): number | string | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  return String(value).trim() !== '' && Number.isFinite(n) ? n : value;
+  const text = String(value).trim();
+  const n = Number(text);
+  if (/^[+-]?\d+$/.test(text) && !Number.isSafeInteger(n)) {
+    throw new UserError(
+      `expected a whole number from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}, got ${text} ` +
+        '(it cannot be kept exactly)',
+      { where: flag },
+    );
+  }
+  return text !== '' && Number.isFinite(n) ? n : value;
 }
 
-interface TestArgs extends Omit<ConfigFlags, 'concurrency' | 'timeLimit' | 'seed' | 'rate' | 'nemesisInterval'> {
+export interface TestArgs extends Omit<ConfigFlags, 'concurrency' | 'timeLimit' | 'seed' | 'rate' | 'nemesisInterval'> {
   concurrency?: string;
   timeLimit?: string;
   seed?: string;
@@ -77,46 +89,61 @@ export const testCommand: FaultlineCommand = (setExit) => ({
   handler: async (args) => {
     const argv = args as TestArgs;
     const log = consoleLogger(argv.verbose ? 'debug' : 'info');
-    const flags: ConfigFlags = {
-      runtime: argv.runtime,
-      nodes: argv.nodes,
-      cluster: argv.cluster,
-      subnet: argv.subnet,
-      sshUser: argv.sshUser,
-      sshKey: argv.sshKey,
-      name: argv.name,
-      target: argv.target,
-      workload: argv.workload,
-      nemesis: argv.nemesis,
-      concurrency: numeric(argv.concurrency),
-      timeLimit: numeric(argv.timeLimit),
-      seed: numeric(argv.seed),
-      rate: numeric(argv.rate),
-      nemesisInterval: numeric(argv.nemesisInterval),
-      resultsDir: argv.resultsDir,
-    };
-    const config = mergeFlags(await loadConfig(argv.config, process.cwd()), flags);
-    const options = resolveTestOptions(config, {
-      opTimeoutMs: positiveOption(argv.opTimeout, '--op-timeout', 'seconds', 1000),
-      recoverySeconds: positiveOption(argv.recoveryTime, '--recovery-time', 'seconds', 1),
-      checkTimeoutSeconds: positiveOption(argv.checkTimeout, '--check-timeout', 'seconds', 1),
-    });
-    options.targetFlags = givenTargetFlags(args);
+    const { config, options } = await prepareTest(argv, process.cwd());
 
     // Loaded on demand: the run stack (runtimes, targets, dockerode) is not needed by other commands.
     const { runTest } = await import('../../run/run-test.js');
     const outcome = await runTest(config, options, log);
     const { results } = outcome;
     const anomaly = describeAnomaly(results.checker);
-    process.stdout.write(`\n${verdictWord(results.valid)}  ${options.name} (seed ${options.seed})\n`);
-    if (anomaly) process.stdout.write(`  ${anomaly}\n`);
-    for (const warning of results.warnings) process.stdout.write(`  warning: ${warning}\n`);
-    process.stdout.write(`  results: ${outcome.runDir}\n  report:  ${outcome.runDir}/report.html\n`);
+    // The anomaly and warnings quote values from the history: made safe for the terminal.
+    const print = (text: string) => process.stdout.write(terminalSafe(text));
+    print(`\n${verdictWord(results.valid)}  ${options.name} (seed ${options.seed})\n`);
+    if (anomaly) print(`  ${anomaly}\n`);
+    for (const warning of results.warnings) print(`  warning: ${warning}\n`);
+    print(`  results: ${outcome.runDir}\n  report:  ${outcome.runDir}/report.html\n`);
     if (outcome.aborted) {
-      process.stdout.write('  (interrupted: the history is partial)\n');
+      print('  (interrupted: the history is partial)\n');
       setExit(EXIT.interrupted);
       return;
     }
     setExit(results.valid === true ? EXIT.valid : results.valid === false ? EXIT.invalid : EXIT.unknown);
   },
 });
+
+/**
+ * The argument handling of `faultline test`: the config file (or `cwd`'s),
+ * the flags over it, and the options of the run. Creates nothing.
+ * Throws UserError naming the flag or the config key for any bad value.
+ */
+export async function prepareTest(
+  argv: TestArgs,
+  cwd: string,
+): Promise<{ config: FaultlineConfig; options: TestOptions }> {
+  const flags: ConfigFlags = {
+    runtime: argv.runtime,
+    nodes: argv.nodes,
+    cluster: argv.cluster,
+    subnet: argv.subnet,
+    sshUser: argv.sshUser,
+    sshKey: argv.sshKey,
+    name: argv.name,
+    target: argv.target,
+    workload: argv.workload,
+    nemesis: argv.nemesis,
+    concurrency: numeric(argv.concurrency, '--concurrency'),
+    timeLimit: numeric(argv.timeLimit, '--time-limit'),
+    seed: numeric(argv.seed, '--seed'),
+    rate: numeric(argv.rate, '--rate'),
+    nemesisInterval: numeric(argv.nemesisInterval, '--nemesis-interval'),
+    resultsDir: argv.resultsDir,
+  };
+  const config = mergeFlags(await loadConfig(argv.config, cwd), flags);
+  const options = resolveTestOptions(config, {
+    opTimeoutMs: positiveOption(argv.opTimeout, '--op-timeout', 'seconds', 1000),
+    recoverySeconds: positiveOption(argv.recoveryTime, '--recovery-time', 'seconds', 1),
+    checkTimeoutSeconds: positiveOption(argv.checkTimeout, '--check-timeout', 'seconds', 1),
+  });
+  options.targetFlags = givenTargetFlags(argv as unknown as Record<string, unknown>);
+  return { config, options };
+}

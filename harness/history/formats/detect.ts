@@ -1,6 +1,8 @@
 /**
  * Tells a history's format from its content (not its file name):
  * - JSONL when the first non-blank line starts with `{"`;
+ * - a JSON array of op objects (elle-cli's histories) when the text starts
+ *   with `[` and then `{"`;
  * - a Jepsen log / history.txt when some line is an op line
  *   (`3\t:invoke\t:cas\t[3 0]`, possibly after a log prefix);
  * - EDN when the first thing after blank lines and `;` comments is `[`, `(`,
@@ -10,7 +12,7 @@
 import { UserError } from '../errors.js';
 import { OP_LINE } from './jepsen-log.js';
 
-export type ConcreteFormat = 'jsonl' | 'edn' | 'jepsen-log';
+export type ConcreteFormat = 'jsonl' | 'json-array' | 'edn' | 'jepsen-log';
 
 /**
  * Returns the detected format; throws UserError naming the file when the
@@ -23,17 +25,16 @@ export function detectFormat(text: string, path: string): ConcreteFormat {
     .find((line) => line !== '');
   if (firstLine === undefined) return 'jsonl';
   if (/^\{\s*"/.test(firstLine)) return 'jsonl';
-  if (/^\[\s*\{\s*"/.test(firstLine)) {
-    throw new UserError('looks like a JSON array; faultline reads JSON Lines (one op object per line)', {
-      where: path,
-    });
-  }
+  if (/^\s*\[\s*\{\s*"/.test(text)) return 'json-array';
   if (hasOpLine(text)) return 'jepsen-log';
   const firstCode = skipBlankAndComments(text);
   if (firstCode === '' || /^[[({#]/.test(firstCode)) return 'edn';
-  throw new UserError('cannot tell the history format (not JSON Lines, Jepsen EDN or a Jepsen log); pass --format', {
-    where: path,
-  });
+  throw new UserError(
+    'cannot tell the history format (not JSON Lines, a JSON array, Jepsen EDN or a Jepsen log); pass --format',
+    {
+      where: path,
+    },
+  );
 }
 
 /** Only lines holding a tab can be op lines, so jump from tab to tab. */

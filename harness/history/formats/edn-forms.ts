@@ -9,6 +9,8 @@
  * here, and edn-data reads them.
  */
 
+import { MAX_NESTING } from '../json.js';
+
 export type FormKind = 'vector' | 'list' | 'map' | 'set' | 'string' | 'atom' | 'tagged';
 
 /** One form: text.slice(start, end), starting on `line` (1-based). */
@@ -53,6 +55,9 @@ interface Prefix {
   discard: boolean;
 }
 
+/** A history vector, an op map, then a value nested up to MAX_NESTING levels. */
+const DEFAULT_MAX_DEPTH = MAX_NESTING + 2;
+
 const CLOSERS: Record<string, string> = { '[': ']', '(': ')', '{': '}' };
 const KIND_OF: Record<string, OpenCollection['kind']> = { '[': 'vector', '(': 'list', '{': 'map' };
 
@@ -79,9 +84,10 @@ function isDelimiter(c: string): boolean {
  * Scans EDN text.
  * Returns the top-level forms and the forms directly inside the first; throws
  * EdnSyntaxError for unbalanced or mismatched brackets, an unclosed string,
- * a map with an odd number of forms, or a tag with nothing after it.
+ * a map with an odd number of forms, a tag with nothing after it, or
+ * collections nested more than `maxDepth` levels deep.
  */
-export function scanEdn(text: string): FormScan {
+export function scanEdn(text: string, maxDepth = DEFAULT_MAX_DEPTH): FormScan {
   const scan: FormScan = { top: [], inner: [] };
   const stack: OpenCollection[] = [];
   // Tags (#inst) and discards (#_) at each depth, innermost last, waiting for the form they apply to.
@@ -131,6 +137,8 @@ export function scanEdn(text: string): FormScan {
       i += 1;
       complete('string', start, i, startLine);
     } else if (c === '[' || c === '(' || c === '{' || (c === '#' && text[i + 1] === '{')) {
+      // edn-data reads forms recursively: refuse depths that would overflow its stack.
+      if (stack.length >= maxDepth) throw new EdnSyntaxError(`values nest more than ${maxDepth - 2} levels deep`, line);
       const set = c === '#';
       const open = set ? '{' : c;
       stack.push({ kind: set ? 'set' : KIND_OF[open]!, close: CLOSERS[open]!, start: i, line, count: 0 });

@@ -16,8 +16,12 @@ import { EdnSyntaxError, scanEdn } from './edn-forms.js';
 import { ednFormToJson, simpleAtom } from './edn-value.js';
 import { OpFieldError, opFromFields, type ReadOps, show } from './op-fields.js';
 
-/** Matches an op line: the process, the type (without its colon), and the rest (f, value, error). */
-export const OP_LINE = /(?:^|\s)(\d+|:nemesis)\t:([^\s]+)\t(.*)$/;
+/**
+ * Matches an op line: the process, the type (without its colon), and the rest (f, value, error).
+ * `s`: the rest may hold any character (a U+2028 in a value, a CR of a CRLF file); without it
+ * such a line would not match, and its op would be skipped as chatter.
+ */
+export const OP_LINE = /(?:^|\s)(\d+|:nemesis)\t:([^\s]+)\t(.*)$/s;
 
 /**
  * Parses history.txt or a Jepsen log.

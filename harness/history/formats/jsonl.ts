@@ -10,6 +10,7 @@
  * still be checked.
  */
 import { UserError } from '../errors.js';
+import { MAX_NESTING, nestedDeeperThan } from '../json.js';
 import type { Json } from '../op.js';
 import { OpFieldError, opFromFields, type ReadOps } from './op-fields.js';
 
@@ -17,7 +18,8 @@ import { OpFieldError, opFromFields, type ReadOps } from './op-fields.js';
  * Parses JSONL text.
  * Returns the ops, their line numbers, and a warning when a torn last line
  * was dropped; throws UserError naming `path:line` for any other line that is
- * not JSON, not an object, or not a valid op.
+ * not JSON, not an object, not a valid op, or nests values more than
+ * MAX_NESTING levels deep.
  */
 export function parseJsonl(text: string, path: string): ReadOps {
   const result: ReadOps = { ops: [], lines: [], warnings: [] };
@@ -46,6 +48,10 @@ export function parseJsonl(text: string, path: string): ReadOps {
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw new UserError('expected one op object per line', { where });
+    }
+    // Each level takes at least one character: a short line cannot be too deep.
+    if (line.length > MAX_NESTING && nestedDeeperThan(parsed, MAX_NESTING + 1)) {
+      throw new UserError(`a value nests more than ${MAX_NESTING} levels deep`, { where });
     }
     try {
       result.ops.push(opFromFields(new Map(Object.entries(parsed as Record<string, Json>))));

@@ -85,11 +85,15 @@ function numberField(fields: ReadonlyMap<string, Json>, name: string): number | 
   const value = fields.get(name);
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'number') {
+    throw new OpFieldError(`${name} is out of range (${show(value)}): expected a finite number`);
+  }
   throw new OpFieldError(`${name} must be a number, got ${show(value)}`);
 }
 
-/** A value for an error message: JSON, cut short. */
+/** A value for an error message: JSON, cut short (a number too large for a double shows as Infinity, not null). */
 export function show(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);

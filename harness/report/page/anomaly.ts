@@ -27,10 +27,12 @@ export function renderAnomalies(ctx: PageContext): void {
     );
     return;
   }
+  // In a composition (linearizable + session, say) each title also names the checker that found it.
+  const severalCheckers = new Set(sections.map((sec) => sec.checker)).size > 1;
   for (const sec of sections) {
     const box = el('div', 'anomaly');
     box.setAttribute('data-kind', sec.kind);
-    if (sections.length > 1 || sec.checker !== 'checker') box.appendChild(el('h3', null, `Checker: ${sec.checker}`));
+    box.appendChild(el('h3', null, severalCheckers ? `${sec.title} (${sec.checker})` : sec.title));
     for (const b of sec.blocks) box.appendChild(renderBlock(ctx, b));
     s.appendChild(box);
   }

@@ -22,6 +22,7 @@ export function cellText(c: Cell | undefined, untimed: boolean): string {
 
 /** "partition (n1, n2)": the fault and the nodes it touched. */
 export function faultLabel(f: PageFault): string {
+  if (f.text) return `${f.fault}: ${f.text}`;
   return f.nodes.length ? `${f.fault} (${f.nodes.join(', ')})` : f.fault;
 }
 

@@ -46,11 +46,11 @@ function faultsLegend(ctx: PageContext, parent: HTMLElement): void {
       f.fault,
       secondsText(f.startUs, ctx.untimed),
       f.endUs === null ? 'still active at the end' : secondsText(f.endUs, ctx.untimed),
-      f.nodes.join(', ') || '—',
+      f.text ?? (f.nodes.join(', ') || '—'),
       f.detail,
     ]);
   const details = el('details', null, el('summary', null, plural(faults.length, 'fault window')));
-  details.appendChild(table(['fault', 'from', 'to', 'nodes', 'detail'], rows));
+  details.appendChild(table(['fault', 'from', 'to', 'what', 'detail'], rows));
   if (faults.length > LISTED_FAULTS) details.appendChild(el('p', 'muted', `(first ${LISTED_FAULTS} shown)`));
   parent.appendChild(details);
 }

@@ -1,8 +1,10 @@
 /**
- * Removes what a killed run left behind: for `faultline clean`.
+ * Removes what a killed run left behind, and the node data runs keep: for `faultline clean`.
  */
-import { rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Logger } from '../../log.js';
+import { DATA_MARKER, markedClusterDirs, markerOwnerAlive, readMarker, removeClusterDir } from './data-dir.js';
 import { hostLinkName, hubNamespaceName, NETNS_DEFAULTS, type NetnsLayout } from './layout.js';
 import { destroyNetwork, linkExists, listNamespaces } from './network.js';
 import { listStates, type NetnsState, ownerAlive, readState, removeState } from './state.js';
@@ -19,6 +21,10 @@ export interface CleanNetnsOptions {
   /** Also clean clusters whose owning faultline process still runs. */
   force?: boolean;
   stateDir?: string;
+  /** Where the node directories are (runtime.netns.baseDir; default /var/lib/faultline). */
+  baseDir?: string;
+  /** Leave the node directories (the SUT's data and logs) in place. */
+  keepData?: boolean;
 }
 
 export interface CleanReport {
@@ -30,9 +36,13 @@ export interface CleanReport {
 
 /**
  * Removes the namespaces (after killing their processes), host veths and
- * state files of the named cluster or of all recorded ones. Never touches a
- * namespace that another cluster's state file records (cluster `foo`'s sweep
- * leaves cluster `foo-bar`'s `foo-bar-n1` alone either way).
+ * state files of the named cluster or of all recorded ones, and (unless
+ * keepData) their node directories: the one a state file records, and
+ * <baseDir>/<name> (with all: every cluster directory under baseDir) when it
+ * holds faultline's marker (see data-dir.ts). Never touches a namespace that
+ * another cluster's state file records (cluster `foo`'s sweep leaves cluster
+ * `foo-bar`'s `foo-bar-n1` alone either way), nor the node directory of a
+ * cluster whose controller still runs (unless force).
  * Resolves with what it removed and skipped; throws when removal fails.
  */
 export async function cleanNetns(options: CleanNetnsOptions, log: Logger): Promise<CleanReport> {
@@ -55,10 +65,12 @@ export async function cleanNetns(options: CleanNetnsOptions, log: Logger): Promi
       continue;
     }
     await destroyNetwork(state.layout, log);
-    // Node directories go only when the run asked for that (they may hold the logs of the crash).
-    if (state.layout.removeNodeDirs) await rm(state.layout.clusterDir, { recursive: true, force: true });
     await removeState(stateDir, cluster);
     report.removed.push(`netns cluster ${cluster}: namespaces ${namespacesOf(state.layout).join(' ')}`);
+    if (!options.keepData && (await readMarker(state.layout.clusterDir))) {
+      await removeClusterDir(state.layout.clusterDir);
+      report.removed.push(`netns cluster ${cluster}: node data ${state.layout.clusterDir}`);
+    }
   }
 
   // Without a state file (or beyond it): the names the default layout gives this cluster.
@@ -80,7 +92,30 @@ export async function cleanNetns(options: CleanNetnsOptions, log: Logger): Promi
       report.removed.push(`netns leftovers of ${name}: ${[...namespaces, ...(hasLink ? [hostLink] : [])].join(' ')}`);
     }
   }
+  if (!options.keepData) await cleanDataDirs(options, nameSkipped, report);
   return report;
+}
+
+/** The node directories under baseDir: of the named cluster, or (all) of every cluster faultline made there. */
+async function cleanDataDirs(options: CleanNetnsOptions, nameSkipped: boolean, report: CleanReport): Promise<void> {
+  const baseDir = path.resolve(options.baseDir ?? NETNS_DEFAULTS.baseDir);
+  const candidates = options.all ? await markedClusterDirs(baseDir) : [];
+  if (options.name !== undefined && !nameSkipped && !candidates.some((c) => c.marker.cluster === options.name)) {
+    const dir = path.join(baseDir, options.name);
+    const marker = await readMarker(dir);
+    if (marker) candidates.push({ dir, marker });
+    else if (existsSync(dir)) {
+      report.skipped.push(`${dir}: has no ${DATA_MARKER} (not made by this faultline); remove it by hand if it is`);
+    }
+  }
+  for (const { dir, marker } of candidates) {
+    if (markerOwnerAlive(marker) && !options.force) {
+      report.skipped.push(`node data ${dir}: in use by running pid ${marker.ownerPid} (use --force)`);
+      continue;
+    }
+    await removeClusterDir(dir);
+    report.removed.push(`netns cluster ${marker.cluster}: node data ${dir}`);
+  }
 }
 
 function namespacesOf(layout: NetnsLayout): string[] {

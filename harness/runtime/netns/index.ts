@@ -4,14 +4,16 @@
  * <baseDir>/<cluster>/<node>/. Processes share the host's filesystem and PID
  * namespace. Needs root. Topology and naming: see layout.ts.
  */
-import { cp, mkdir, rm } from 'node:fs/promises';
+import { cp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../../errors.js';
 import type { Logger } from '../../log.js';
+import { makeDir } from '../../make-dir.js';
 import { BASE_ENV } from '../base-env.js';
 import { DaemonRuntime } from '../daemon-runtime.js';
 import type { ExecOptions, ExecResult, NodeInfo, Runtime } from '../runtime.js';
 import { RuntimeCommandError } from '../runtime.js';
+import { keptDataNote, prepareClusterDir, releaseClusterDir } from './data-dir.js';
 import { type NetnsLayout, type NetnsOptions, planLayout } from './layout.js';
 import { createNetwork, destroyNetwork, subnetInUse } from './network.js';
 import { runLocal } from './run-local.js';
@@ -87,12 +89,14 @@ class NetnsRuntime extends DaemonRuntime implements Runtime {
       );
     }
 
+    // Before anything is created: a base directory that cannot be made is the user's to fix (UserError).
+    await prepareClusterDir(layout);
     await writeState(layout);
     try {
       await createNetwork(layout);
       for (const n of layout.nodes) {
         await rm(n.dir, { recursive: true, force: true });
-        await mkdir(n.dir, { recursive: true });
+        await makeDir(n.dir);
       }
     } catch (err) {
       await this.down().catch((downErr: unknown) =>
@@ -107,7 +111,11 @@ class NetnsRuntime extends DaemonRuntime implements Runtime {
     return [...this.nodes()];
   }
 
-  /** Kills every process in the namespaces, deletes them and the veth, removes the state file. Idempotent. */
+  /**
+   * Kills every process in the namespaces, deletes them and the veth, removes
+   * the state file, and removes the node directories (runtime.netns.removeNodeDirs)
+   * or logs where they are and how big. Idempotent.
+   */
   async down(): Promise<void> {
     const { layout } = this;
     this.isUp = false;
@@ -115,6 +123,10 @@ class NetnsRuntime extends DaemonRuntime implements Runtime {
     if (layout.removeNodeDirs) await rm(layout.clusterDir, { recursive: true, force: true });
     await removeState(layout.stateDir, layout.cluster);
     this.log.info(`netns: cluster ${layout.cluster} down`);
+    if (!layout.removeNodeDirs) {
+      await releaseClusterDir(layout);
+      this.log.info(await keptDataNote(layout));
+    }
   }
 
   nodes(): readonly NodeInfo[] {
@@ -183,7 +195,7 @@ class NetnsRuntime extends DaemonRuntime implements Runtime {
 
 async function copy(node: string, from: string, to: string): Promise<void> {
   try {
-    await mkdir(path.dirname(to), { recursive: true });
+    await makeDir(path.dirname(to));
     await cp(from, to, { recursive: true, force: true });
   } catch (err) {
     throw new RuntimeCommandError(node, ['cp', from, to], { stderr: (err as Error).message }, err);

@@ -4,8 +4,10 @@
  * left behind: <stateDir>/netns-<cluster>.json (default /run/faultline, which
  * like the namespaces themselves does not survive a reboot).
  */
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { UserError } from '../../errors.js';
+import { makeDir, makeDirFailure } from '../../make-dir.js';
 import { pidAlive } from '../../process-alive.js';
 import type { NetnsLayout } from './layout.js';
 
@@ -21,10 +23,20 @@ export function stateFile(stateDir: string, cluster: string): string {
   return path.join(stateDir, `netns-${cluster}.json`);
 }
 
+/** Writes the cluster's state file. Throws UserError naming runtime.netns.stateDir when it cannot. */
 export async function writeState(layout: NetnsLayout): Promise<void> {
-  await mkdir(layout.stateDir, { recursive: true });
+  const where = 'runtime.netns.stateDir';
+  try {
+    await makeDir(layout.stateDir);
+  } catch (err) {
+    throw new UserError(makeDirFailure(layout.stateDir, err), { where, cause: err });
+  }
   const state: NetnsState = { kind: 'netns', layout, ownerPid: process.pid, createdAt: new Date().toISOString() };
-  await writeFile(stateFile(layout.stateDir, layout.cluster), `${JSON.stringify(state, null, 2)}\n`);
+  try {
+    await writeFile(stateFile(layout.stateDir, layout.cluster), `${JSON.stringify(state, null, 2)}\n`);
+  } catch (err) {
+    throw new UserError(`cannot write the state file: ${(err as Error).message}`, { where, cause: err });
+  }
 }
 
 /** The state of one cluster; undefined when there is no (readable) state file. */

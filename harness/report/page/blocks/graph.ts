@@ -13,7 +13,7 @@ type GraphBlock = Extract<Block, { type: 'graph' }>;
 export function graphBlock(ctx: PageContext, b: GraphBlock): HTMLElement {
   const n = b.nodes.length;
   const W = Math.min(900, Math.max(360, diagramWidth(ctx)));
-  const H = Math.max(220, Math.min(520, 120 + n * 40));
+  const H = Math.max(300, Math.min(520, 160 + n * 40));
   const cx = W / 2;
   const cy = H / 2;
   const r = Math.min(W, H) / 2 - 60;
@@ -56,9 +56,17 @@ export function graphBlock(ctx: PageContext, b: GraphBlock): HTMLElement {
     const sy = p.y + (dy / len) * 18;
     const tx = q.x - (dx / len) * 30;
     const ty = q.y - (dy / len) * 18;
-    // Bend each edge a little so that a pair of opposite edges stays apart.
-    const mx = (sx + tx) / 2 - (dy / len) * 18;
-    const my = (sy + ty) / 2 + (dx / len) * 18;
+    // Bend each edge a little so that a pair of opposite edges stays apart: away from the centre, so that the
+    // labels of a cycle sit outside it rather than pile up in the middle.
+    const hx = (sx + tx) / 2;
+    const hy = (sy + ty) / 2;
+    const flip = -(dy / len) * (hx - cx) + (dx / len) * (hy - cy) < 0 ? -1 : 1;
+    const nx = (-dy / len) * flip;
+    const ny = (dx / len) * flip;
+    const mx = hx + nx * 18;
+    const my = hy + ny * 18;
+    const lx = hx + nx * 30;
+    const ly = hy + ny * 30 + 4;
     const path = svg('path', {
       d: `M ${sx} ${sy} Q ${mx} ${my} ${tx} ${ty}`,
       fill: 'none',
@@ -70,10 +78,8 @@ export function graphBlock(ctx: PageContext, b: GraphBlock): HTMLElement {
     if (e.detail) path.appendChild(svg('title', {}, e.detail));
     g.appendChild(path);
     const w = textWidth(e.label);
-    include(mx - w / 2, my - 18, mx + w / 2, my);
-    g.appendChild(
-      svg('text', { x: mx, y: my - 4, 'text-anchor': 'middle', fill: '#0969da', 'font-size': 12 }, e.label),
-    );
+    include(lx - w / 2, ly - 14, lx + w / 2, ly + 4);
+    g.appendChild(svg('text', { x: lx, y: ly, 'text-anchor': 'middle', fill: '#0969da', 'font-size': 12 }, e.label));
   }
   for (const node of b.nodes) {
     const p = pos.get(node.id)!;
