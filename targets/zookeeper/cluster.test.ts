@@ -219,6 +219,8 @@ describe.skipIf(needs)('faultline test: ZooKeeper register without faults', () =
   });
   afterAll(async () => {
     await rm(resultsDir, { recursive: true, force: true });
+    // A run keeps its nodes' data for `faultline clean`; the test removes it.
+    await rm(`/var/lib/faultline/${cluster}`, { recursive: true, force: true });
   });
 
   for (const sync of [false, true]) {
