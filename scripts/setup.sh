@@ -19,6 +19,7 @@ tools=(
   openssh-server openssh-client sudo # ssh runtime (tested against sshd inside netns nodes, also as a sudo user)
   chromium                     # browser tests of the HTML report (playwright-core)
   gcc libc6-dev                # the delay fault's helper, a static C binary (nemesis/delay/helper/)
+  libxml2-utils                # tests: xmllint validates the JUnit files against the JUnit schema
 )
 mapfile -t node_packages < <(node --import tsx scripts/system-packages.ts)
 

@@ -9,6 +9,7 @@ import { hideBin } from 'yargs/helpers';
 import { EXIT, InterruptedError, UserError } from '../errors.js';
 import { terminalSafe } from '../terminal-text.js';
 import type { FaultlineCommand } from './command.js';
+import { protectStdinArgs } from './stdin-arg.js';
 
 /**
  * The commands, loaded on demand: `faultline check` need not load the run
@@ -17,6 +18,8 @@ import type { FaultlineCommand } from './command.js';
  */
 const COMMANDS: Record<string, () => Promise<FaultlineCommand>> = {
   test: async () => (await import('./commands/test.js')).testCommand,
+  suite: async () => (await import('./commands/suite.js')).suiteCommand,
+  repro: async () => (await import('./commands/repro.js')).reproCommand,
   check: async () => (await import('./commands/check.js')).checkCommand,
   analyze: async () => (await import('./commands/analyze.js')).analyzeCommand,
   serve: async () => (await import('./commands/serve.js')).serveCommand,
@@ -29,10 +32,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const named = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? [argv[0]] : Object.keys(COMMANDS);
     const commands = await Promise.all(named.map((name) => COMMANDS[name]!()));
-    let cli = yargs(argv).scriptName('faultline').usage('$0 <command> [options]');
+    let cli = yargs(protectStdinArgs(argv)).scriptName('faultline').usage('$0 <command> [options]');
     for (const command of commands) cli = cli.command(command((code) => (exitCode = code)));
     await cli
-      .demandCommand(1, 'Name a command: test, check, analyze, serve, heal or clean.')
+      .demandCommand(1, 'Name a command: test, suite, repro, check, analyze, serve, heal or clean.')
       .strict()
       .help()
       .version(false)

@@ -8,7 +8,6 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { type Document, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { nemesisOptionsSchema } from '../../nemesis/registry.js';
 import { UserError } from '../errors.js';
@@ -23,7 +22,8 @@ import {
   type TestConfig,
   testSchema,
 } from './schema.js';
-import { type KeyPath, parseSchema, SchemaError } from './zod.js';
+import { parseYamlSource } from './yaml-source.js';
+import { parseSchema, SchemaError } from './zod.js';
 
 export const CONFIG_FILES = ['faultline.config.yaml', 'faultline.config.yml', 'faultline.config.json'] as const;
 
@@ -80,49 +80,33 @@ export async function loadConfig(file: string | undefined, cwd: string): Promise
  * relative paths in it (key files) are taken from `baseDir`. Throws UserError.
  */
 export function parseConfig(text: string, where: string, baseDir: string = process.cwd()): FaultlineConfig {
-  const lineCounter = new LineCounter();
-  // logLevel error: what yaml would print as a process warning (a key that is a list) is judged below instead.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
-  const syntax = doc.errors[0];
-  if (syntax) {
-    const line = lineCounter.linePos(syntax.pos[0]).line;
-    // The YAML parser is recursive: it gives up (with this message) on structures nested thousands deep.
-    const message = /Maximum call stack/.test(syntax.message)
-      ? `nests too deeply to read (at most ${MAX_CONFIG_DEPTH} levels are allowed)`
-      : `syntax error: ${syntax.message.split('\n')[0]}`;
-    throw new UserError(message, { where: line ? `${where}:${line}` : where });
-  }
-  if (where.endsWith('.json')) {
-    try {
-      JSON.parse(text);
-    } catch (err) {
-      throw new UserError(`not valid JSON: ${(err as Error).message}`, { where });
-    }
-  }
-  let js: unknown;
-  try {
-    js = doc.toJS({ maxAliasCount: 100 });
-  } catch (err) {
-    // An alias to an anchor not yet set, or an alias "bomb" (aliases of aliases, past 100 copies).
-    throw new UserError(`cannot read: ${(err as Error).message}`, { where, cause: err });
-  }
+  const source = parseYamlSource(text, where);
   let parsed: RawConfig;
   try {
-    const raw = plainConfig(js ?? {});
-    parsed = parseSchema(configSchema, raw);
+    parsed = parseSchema(configSchema, source.value);
     // Each fault's options, by the faults' own schemas (the target's wait for the run: they depend on --target).
     parseSchema(nemesisOptionsSchema(), parsed.test?.nemesisOptions ?? {}, ['test', 'nemesisOptions']);
   } catch (err) {
     if (!(err instanceof SchemaError)) throw err;
-    throw new UserError(err.message, { where: withLine(where, doc, lineCounter, err.path), cause: err });
+    throw new UserError(err.message, { where: source.lineOf(err.path), cause: err });
   }
-  const config = normalize(parsed, baseDir);
+  return configFromSections(parsed, where, baseDir);
+}
+
+/**
+ * The config of sections already validated by configSchema (a config
+ * file's, or a suite file's runtime section): defaults filled in, key file
+ * paths taken from `baseDir`, `where` recorded as the source. Throws
+ * UserError naming `where` when the chosen runtime's options do not make sense.
+ */
+export function configFromSections(raw: RawConfig, where: string, baseDir: string): FaultlineConfig {
+  const config = normalize(raw, baseDir);
   config.source = where;
   checkSelectedRuntime(config, where);
   return config;
 }
 
-type RawConfig = z.output<typeof configSchema>;
+export type RawConfig = z.output<typeof configSchema>;
 
 function normalize(raw: RawConfig, baseDir: string): FaultlineConfig {
   const config = defaultConfig();
@@ -306,52 +290,4 @@ function expandPath(file: string, baseDir: string): string {
 function displayName(location: string, cwd: string): string {
   const relative = path.relative(cwd, location);
   return relative.startsWith('..') ? location : relative;
-}
-
-/** `file:line` of the value at `keyPath` (or of its nearest existing parent); `file` when unknown. */
-function withLine(where: string, doc: Document, lines: LineCounter, keyPath: KeyPath): string {
-  for (let depth = keyPath.length; depth >= 0; depth--) {
-    const node = depth === 0 ? doc.contents : doc.getIn(keyPath.slice(0, depth), true);
-    const offset = (node as { range?: [number, number, number] } | null | undefined)?.range?.[0];
-    if (offset !== undefined) return `${where}:${lines.linePos(offset).line}`;
-  }
-  return where;
-}
-
-/** How deeply a config may nest (real ones nest 4 or 5 levels; target and fault options a few more). */
-const MAX_CONFIG_DEPTH = 32;
-
-/** Keys no option has, that JavaScript objects treat specially (zod's records drop `__proto__` silently). */
-const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-/**
- * A copy of the parsed config with keys whose value is null (YAML's empty
- * value) dropped, so they read as absent. Throws SchemaError at the key path
- * of a value that contains itself (a YAML alias inside its own anchor, which
- * toJS turns into a cycle), of one nested deeper than MAX_CONFIG_DEPTH, of a
- * value a YAML tag made into something else than JSON (a Set, a Date, bytes),
- * and of a reserved key (never an option: reported as unknown).
- */
-function plainConfig(value: unknown, at: Array<string | number> = [], ancestors = new Set<object>()): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  if (ancestors.has(value)) throw new SchemaError(at, 'refers to itself (a YAML alias used inside its own anchor)');
-  if (at.length >= MAX_CONFIG_DEPTH) throw new SchemaError(at, `nests more than ${MAX_CONFIG_DEPTH} levels deep`);
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) {
-    // A YAML tag such as !!set, !!binary or !!timestamp: faultline's options are mappings, lists and scalars.
-    const kind = (value as object).constructor?.name ?? 'object';
-    throw new SchemaError(at, `expected a mapping, a list or a plain value, got a ${kind} (a YAML !! tag)`);
-  }
-  ancestors.add(value);
-  try {
-    if (Array.isArray(value)) return value.map((v, i) => plainConfig(v, [...at, i], ancestors));
-    const copy: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(value)) {
-      if (RESERVED_KEYS.has(key)) throw new SchemaError([...at, key], 'unknown key (no option has this name)');
-      if (v !== null && v !== undefined) copy[key] = plainConfig(v, [...at, key], ancestors);
-    }
-    return copy;
-  } finally {
-    ancestors.delete(value);
-  }
 }

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missing } from '../testing/requirements.js';
 import { KNOSSOS_DIR } from '../testing/shared-data.js';
@@ -243,6 +244,33 @@ describe('Jepsen history.txt and logs', () => {
     expect([0, 1, 2].map((i) => loaded.lineOf(i))).toEqual([2, 4, 5]);
   });
 
+  it('reads op lines whose columns are separated by spaces, and logs that mix both kinds', () => {
+    const text = [
+      'INFO  jepsen.core - Running test 3 :ok nothing', // chatter: no op line (f is not a keyword)
+      'INFO  jepsen.util - 3 :invoke :cas [3 0]',
+      'INFO  jepsen.util - 3\t:ok\t:cas\t[3 0]',
+      'INFO  jepsen.util - :nemesis :info :start {"n1" #{"n2" "n3"}}',
+      '2017-03-08 10:47:11,330 INFO jepsen.util: 4 :info :write :timed-out',
+      '5 :fail :cas [1 2] :mismatch',
+      '6 :info :cas [1 2] indeterminate: "connection reset',
+      '7\t:invoke :read nil',
+      '7 :ok\t:read\t2',
+    ].join('\n');
+    const loaded = parseHistory(text, { path: 'etcd.log' });
+    expect(loaded.format).toBe('jepsen-log');
+    expect(loaded.history.map(({ process, type, f, value, error }) => [process, type, f, value, error])).toEqual([
+      [3, 'invoke', 'cas', [3, 0], undefined],
+      [3, 'ok', 'cas', [3, 0], undefined],
+      ['nemesis', 'info', 'start', { n1: ['n2', 'n3'] }, undefined],
+      [4, 'info', 'write', 'timed-out', undefined],
+      [5, 'fail', 'cas', [1, 2], 'mismatch'],
+      [6, 'info', 'cas', [1, 2], 'indeterminate: "connection reset'],
+      [7, 'invoke', 'read', null, undefined],
+      [7, 'ok', 'read', 2, undefined],
+    ]);
+    expect(loaded.history.map((_, i) => loaded.lineOf(i))).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
   it('names the file and line of an op line it cannot read', () => {
     expect(inputError('3\t:invoke\t:read\tnil\n3\t:okk\t:read\t1\n', 'history.txt')).toBe(
       'history.txt:2: unknown type "okk" (expected invoke, ok, fail or info)',
@@ -254,7 +282,13 @@ describe('Jepsen history.txt and logs', () => {
       'history.txt:1: value column "1 2" is not one EDN value',
     );
     expect(inputError('3\t:invoke\t:cas\n', 'history.txt', 'jepsen-log')).toBe(
-      'history.txt:1: expected process, type, f and value separated by tabs',
+      'history.txt:1: expected process, type, f and value separated by tabs or spaces',
+    );
+    expect(inputError('3 :invoke :cas\n', 'history.txt', 'jepsen-log')).toBe(
+      'history.txt:1: expected process, type, f and value separated by tabs or spaces',
+    );
+    expect(inputError('INFO  jepsen.util - 3 :invoke :cas [3 0\n', 'jepsen.log')).toMatch(
+      /^jepsen.log:1: cannot read f and value in ":cas \[3 0" as EDN: /,
     );
     expect(inputError('nothing to see\n', 'jepsen.log', 'jepsen-log')).toMatch(/^jepsen.log: no Jepsen op lines found/);
   });
@@ -269,6 +303,10 @@ describe('format detection', () => {
     expect(parseHistory('[INFO] start\nINFO  jepsen.util - 0\t:invoke\t:read\tnil\n', { path: 'x.log' }).format).toBe(
       'jepsen-log',
     );
+    expect(parseHistory('INFO  jepsen.util - 0 :invoke :read nil\n', { path: 'x.log' }).format).toBe('jepsen-log');
+    expect(parseHistory('0 :invoke :read nil\n', { path: 'x.edn' }).format).toBe('jepsen-log');
+    // EDN whose maps put a number before a type keyword: not an op line.
+    expect(parseHistory('{:value 3 :type :invoke :process 0 :f :read}\n', { path: 'x' }).format).toBe('edn');
     expect(parseHistory('', { path: 'empty' })).toMatchObject({ format: 'jsonl', history: [] });
   });
 
@@ -299,6 +337,17 @@ describe('readHistoryFile', () => {
     const loaded = await readHistoryFile(path);
     expect(loaded.path).toBe(path);
     expect(loaded.history).toHaveLength(1);
+  });
+
+  it('reads standard input for -, named stdin in messages, and refuses a terminal', async () => {
+    const piped = Readable.from([Buffer.from('{"type":"invoke","process":0,"f":"read"}\n'), '{"type":"okk"}\n']);
+    await expect(readHistoryFile('-', { stdin: piped })).rejects.toThrow(/^stdin:2: /);
+    const loaded = await readHistoryFile('-', { stdin: Readable.from(['0\t:invoke\t:read\tnil\n']) });
+    expect(loaded).toMatchObject({ path: 'stdin', format: 'jepsen-log', history: [{ process: 0, f: 'read' }] });
+    const terminal = Object.assign(Readable.from([]), { isTTY: true });
+    await expect(readHistoryFile('-', { stdin: terminal })).rejects.toThrow(
+      '-: reads the history from standard input, which is a terminal: pipe a history into it',
+    );
   });
 
   it('turns a missing file or a directory into a UserError naming it', async () => {

@@ -17,11 +17,15 @@
  *   clock. When some ops have a time and others not, that is an error naming
  *   the first op without one.
  *
+ * The path `-` is standard input (named "stdin" in messages), as in most
+ * Unix tools: `jepsen-to-history | faultline check - --model register`.
+ *
  * Malformed input is a UserError naming the file and line
  * (`history.jsonl:17: unknown type "okk"`). The one exception is a torn last
  * line of a JSONL history (the harness was killed mid-write): it is dropped
  * and reported in `warnings`.
  */
+import type { Readable } from 'node:stream';
 import { UserError } from './errors.js';
 import { type ConcreteFormat, detectFormat } from './formats/detect.js';
 import { parseEdnHistory } from './formats/edn.js';
@@ -30,7 +34,7 @@ import { parseJsonArray } from './formats/json-array.js';
 import { parseJsonl } from './formats/jsonl.js';
 import type { RawOp, ReadOps } from './formats/op-fields.js';
 import type { Op } from './op.js';
-import { readTextFile } from './text-file.js';
+import { decodeUtf8, readTextFile } from './text-file.js';
 
 export type HistoryFormat = 'auto' | ConcreteFormat;
 export const HISTORY_FORMATS: readonly HistoryFormat[] = ['auto', 'jsonl', 'json-array', 'edn', 'jepsen-log'];
@@ -55,14 +59,37 @@ export interface ReadOptions {
   format?: HistoryFormat;
 }
 
+/** The path that names standard input. */
+export const STDIN_PATH = '-';
+
 /**
- * Reads and parses a history file.
+ * Reads and parses a history file, or standard input for `-` (`stdin`,
+ * default process.stdin; messages then name "stdin").
  * Returns the loaded history; throws UserError when the file cannot be read
  * (missing, a directory, no permission, a FIFO or device: see text-file.ts),
- * is not UTF-8, or its content is malformed.
+ * when `-` is given but standard input is a terminal (nothing was piped in:
+ * reading would wait for typing), when it is not UTF-8, or when the content
+ * is malformed.
  */
-export async function readHistoryFile(path: string, options: ReadOptions = {}): Promise<LoadedHistory> {
-  return parseHistory(await readTextFile(path, 'history file'), { ...options, path });
+export async function readHistoryFile(
+  path: string,
+  options: ReadOptions & { stdin?: Readable & { isTTY?: boolean } } = {},
+): Promise<LoadedHistory> {
+  const { stdin = process.stdin, ...readOptions } = options;
+  if (path === STDIN_PATH) return parseHistory(await readAll(stdin), { ...readOptions, path: 'stdin' });
+  return parseHistory(await readTextFile(path, 'history file'), { ...readOptions, path });
+}
+
+/** Standard input (a pipe, which readTextFile refuses as a file) as text; strict UTF-8 as for files. */
+async function readAll(stream: Readable & { isTTY?: boolean }): Promise<string> {
+  if (stream.isTTY) {
+    throw new UserError('reads the history from standard input, which is a terminal: pipe a history into it', {
+      where: STDIN_PATH,
+    });
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return decodeUtf8(Buffer.concat(chunks), 'stdin');
 }
 
 /**

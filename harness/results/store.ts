@@ -51,7 +51,7 @@ export async function createRunDir(resultsRoot: string, record: TestRecord): Pro
 }
 
 /** results/latest -> the newest run (relative, so the folder can be moved or archived). */
-async function pointLatestAt(resultsRoot: string, runDir: string): Promise<void> {
+export async function pointLatestAt(resultsRoot: string, runDir: string): Promise<void> {
   const link = resolve(resultsRoot, 'latest');
   await rm(link, { force: true });
   await symlink(relative(resolve(resultsRoot), runDir), link);

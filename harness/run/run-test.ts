@@ -9,6 +9,13 @@
  * Every step that changes the cluster pushes its undo onto a CleanupStack,
  * which runs on normal exit, on error and after Ctrl-C / SIGTERM (the first
  * signal stops the workload, or the setup; healing and teardown then run as usual).
+ *
+ * With `leaveDbRunning` (Jepsen's --leave-db-running) the SUT is not stopped
+ * and the nodes are not torn down, on success or failure, so that a person
+ * can look at them; faults are still healed (killed members restarted,
+ * paused ones resumed, partitions lifted) and the SUT's logs still copied.
+ * The runtime's own record of the cluster stays, so `faultline clean` (or
+ * the next run of the same cluster name) removes the nodes later.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -60,6 +67,18 @@ export interface RunOutcome {
   results: RunResults;
   /** True when Ctrl-C / SIGTERM cut the run short. */
   aborted: boolean;
+}
+
+/** How a run is carried out, beyond the test itself (not part of test.json: a repro decides afresh). */
+export interface RunControls {
+  /** Leave the SUT running and the nodes up at the end (see the module comment). Default false. */
+  leaveDbRunning?: boolean;
+  /**
+   * Called once the run folder exists, before any node: where the run is
+   * stored and which cluster it uses (for a run that then fails, the folder
+   * holds its log; with leaveDbRunning, the cluster is what to clean up).
+   */
+  onStart?: (started: { runDir: string; runtime: string; cluster: string }) => void;
 }
 
 /** Everything a run needs, resolved and validated before anything is created. */
@@ -117,7 +136,24 @@ export function buildNemesis(p: Plan, options: TestOptions, nodeCount: number): 
   );
 }
 
-export async function runTest(config: FaultlineConfig, options: TestOptions, log: Logger): Promise<RunOutcome> {
+/**
+ * Checks what runTest checks before it creates anything (target, workload,
+ * their options, the faults and theirs), so that a series or suite can
+ * refuse bad options before its first run. Throws the UserError runTest would.
+ */
+export function validateRun(config: FaultlineConfig, options: TestOptions): void {
+  const p = planRun(options);
+  buildNemesis(p, options, plannedNodeCount(config));
+  workloadGenerators(p);
+}
+
+export async function runTest(
+  config: FaultlineConfig,
+  options: TestOptions,
+  log: Logger,
+  controls: RunControls = {},
+): Promise<RunOutcome> {
+  const leaveRunning = controls.leaveDbRunning ?? false;
   const p = planRun(options);
   const nodeCount = plannedNodeCount(config);
   const pkg = buildNemesis(p, options, nodeCount);
@@ -141,6 +177,7 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
   const runDir = await createRunDir(options.resultsDir, record);
   const runLog = teeLogger(join(runDir, RUN_FILES.log), log);
   runLog.info(`run folder ${runDir}; seed ${options.seed}`);
+  controls.onStart?.({ runDir, runtime: runtime.kind, cluster: runtime.cluster });
 
   const abort = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
@@ -148,7 +185,7 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
       runLog.warn(`${signal} again: still healing and tearing down, please wait`);
       return;
     }
-    runLog.warn(`${signal}: stopping the workload; faults will be healed and nodes torn down`);
+    runLog.warn(`${signal}: stopping the workload; faults will be healed${leaveRunning ? '' : ' and nodes torn down'}`);
     abort.abort();
   };
   process.on('SIGINT', onSignal);
@@ -162,7 +199,11 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
   try {
     // Every fault's tools, not only this run's: the docker node image stays one image per target.
     const nodes = await runtime.up({ packages: [...p.target.packages, ...faultPackages()] });
-    cleanup.push('tear down the nodes', () => runtime.down());
+    if (leaveRunning) {
+      cleanup.push('leave the nodes up (--leave-db-running)', async () =>
+        runLog.info(`cluster ${runtime.cluster} (${runtime.kind}) is left up; faults were healed`),
+      );
+    } else cleanup.push('tear down the nodes', () => runtime.down());
     record.nodes = nodes.map((n) => n.name);
     await writeTestRecord(runDir, record);
     runLog.info(`nodes up (${runtime.kind}): ${nodes.map((n) => `${n.name} ${n.address}`).join(', ')}`);
@@ -185,14 +226,19 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
     };
     // Before the SUT starts: e.g. the clock nemesis writes the offset files the SUT's libfaketime reads.
     await pkg.nemesis.setup(nemesisCtx);
-    throwIfAborted(abort.signal);
+    throwIfAborted(abort.signal, leaveRunning);
 
     await Promise.all(nodes.map((n) => p.target.install(targetCtx, n.name)));
-    throwIfAborted(abort.signal);
-    cleanup.push(`stop ${p.target.name} and collect its logs`, async () => {
+    throwIfAborted(abort.signal, leaveRunning);
+    const stopStep = leaveRunning
+      ? `collect the logs of ${p.target.name} (left running)`
+      : `stop ${p.target.name} and collect its logs`;
+    cleanup.push(stopStep, async () => {
       // Stopped first, so the logs end with the shutdown (teardown keeps the log files);
       // the logs are collected even when stopping failed on some node.
-      const stopped = await Promise.allSettled(nodes.map((n) => p.target.teardown(targetCtx, n.name)));
+      const stopped = leaveRunning
+        ? []
+        : await Promise.allSettled(nodes.map((n) => p.target.teardown(targetCtx, n.name)));
       await collectLogs(runtime, p.target, targetCtx, runDir, runLog);
       const failed = stopped.flatMap((r, i) =>
         r.status === 'rejected' ? [`${nodes[i]!.name}: ${String(r.reason)}`] : [],
@@ -200,9 +246,9 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
       if (failed.length > 0) throw new Error(`stopping ${p.target.name} failed on ${failed.join('; ')}`);
     });
     await Promise.all(nodes.map((n) => p.target.setup(targetCtx, n.name)));
-    throwIfAborted(abort.signal);
+    throwIfAborted(abort.signal, leaveRunning);
     await p.target.awaitReady(targetCtx, 60_000);
-    throwIfAborted(abort.signal);
+    throwIfAborted(abort.signal, leaveRunning);
     runLog.info(`${p.target.name} is ready on ${nodes.length} nodes`);
     // Registered after the SUT's stop step so it runs before it: healing may restart killed nodes.
     cleanup.push('heal every fault', async () => {
@@ -272,9 +318,13 @@ export async function runTest(config: FaultlineConfig, options: TestOptions, log
 }
 
 /** Ctrl-C during setup: stop setting up; the cleanup stack undoes what was done. */
-function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted)
-    throw new InterruptedError('interrupted while setting up the cluster; everything set up so far was torn down');
+function throwIfAborted(signal: AbortSignal, leaveRunning: boolean): void {
+  if (!signal.aborted) return;
+  throw new InterruptedError(
+    leaveRunning
+      ? 'interrupted while setting up the cluster; the nodes are left up (--leave-db-running)'
+      : 'interrupted while setting up the cluster; everything set up so far was torn down',
+  );
 }
 
 /**

@@ -13,9 +13,20 @@ const KNOSSOS = KNOSSOS_DIR;
 const GOOD = 'examples/cas-register-good.jsonl';
 const BAD = 'examples/cas-register-bad.jsonl';
 
-/** Runs the real CLI, as a user would. */
+/** Runs the real CLI, as a user would (with `input` on its standard input). */
 async function cli(...args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-  const result = await execa('node', ['bin/faultline.js', 'check', ...args], { cwd: ROOT, reject: false });
+  return cliWithInput(undefined, ...args);
+}
+
+async function cliWithInput(
+  input: string | undefined,
+  ...args: string[]
+): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  const result = await execa('node', ['bin/faultline.js', 'check', ...args], {
+    cwd: ROOT,
+    reject: false,
+    ...(input === undefined ? {} : { input }),
+  });
   return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -63,6 +74,23 @@ describe('faultline check (the real CLI)', () => {
 
     const mutex = await cli(join(KNOSSOS, 'mutex/bad/etcd.edn'), '--model', 'mutex', '--initial', 'false');
     expect(mutex.exitCode).toBe(1);
+  });
+
+  it('reads a history piped into - (a Jepsen log here, with a note on its nil reads)', async () => {
+    const log =
+      'INFO  jepsen.util - 0 :invoke :write 1\nINFO  jepsen.util - 0 :ok :write 1\n1\t:invoke\t:read\tnil\n1\t:ok\t:read\tnil\n';
+    const run = await cliWithInput(log, '-', '--model', 'register');
+    expect(run).toMatchObject({ exitCode: 0, stdout: '-\ttrue' });
+    expect(run.stderr).toBe(
+      "faultline: note: stdin: 1 ok read of nil matched any value (Knossos's meaning, the default for jepsen-log histories); pass --no-nil-reads-any-value to check them as reads of an empty register",
+    );
+    const strict = await cliWithInput(log, '-', '--model', 'register', '--no-nil-reads-any-value');
+    expect(strict).toMatchObject({ exitCode: 1, stderr: '' });
+    const twice = await cliWithInput(log, '-', '-', '--model', 'register');
+    expect(twice).toMatchObject({
+      exitCode: 254,
+      stderr: 'faultline: standard input (-) can be read only once; name it once',
+    });
   });
 
   describe('bad input exits 254 with a clear message and no stack trace', () => {
@@ -220,10 +248,19 @@ describe('runCheck', () => {
       jsonl,
       '{"process":0,"type":"invoke","f":"write","value":1}\n{"process":0,"type":"ok","f":"write","value":1}\n{"process":1,"type":"invoke","f":"read","value":null}\n{"process":1,"type":"ok","f":"read","value":null}\n',
     );
-    expect((await check({ files: [edn] })).code).toBe(0);
-    expect((await check({ files: [edn], nilReadsAnyValue: false })).code).toBe(1);
-    expect((await check({ files: [jsonl] })).code).toBe(1);
+    const byDefault = await check({ files: [edn] });
+    expect(byDefault.code).toBe(0);
+    expect(byDefault.stderr).toBe(
+      `faultline: note: ${edn}: 1 ok read of nil matched any value (Knossos's meaning, the default for edn histories); pass --no-nil-reads-any-value to check them as reads of an empty register\n`,
+    );
+    const [outcome] = JSON.parse((await check({ files: [edn], json: true })).stdout) as FileOutcome[];
+    expect(outcome).toMatchObject({ nilReadsAnyValue: true, nilReadNote: expect.stringContaining('1 ok read of nil') });
+    // Chosen by a flag, or a JSONL history: no note.
+    expect(await check({ files: [edn], nilReadsAnyValue: false })).toMatchObject({ code: 1, stderr: '' });
+    expect(await check({ files: [jsonl] })).toMatchObject({ code: 1, stderr: '' });
     expect((await check({ files: [jsonl], nilReadsAnyValue: true })).code).toBe(0);
+    const [plain] = JSON.parse((await check({ files: [jsonl], json: true })).stdout) as FileOutcome[];
+    expect(plain).not.toHaveProperty('nilReadNote');
   });
 
   it('exits 2 with the reason when the search runs out of budget', async () => {

@@ -19,7 +19,11 @@
  *
  * Nil reads: in Jepsen histories (edn, jepsen-log) an ok read of nil matches
  * any value, as in Knossos; in JSONL null is a real value. --nil-reads-any-value
- * or --no-nil-reads-any-value overrides this for every file.
+ * or --no-nil-reads-any-value overrides this for every file; without either,
+ * a note on stderr (and `nilReadNote` in --json) says what a Jepsen history's
+ * nil reads were taken to mean and how to change it.
+ *
+ * A file named `-` is standard input.
  */
 
 import type { TaskPool } from '../../../checkers/checker.js';
@@ -33,11 +37,19 @@ import { modelNames } from '../../../checkers/models/registry.js';
 import { createCheckPool } from '../../check-pool/pool.js';
 import { EXIT, MalformedHistoryError, UserError } from '../../errors.js';
 import type { Json } from '../../history/op.js';
-import { HISTORY_FORMATS, type HistoryFormat, type LoadedHistory, readHistoryFile } from '../../history/read.js';
+import {
+  HISTORY_FORMATS,
+  type HistoryFormat,
+  type LoadedHistory,
+  readHistoryFile,
+  STDIN_PATH,
+} from '../../history/read.js';
 import { writeCheckReport } from '../../report/write.js';
 import { terminalSafe } from '../../terminal-text.js';
 import type { FaultlineCommand } from '../command.js';
+import { nilReadNote } from '../nil-read-note.js';
 import { positiveOption } from '../options.js';
+import { restoreStdinArgs } from '../stdin-arg.js';
 import {
   explainTxn,
   givenTxnFlags,
@@ -86,6 +98,8 @@ export type FileOutcome =
       ops: number;
       /** Linearizability models only. */
       nilReadsAnyValue?: boolean;
+      /** What the nil reads were taken to mean, when faultline chose it (see nil-read-note.ts). */
+      nilReadNote?: string;
       result: LinearizableResult | TxnResult;
       /** For an invalid linearizability result: where its evidence is in the file. */
       lines?: { failedOp: OpLines; lastOkOp: OpLines | undefined };
@@ -102,7 +116,12 @@ export const checkCommand: FaultlineCommand = (setExit) => ({
   describe: 'Check histories (JSONL, JSON arrays, Jepsen EDN, history.txt or log): linearizability or transactions',
   builder: (yargs) =>
     yargs
-      .positional('files', { describe: 'history files', type: 'string', array: true, demandOption: true })
+      .positional('files', {
+        describe: 'history files (- for standard input)',
+        type: 'string',
+        array: true,
+        demandOption: true,
+      })
       .option('model', {
         describe: 'a linearizability model (e.g. cas-register), or list-append, rw-register or bank',
         type: 'string',
@@ -142,7 +161,7 @@ export const checkCommand: FaultlineCommand = (setExit) => ({
   handler: async (argv) => {
     const code = await runCheck(
       {
-        files: argv.files as string[],
+        files: restoreStdinArgs(argv.files as string[]),
         model: argv.model as string,
         initial: argv.initial as string | undefined,
         format: argv.format as HistoryFormat,
@@ -186,6 +205,9 @@ export async function runCheck(args: CheckArgs, rawOut: CheckOutput): Promise<nu
   const txn = isTxnModel(args.model) ? txnCheckerFor(args) : undefined;
   if (!txn) linearizabilityModel(args, initial);
   if (args.files.length === 0) throw new UserError('name at least one history file');
+  if (args.files.filter((f) => f === STDIN_PATH).length > 1) {
+    throw new UserError('standard input (-) can be read only once; name it once');
+  }
   if (args.report !== undefined && args.report.trim() === '') {
     throw new UserError('expected the file to write the report to, got ""', { where: '--report' });
   }
@@ -305,6 +327,9 @@ async function checkFile(
     }
   }
   const nilReadsAnyValue = args.nilReadsAnyValue ?? loaded.format !== 'jsonl';
+  const note =
+    args.nilReadsAnyValue === undefined ? nilReadNote(loaded.history, loaded.format, nilReadsAnyValue) : undefined;
+  if (note) out.stderr(`faultline: note: ${loaded.path}: ${note}\n`);
   let result: LinearizableResult;
   try {
     result = await checkLinearizable(loaded.history, {
@@ -327,6 +352,7 @@ async function checkFile(
     format: loaded.format,
     ops: loaded.history.length,
     nilReadsAnyValue,
+    ...(note && { nilReadNote: note }),
     result,
     ...(lines && { lines }),
   };

@@ -4,13 +4,13 @@
  * - a JSON array of op objects (elle-cli's histories) when the text starts
  *   with `[` and then `{"`;
  * - a Jepsen log / history.txt when some line is an op line
- *   (`3\t:invoke\t:cas\t[3 0]`, possibly after a log prefix);
+ *   (`3\t:invoke\t:cas\t[3 0]`, or with spaces, possibly after a log prefix);
  * - EDN when the first thing after blank lines and `;` comments is `[`, `(`,
  *   `{` or `#`;
  * - an empty (or blank) text is an empty JSONL history.
  */
 import { UserError } from '../errors.js';
-import { OP_LINE } from './jepsen-log.js';
+import { matchOpLine } from './jepsen-log.js';
 
 export type ConcreteFormat = 'jsonl' | 'json-array' | 'edn' | 'jepsen-log';
 
@@ -37,17 +37,21 @@ export function detectFormat(text: string, path: string): ConcreteFormat {
   );
 }
 
-/** Only lines holding a tab can be op lines, so jump from tab to tab. */
+/**
+ * Most logs separate columns with tabs, and only lines holding a tab can be
+ * such op lines: jump from tab to tab first. Then look at every line for the
+ * space-separated kind (older Jepsen).
+ */
 function hasOpLine(text: string): boolean {
   let tab = text.indexOf('\t');
   while (tab !== -1) {
     const start = text.lastIndexOf('\n', tab) + 1;
     let end = text.indexOf('\n', tab);
     if (end === -1) end = text.length;
-    if (OP_LINE.test(text.slice(start, end))) return true;
+    if (matchOpLine(text.slice(start, end))) return true;
     tab = text.indexOf('\t', end);
   }
-  return false;
+  return text.split('\n').some((line) => matchOpLine(line) !== undefined);
 }
 
 /** The text from its first character that is not blank and not in a `;` comment. */
