@@ -114,6 +114,19 @@ export interface ViewContext {
   summary(result: CheckResult): string;
   /** The sections of a nested result, found by `checker`. */
   sections(result: CheckResult, checker: string): ReportSection[];
+  /**
+   * The run's fault windows (ns since the test started; `end` absent while
+   * still open at the end), when the report has them: a view can say which
+   * fault an op happened in. Empty or absent for a history without them.
+   */
+  faults?: readonly ViewFaultWindow[] | undefined;
+}
+
+/** A fault window as views see it, e.g. { fault: 'partition', start: 10.2e9, end: 27.3e9 }. */
+export interface ViewFaultWindow {
+  fault: string;
+  start: number;
+  end?: number | undefined;
 }
 
 export interface ResultView<R extends ResultBase> {

@@ -12,9 +12,18 @@ describe('target registry', () => {
     for (const w of targetWorkloads(etcd)) expect(getWorkload(w).name).toBe(w);
   });
 
+  it('knows redis and zookeeper too, whose workloads are all registered', () => {
+    expect(targetNames()).toEqual(['etcd', 'redis', 'zookeeper']);
+    expect(targetWorkloads(getTarget('redis')).sort()).toEqual(['cas-register', 'register', 'session', 'set']);
+    expect(targetWorkloads(getTarget('zookeeper')).sort()).toEqual(['cas-register', 'register', 'session']);
+    for (const w of [...targetWorkloads(getTarget('redis')), ...targetWorkloads(getTarget('zookeeper'))]) {
+      expect(getWorkload(w).name).toBe(w);
+    }
+  });
+
   it('rejects an unknown name with a UserError naming --target and the known ones', () => {
-    expect(() => getTarget('zookeeper')).toThrow(UserError);
-    expect(() => getTarget('zookeeper')).toThrow(/--target.*known: etcd/);
+    expect(() => getTarget('cassandra')).toThrow(UserError);
+    expect(() => getTarget('cassandra')).toThrow(/--target.*known: etcd, redis, zookeeper/);
     expect(() => getTarget('toString')).toThrow(UserError);
   });
 });

@@ -5,11 +5,15 @@
 import { UserError } from '../harness/errors.js';
 import { etcdTarget } from './etcd/index.js';
 import { processTarget } from './process/index.js';
+import { redisTarget } from './redis/index.js';
 import type { AnyTarget } from './target.js';
+import { zookeeperTarget } from './zookeeper/index.js';
 
 const targets: Record<string, AnyTarget> = {
   etcd: etcdTarget,
   process: processTarget,
+  redis: redisTarget,
+  zookeeper: zookeeperTarget,
 };
 
 export function targetNames(): string[] {

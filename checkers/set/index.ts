@@ -52,6 +52,8 @@ export interface ElementDetail {
   addInvokeIndex: number | undefined;
   /** Position of the add's ok completion; undefined when it was not acknowledged. */
   addOkIndex: number | undefined;
+  /** The node that acknowledged the add (its ok completion's node), when recorded. */
+  addOkNode: string | undefined;
   knownIndex: number;
   /** Completion position of the first read that contained it (when it became visible); undefined when never read. */
   firstSeenIndex: number | undefined;
@@ -104,6 +106,7 @@ interface ElementState {
   addInvokeIndex: number | undefined;
   addInvokeTime: number | undefined;
   addOkIndex: number | undefined;
+  addOkNode: string | undefined;
   /** Some add of it completed ok or info (so it may exist). */
   mayHaveBeenAdded: boolean;
   /** Positions (into the sorted reads) of the reads that contain it, ascending. */
@@ -138,6 +141,7 @@ export function checkSet(history: History, options: SetCheckerOptions = {}): Set
         addInvokeIndex: undefined,
         addInvokeTime: undefined,
         addOkIndex: undefined,
+        addOkNode: undefined,
         mayHaveBeenAdded: false,
         presentIn: [],
       };
@@ -156,7 +160,10 @@ export function checkSet(history: History, options: SetCheckerOptions = {}): Set
       state.addInvokeIndex ??= op.invokeIndex;
       state.addInvokeTime ??= op.invokeTime;
       state.mayHaveBeenAdded = true;
-      if (op.outcome === 'ok') state.addOkIndex ??= op.completeIndex;
+      if (op.outcome === 'ok' && state.addOkIndex === undefined) {
+        state.addOkIndex = op.completeIndex;
+        state.addOkNode = op.node;
+      }
     } else {
       throw new MalformedHistoryError(
         `the set checker knows f add and read, not ${JSON.stringify(op.f)}`,
@@ -227,6 +234,7 @@ export function checkSet(history: History, options: SetCheckerOptions = {}): Set
       element: state.element,
       addInvokeIndex: state.addInvokeIndex,
       addOkIndex: state.addOkIndex,
+      addOkNode: state.addOkNode,
       knownIndex,
       firstSeenIndex,
       lastSeenIndex,

@@ -21,10 +21,41 @@ describe('the set view', () => {
     expect(section?.kind).toBe('set');
     const tables = section?.blocks.filter((b) => b.type === 'table');
     expect(tables?.map((t) => t.type === 'table' && t.rows)).toEqual([
-      [['1', { time: 1 * ms }, { time: 2 * ms }, 'ok', { time: 4 * ms }]],
-      [['9', null, null, 'never added', { time: 6 * ms }]],
+      [['1', { time: 1 * ms }, { time: 2 * ms }, 'n2', 'ok', 'none', { time: 4 * ms }]],
+      [['9', null, null, null, 'never added', null, { time: 6 * ms }]],
     ]);
     expect(setView.summary(result, { summary: () => '' })).toBe('set: 1 lost, 1 unexpected element(s)');
+    expect(result.lostDetails[0]?.addOkNode).toBe('n2');
+  });
+
+  it('names the node that acknowledged a lost element and the fault window it was acknowledged in', () => {
+    const s = 1e9;
+    const history = [
+      { index: 0, type: 'invoke', process: 0, f: 'add', value: 1, time: 1 * s },
+      { index: 1, type: 'ok', process: 0, f: 'add', value: 1, time: 2 * s, node: 'n1' },
+      { index: 2, type: 'invoke', process: 1, f: 'add', value: 2, time: 3 * s },
+      { index: 3, type: 'ok', process: 1, f: 'add', value: 2, time: 4 * s, node: 'n1' },
+      { index: 4, type: 'invoke', process: 2, f: 'read', value: null, time: 5 * s },
+      { index: 5, type: 'ok', process: 2, f: 'read', value: [], time: 6 * s, node: 'n2' },
+    ] as Op[];
+    const result = checkSet(history);
+    const faults = [{ fault: 'partition', start: 1.5 * s, end: 5 * s }];
+    const ctx = { history, timeOf: (i: number) => history[i]!.time, summary: () => '', sections: () => [], faults };
+    const [section] = setView.sections(result, 'checker', ctx);
+    const texts = section?.blocks.flatMap((b) => (b.type === 'text' ? [b.text] : []));
+    expect(texts).toContain(
+      '2 elements were acknowledged and then lost: acknowledged by n1 (2) between 2.0 s and 4.0 s, during partition 1.5–5.0 s (2).',
+    );
+    const table = section?.blocks.find((b) => b.type === 'table');
+    expect(table?.type === 'table' && table.rows[0]).toEqual([
+      '1',
+      { time: 1 * s },
+      { time: 2 * s },
+      'n1',
+      'ok',
+      'partition 1.5–5.0 s',
+      null,
+    ]);
   });
 
   it('draws nothing for a valid result', () => {

@@ -7,7 +7,7 @@
 import { canonicalJson } from '../../harness/history/json.js';
 import type { History, Json } from '../../harness/history/op.js';
 import { pairOps } from '../../harness/history/pair.js';
-import { type Block, type Cell, defineView } from '../view.js';
+import { type Block, type Cell, defineView, type ViewFaultWindow } from '../view.js';
 import type { SetCheckResult } from './index.js';
 
 /** Elements listed per kind of anomaly, at most (results.json has them all). */
@@ -33,6 +33,7 @@ export const setView = defineView<SetCheckResult>({
       .filter((g) => g.elements.length > 0);
     if (groups.length === 0) return [];
     const facts = elementFacts(ctx.history);
+    const faults = ctx.faults ?? [];
     const blocks: Block[] = [
       {
         type: 'text',
@@ -40,13 +41,23 @@ export const setView = defineView<SetCheckResult>({
         text: `Set anomalies: ${groups.map((g) => `${g.elements.length} ${g.name}`).join(', ')}.`,
       },
     ];
+    const lostAcknowledged = lostSentence(r.lost, facts, faults);
+    if (lostAcknowledged) blocks.push({ type: 'text', role: 'explain', text: lostAcknowledged });
     for (const g of groups) {
       const n = g.elements.length;
       blocks.push({ type: 'text', text: `${n} ${g.name} element${n === 1 ? '' : 's'}: ${MEANING[g.name]}` });
       blocks.push({
         type: 'table',
-        columns: ['element', 'add invoked', 'add acknowledged', 'add outcome', 'last seen in a read'],
-        rows: g.elements.slice(0, MAX_LISTED).map((e) => row(e, facts)),
+        columns: [
+          'element',
+          'add invoked',
+          'add acknowledged',
+          'acknowledged by',
+          'add outcome',
+          'fault at the acknowledgement',
+          'last seen in a read',
+        ],
+        rows: g.elements.slice(0, MAX_LISTED).map((e) => row(e, facts, faults)),
         total: n,
       });
     }
@@ -63,16 +74,65 @@ function text(element: Json): string {
   return typeof element === 'string' ? element : canonicalJson(element);
 }
 
-function row(element: Json, facts: Map<string, Partial<ElementFacts>>): Cell[] {
+function row(element: Json, facts: Map<string, Partial<ElementFacts>>, faults: readonly ViewFaultWindow[]): Cell[] {
   const f = facts.get(text(element));
   const time = (t: number | null | undefined): Cell => (t === null || t === undefined ? null : { time: t });
+  const acked = f?.add?.completed;
   return [
     text(element),
     time(f?.add?.invoked),
-    time(f?.add?.completed),
+    time(acked),
+    acked === null || acked === undefined ? null : (f?.add?.node ?? null),
     f?.add ? f.add.outcome : 'never added',
+    acked === null || acked === undefined ? null : faultsAt(acked, faults) || 'none',
     time(f?.lastSeen),
   ];
+}
+
+/** The fault windows open at `time`, e.g. "partition 10.2–27.3 s"; '' when none. */
+function faultsAt(time: number, faults: readonly ViewFaultWindow[]): string {
+  return faults
+    .filter((w) => w.start <= time && (w.end === undefined || time <= w.end))
+    .map((w) => `${w.fault} ${seconds(w.start)}–${w.end === undefined ? 'end' : seconds(w.end)} s`)
+    .join(', ');
+}
+
+function seconds(ns: number): string {
+  return (ns / 1e9).toFixed(1);
+}
+
+/**
+ * One sentence on the lost elements whose adds were acknowledged: how many,
+ * which nodes acknowledged them, when, and in which fault windows. Undefined
+ * when no lost element was acknowledged.
+ */
+function lostSentence(
+  lost: readonly Json[],
+  facts: Map<string, Partial<ElementFacts>>,
+  faults: readonly ViewFaultWindow[],
+): string | undefined {
+  const acks = lost
+    .map((e) => facts.get(text(e))?.add)
+    .filter(
+      (a): a is ElementFacts['add'] & { completed: number } => a?.completed !== null && a?.completed !== undefined,
+    );
+  if (acks.length === 0) return undefined;
+  const byNode = new Map<string, number>();
+  const windows = new Map<string, number>();
+  for (const a of acks) {
+    const node = a.node ?? 'an unrecorded node';
+    byNode.set(node, (byNode.get(node) ?? 0) + 1);
+    const during = faultsAt(a.completed, faults) || 'no fault';
+    windows.set(during, (windows.get(during) ?? 0) + 1);
+  }
+  const first = Math.min(...acks.map((a) => a.completed));
+  const last = Math.max(...acks.map((a) => a.completed));
+  const list = (m: Map<string, number>) => [...m].map(([k, n]) => `${k} (${n})`).join(', ');
+  const n = acks.length;
+  return (
+    `${n} element${n === 1 ? ' was' : 's were'} acknowledged and then lost: acknowledged by ${list(byNode)} ` +
+    `between ${seconds(first)} s and ${seconds(last)} s, during ${list(windows)}.`
+  );
 }
 
 /** For every element: its first add (when invoked, acknowledged, how it ended) and the last ok read with it. */

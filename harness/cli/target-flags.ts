@@ -13,25 +13,34 @@ import { type TargetFlag, targetFlags } from '../../targets/options.js';
 
 const GROUP = 'Target options:';
 
+/**
+ * Every target's flags, each once. A flag several targets share (e.g.
+ * --read-from) lists each target's own description, choices and default
+ * when they differ, and one description when they agree.
+ */
 function flags(): TargetFlag[] {
-  const seen = new Map<string, TargetFlag & { targets: string[] }>();
+  const seen = new Map<string, { flag: TargetFlag; per: { target: string; text: string }[] }>();
   for (const target of allTargets()) {
     for (const flag of targetFlags(target)) {
+      const text =
+        flag.description +
+        (flag.choices ? ` [${flag.choices.join(' | ')}]` : '') +
+        (flag.type === 'list' ? ' (comma-separated)' : '') +
+        (flag.default === undefined || (Array.isArray(flag.default) && flag.default.length === 0)
+          ? ''
+          : ` (default ${String(flag.default)})`);
       const known = seen.get(flag.key);
-      if (known) known.targets.push(target.name);
-      else seen.set(flag.key, { ...flag, targets: [target.name] });
+      if (known) known.per.push({ target: target.name, text });
+      else seen.set(flag.key, { flag, per: [{ target: target.name, text }] });
     }
   }
-  return [...seen.values()].map((f) => ({
-    ...f,
-    description:
-      `${f.targets.join(', ')}: ${f.description}` +
-      (f.choices ? ` [${f.choices.join(' | ')}]` : '') +
-      (f.type === 'list' ? ' (comma-separated)' : '') +
-      (f.default === undefined || (Array.isArray(f.default) && f.default.length === 0)
-        ? ''
-        : ` (default ${String(f.default)})`),
-  }));
+  return [...seen.values()].map(({ flag, per }) => {
+    const agree = per.every((p) => p.text === per[0]!.text);
+    const description = agree
+      ? `${per.map((p) => p.target).join(', ')}: ${per[0]!.text}`
+      : per.map((p) => `${p.target}: ${p.text}`).join('; ');
+    return { ...flag, description };
+  });
 }
 
 /** yargs options for every target option flag (text; the target's schema judges the value). */

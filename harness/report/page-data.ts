@@ -77,7 +77,7 @@ export function pageData(input: ReportInput, limits: PageDataLimits = DEFAULT_LI
       : checkerText;
 
   const sections = pageSections(
-    resultSections(checker, history, (index) => history[index]?.time ?? 0),
+    resultSections(checker, history, (index) => history[index]?.time ?? 0, 'checker', faultWindows),
     limits.historyRows,
   );
 

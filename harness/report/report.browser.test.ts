@@ -335,8 +335,8 @@ describe.skipIf(missing({ commands: ['chromium'] }))('report.html in chromium', 
     expect(await page.getAttribute('#verdict', 'data-verdict')).toBe('invalid');
     const rows = await page.locator('.anomaly[data-kind="set"] tbody tr').allTextContents();
     expect(rows).toEqual([
-      '1' + '0.001 s' + '0.002 s' + 'ok' + '0.006 s',
-      '<i>x</i>' + '—' + '—' + 'never added' + '1.008 s',
+      '1' + '0.001 s' + '0.002 s' + '—' + 'ok' + 'none' + '0.006 s',
+      '<i>x</i>' + '—' + '—' + '—' + 'never added' + '—' + '1.008 s',
     ]);
     await page.close();
   });

@@ -6,20 +6,22 @@
  * odd recorded data gets the plain view too, with a note: the report always renders.
  */
 import type { CheckResult, ResultBase } from '../../checkers/checker.js';
-import type { ReportSection, ViewContext } from '../../checkers/view.js';
+import type { ReportSection, ViewContext, ViewFaultWindow } from '../../checkers/view.js';
 import { summarize, viewOf } from '../../checkers/views.js';
 import type { History, Json } from '../history/op.js';
 
-/** The sections for `result`, as checker `checker`, over `history` (times from `timeOf`). */
+/** The sections for `result`, as checker `checker`, over `history` (times from `timeOf`; the run's fault windows). */
 export function resultSections(
   result: ResultBase,
   history: History,
   timeOf: (index: number) => number,
   checker = 'checker',
+  faults: readonly ViewFaultWindow[] = [],
 ): ReportSection[] {
   const ctx: ViewContext = {
     history,
     timeOf,
+    faults,
     summary: (r) => summarize(r),
     sections: (r, name) => sectionsOf(r, name),
   };
