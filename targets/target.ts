@@ -78,6 +78,8 @@ export interface Target<O = TargetOptions> {
   teardown(ctx: TargetContext<O>, node: string): Promise<void>;
   /** Wait until the cluster serves requests again (after setup or healing). */
   awaitReady(ctx: TargetContext<O>, timeoutMs: number): Promise<void>;
+  /** How long the cluster may take to become ready after setup; default 60 s (a JVM ensemble may need more). */
+  readonly readyTimeoutMs?: number;
   /** Paths of log files on the node, copied into results/nodes/<node>/. */
   logFiles(ctx: TargetContext<O>, node: string): string[];
 }

@@ -258,7 +258,7 @@ export async function runTest(
     });
     await Promise.all(nodes.map((n) => p.target.setup(targetCtx, n.name)));
     throwIfAborted(abort.signal, leaveRunning);
-    await p.target.awaitReady(targetCtx, 60_000);
+    await p.target.awaitReady(targetCtx, p.target.readyTimeoutMs ?? 60_000);
     throwIfAborted(abort.signal, leaveRunning);
     runLog.info(`${p.target.name} is ready on ${nodes.length} nodes`);
     // Registered after the SUT's stop step so it runs before it: healing may restart killed nodes.

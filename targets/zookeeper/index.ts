@@ -106,6 +106,8 @@ class ZookeeperTarget
     'ZooKeeper 3.8 (Debian zookeeper): an ensemble of voting servers, one per node, clients over node-zookeeper-client';
   readonly options = zookeeperOptionsSchema;
   readonly packages = ['zookeeper'];
+  // The ensemble elects a leader after every JVM has started; under libfaketime and load that took 145 s here.
+  readonly readyTimeoutMs = 240_000;
   readonly clients = {
     register,
     'cas-register': register,
