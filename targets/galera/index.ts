@@ -13,7 +13,7 @@
  *   more, the whole cluster is bootstrapped again from the node that got
  *   furthest (safe_to_bootstrap, else the highest seqno, recovered from
  *   InnoDB after a crash). When nodes run but none is in a primary component
- *   (a majority crashed: the survivors cannot regain quorum by themselves),
+ *   and a majority is down (it crashed: the survivors cannot regain quorum by themselves),
  *   the running node that got furthest is made primary (pc.bootstrap) first.
  * - awaitReady: every node reports wsrep_cluster_size = N, Synced, ready.
  */
@@ -212,7 +212,10 @@ class GaleraTarget implements Target<GaleraOptions>, Killable<GaleraOptions>, Pa
       return;
     }
     const statuses = await Promise.all(running.map((n) => wsrepStatus(ctx, n)));
-    if (!statuses.some((s) => s?.clusterStatus === 'Primary')) {
+    // Only when a majority is down: running nodes that are not primary while a majority runs are
+    // cut off by a partition, and the cluster forms a primary component again when it heals.
+    const majorityDown = running.length * 2 <= ctx.nodes.length;
+    if (majorityDown && !statuses.some((s) => s?.clusterStatus === 'Primary')) {
       // A majority crashed: the survivors wait for a quorum that cannot come back. Make the one
       // that got furthest primary (what an operator does, pc.bootstrap), so the restarted node can join.
       const answering = running.flatMap((n, i) => (statuses[i] ? [{ n, s: statuses[i] }] : []));
