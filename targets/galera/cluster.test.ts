@@ -2,7 +2,8 @@
  * The Galera target on real 3-node clusters in network namespaces (cluster
  * "gltest", subnet 10.247.20.0/24; the end-to-end run "glrun", 10.247.21.0/24):
  * the cluster forms, every node takes writes the others read, a killed node
- * rejoins, a cluster killed entirely comes back from the furthest node, a
+ * rejoins, a survivor of a majority crash is made primary again when the others
+ * restart, a cluster killed entirely comes back from the furthest node, a
  * short list-append run without faults is valid, and nothing is left behind.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -95,6 +96,26 @@ describe.skipIf(needs)('galera target on a 3-node netns cluster', () => {
       value: [['r', 1, [1, 2, 3, 4]]],
     });
   }, 120_000);
+
+  it('with a majority killed the survivor loses quorum; restarting the two brings the cluster back', async () => {
+    await galeraTarget.kill(cluster.ctx, 'n1');
+    await galeraTarget.kill(cluster.ctx, 'n3');
+    // The survivor notices within the failure-detection timeouts (a few seconds) and stops taking transactions.
+    const survivor = await clientOn('n2');
+    let lostQuorum = false;
+    for (let i = 0; i < 40 && !lostQuorum; i++) {
+      const answer = await survivor.invoke({ process: 6, f: 'txn', value: [['r', 1, null]] }, never());
+      lostQuorum = answer.type === 'fail' && String(answer.error).includes('WSREP has not yet prepared node');
+      if (!lostQuorum) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(lostQuorum).toBe(true);
+    await Promise.all(['n1', 'n3'].map((n) => galeraTarget.start(cluster.ctx, n)));
+    await galeraTarget.awaitReady(cluster.ctx, 90_000);
+    expect(await survivor.invoke({ process: 6, f: 'txn', value: [['r', 1, null]] }, never())).toEqual({
+      type: 'ok',
+      value: [['r', 1, [1, 2, 3, 4]]],
+    });
+  }, 150_000);
 
   it('a cluster killed entirely comes back when its nodes are started, with every commit', async () => {
     for (const n of ['n1', 'n2', 'n3']) await galeraTarget.kill(cluster.ctx, n);

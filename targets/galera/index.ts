@@ -96,6 +96,16 @@ async function awaitSynced(ctx: Ctx, node: string, timeoutMs: number): Promise<v
   });
 }
 
+/** The node's wsrep status, asking up to 3 times (a loaded node may miss one 5 s admin timeout). */
+async function statusWithRetries(ctx: Ctx, node: string): Promise<WsrepStatus | undefined> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const status = await wsrepStatus(ctx, node);
+    if (status) return status;
+    await sleep(500);
+  }
+  return undefined;
+}
+
 /** The processes' state letter (T: stopped by SIGSTOP), or undefined when not running. */
 async function processState(ctx: Ctx, node: string): Promise<string | undefined> {
   const pid = await ctx.runtime.daemonPid(node, DAEMON);
@@ -211,7 +221,7 @@ class GaleraTarget implements Target<GaleraOptions>, Killable<GaleraOptions>, Pa
       await this.bootstrapDeadCluster(ctx, node);
       return;
     }
-    const statuses = await Promise.all(running.map((n) => wsrepStatus(ctx, n)));
+    const statuses = await Promise.all(running.map((n) => statusWithRetries(ctx, n)));
     // Only when a majority is down: running nodes that are not primary while a majority runs are
     // cut off by a partition, and the cluster forms a primary component again when it heals.
     const majorityDown = running.length * 2 <= ctx.nodes.length;
@@ -223,6 +233,10 @@ class GaleraTarget implements Target<GaleraOptions>, Killable<GaleraOptions>, Pa
       if (best) {
         ctx.log.warn(`${node}: no running node is primary; making ${best.n} primary (pc.bootstrap)`);
         await adminSql(ctx, best.n, "SET GLOBAL wsrep_provider_options='pc.bootstrap=YES'");
+      } else {
+        ctx.log.warn(
+          `${node}: a majority is down and ${running.join(', ')} do not answer: starting it without a primary`,
+        );
       }
     }
     await startServer(ctx, node, false);
