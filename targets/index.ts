@@ -4,10 +4,12 @@
  */
 import { UserError } from '../harness/errors.js';
 import { etcdTarget } from './etcd/index.js';
+import { postgresTarget } from './postgres/index.js';
 import type { AnyTarget } from './target.js';
 
 const targets: Record<string, AnyTarget> = {
   etcd: etcdTarget,
+  postgres: postgresTarget,
 };
 
 export function targetNames(): string[] {

@@ -5,6 +5,7 @@
  * 130 when interrupted with Ctrl-C (after healing and tearing down).
  */
 
+import { validateModels } from '../../../checkers/txn/plan.js';
 import { type ConfigFlags, loadConfig, mergeFlags } from '../../config/load.js';
 import type { FaultlineConfig } from '../../config/schema.js';
 import { EXIT, UserError } from '../../errors.js';
@@ -47,6 +48,7 @@ export interface TestArgs extends Omit<ConfigFlags, 'concurrency' | 'timeLimit' 
   opTimeout?: string;
   recoveryTime?: string;
   checkTimeout?: string;
+  consistencyModels?: string;
   verbose?: boolean;
 }
 
@@ -84,6 +86,12 @@ export const testCommand: FaultlineCommand = (setExit) => ({
         type: 'string',
       })
       .option('check-timeout', { describe: 'seconds the checker may search before answering unknown', type: 'string' })
+      .option('consistency-models', {
+        describe:
+          'transactional workloads: models to check, comma-separated (default: what the target promises, ' +
+          'e.g. from its --isolation)',
+        type: 'string',
+      })
       .option('verbose', { describe: 'debug log lines', type: 'boolean', default: false })
       .options(targetFlagOptions()),
   handler: async (args) => {
@@ -145,5 +153,15 @@ export async function prepareTest(
     checkTimeoutSeconds: positiveOption(argv.checkTimeout, '--check-timeout', 'seconds', 1),
   });
   options.targetFlags = givenTargetFlags(argv as unknown as Record<string, unknown>);
+  if (argv.consistencyModels !== undefined) {
+    const models = String(argv.consistencyModels)
+      .split(',')
+      .map((m) => m.trim())
+      .filter((m) => m !== '');
+    if (models.length === 0)
+      throw new UserError('expected model names, comma-separated', { where: '--consistency-models' });
+    validateModels(models);
+    options.workloadOptions = { ...options.workloadOptions, consistencyModels: models };
+  }
   return { config, options };
 }
