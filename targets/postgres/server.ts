@@ -10,6 +10,7 @@
  * so the pid file names the postmaster itself, and its backends share its
  * process group (a SIGKILL or SIGSTOP of the group reaches them all).
  */
+import { ALIVE } from '../../harness/runtime/daemon.js';
 import type { NodeInfo } from '../../harness/runtime/runtime.js';
 import type { TargetContext } from '../target.js';
 import type { PostgresOptions } from './options.js';
@@ -70,9 +71,29 @@ export async function initdb(ctx: Ctx, node: string): Promise<void> {
   ]);
 }
 
+// $1 = data directory, $2 = socket directory. A SIGKILLed postmaster can
+// linger as a zombie until whoever inherited it reaps it, and PostgreSQL
+// refuses to start while the pid in its lock files (postmaster.pid, and the
+// socket's .lock) exists at all. A lock naming a process that is gone or a
+// zombie is stale (the whole tree was killed): remove it, and its socket.
+const CLEAR_STALE_LOCKS = `${ALIVE}
+for lock in "$1/postmaster.pid" "$2"/.s.PGSQL.*.lock; do
+  [ -f "$lock" ] || continue
+  read -r pid < "$lock" || continue
+  alive "$pid" || rm -f "$lock" "\${lock%.lock}"
+done`;
+
 /** Starts the postmaster on the node's address (with the node's extra environment, e.g. libfaketime). */
 export async function startServer(ctx: Ctx, node: NodeInfo): Promise<void> {
   const bin = await binDir(ctx, node.name);
+  await ctx.runtime.exec(node.name, [
+    'sh',
+    '-c',
+    CLEAR_STALE_LOCKS,
+    'sh',
+    dataDir(ctx, node.name),
+    socketDir(ctx, node.name),
+  ]);
   const settings = {
     listen_addresses: node.address,
     port: String(ctx.options.port),

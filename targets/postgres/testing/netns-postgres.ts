@@ -29,7 +29,9 @@ export interface NetnsPostgresOptions {
   options?: Record<string, Json>;
   workloadOptions?: WorkloadOptions;
   /** Extra environment for the server (e.g. the clock fault's). */
-  nodeEnv?: (node: string) => Record<string, string>;
+  nodeEnv?: (runtime: Runtime, node: string) => Record<string, string>;
+  /** Runs once the nodes are up, before the target is set up (e.g. writing the clock offset files). */
+  beforeSetup?: (runtime: Runtime) => Promise<void>;
   log?: Logger;
 }
 
@@ -47,7 +49,7 @@ export async function startNetnsPostgres(o: NetnsPostgresOptions): Promise<Netns
     nodes,
     log,
     options: parseTargetOptions(postgresTarget, o.options ?? {}),
-    nodeEnv: o.nodeEnv ?? (() => ({})),
+    nodeEnv: (node) => o.nodeEnv?.(runtime, node) ?? {},
     workloadOptions: o.workloadOptions ?? { concurrency: 1 },
   };
   const stop = async () => {
@@ -60,6 +62,7 @@ export async function startNetnsPostgres(o: NetnsPostgresOptions): Promise<Netns
     }
   };
   try {
+    await o.beforeSetup?.(runtime);
     await Promise.all(nodes.map((n) => postgresTarget.install(ctx, n.name)));
     await Promise.all(nodes.map((n) => postgresTarget.setup(ctx, n.name)));
     await postgresTarget.awaitReady(ctx, 60_000);
