@@ -8,6 +8,7 @@
  * pending query then settles, and a transaction cut off before COMMIT is
  * rolled back by the server.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { NodeInfo } from '../../../harness/runtime/runtime.js';
 import type { ClientOp, Completion } from '../../../workloads/client.js';
@@ -18,6 +19,8 @@ import { PG_USER } from '../server.js';
 
 /** How long making a connection may take before the op fails (nothing was sent yet). */
 const CONNECT_TIMEOUT_MS = 2_000;
+/** How long a client waits after a failed connection before it reports the failure. */
+const CONNECT_BACKOFF_MS = 100;
 
 export type Query = (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
 
@@ -70,6 +73,8 @@ export class PgConnection {
       return { type: 'ok', value: outcome.value };
     } catch (error) {
       await this.afterError(error);
+      // A client facing a down primary would otherwise try again at once, thousands of times a second.
+      if (stage === 'connect') await sleep(CONNECT_BACKOFF_MS, undefined, { signal }).catch(() => {});
       return completionForFailure({ error, stage, readOnly, timedOut: signal.aborted });
     } finally {
       signal.removeEventListener('abort', onAbort);
