@@ -15,6 +15,7 @@ const benches: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   nemesis: () => import('./nemesis.js'),
   delay: () => import('./delay.js'),
   etcd: () => import('./etcd.js'),
+  postgres: () => import('./postgres.js'),
   report: () => import('./report.js'),
   startup: () => import('./startup.js'),
 };

@@ -5,6 +5,7 @@
 import { UserError } from '../harness/errors.js';
 import { etcdTarget } from './etcd/index.js';
 import { galeraTarget } from './galera/index.js';
+import { postgresTarget } from './postgres/index.js';
 import { processTarget } from './process/index.js';
 import { redisTarget } from './redis/index.js';
 import type { AnyTarget } from './target.js';
@@ -13,6 +14,7 @@ import { zookeeperTarget } from './zookeeper/index.js';
 const targets: Record<string, AnyTarget> = {
   etcd: etcdTarget,
   galera: galeraTarget,
+  postgres: postgresTarget,
   process: processTarget,
   redis: redisTarget,
   zookeeper: zookeeperTarget,

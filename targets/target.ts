@@ -16,6 +16,7 @@
 import type { Logger } from '../harness/log.js';
 import type { NodeInfo, Runtime } from '../harness/runtime/runtime.js';
 import type { Client } from '../workloads/client.js';
+import type { WorkloadOptions } from '../workloads/workload.js';
 
 /** The options object of a target: what its schema parses test.targetOptions and its flags into. */
 export type TargetOptions = Record<string, unknown>;
@@ -49,6 +50,11 @@ export interface TargetContext<O = TargetOptions> {
    * fault's libfaketime variables. Targets pass it to startDaemon.
    */
   nodeEnv(node: string): Record<string, string>;
+  /**
+   * The run's workload options (e.g. the bank's accounts and total, which a
+   * client must create); undefined outside a run.
+   */
+  workloadOptions?: WorkloadOptions;
 }
 
 /** Makes a fresh client for a workload; the interpreter opens it on a node. */
@@ -136,6 +142,15 @@ export interface ReadConsistency<O = TargetOptions> {
   linearizableReads(options: O): boolean;
 }
 
+/**
+ * Says which consistency models its transactions promise under the options
+ * (e.g. an isolation level): the transactional checkers hold the history to
+ * them unless the user names others (--consistency-models).
+ */
+export interface TransactionalModels<O = TargetOptions> {
+  consistencyModels(options: O): string[];
+}
+
 export function isKillable<O>(t: Target<O>): t is Target<O> & Killable<O> {
   return typeof (t as Partial<Killable<O>>).kill === 'function';
 }
@@ -149,6 +164,9 @@ export function hasPrimaries<O>(t: Target<O>): t is Target<O> & HasPrimaries<O> 
 }
 export function hasReadConsistency<O>(t: Target<O>): t is Target<O> & ReadConsistency<O> {
   return typeof (t as Partial<ReadConsistency<O>>).linearizableReads === 'function';
+}
+export function hasTransactionalModels<O>(t: Target<O>): t is Target<O> & TransactionalModels<O> {
+  return typeof (t as Partial<TransactionalModels<O>>).consistencyModels === 'function';
 }
 export function isReconfigurable<O>(t: Target<O>): t is Target<O> & Reconfigurable<O> {
   const r = t as Partial<Reconfigurable<O>>;

@@ -19,6 +19,12 @@ export interface WorkloadOptions {
    * mode, not its serializable one): then a stale read is a violation too.
    */
   linearizableReads?: boolean;
+  /**
+   * The consistency models the transactional checkers hold the history to:
+   * --consistency-models or test.workloadOptions when given, else what the
+   * target promises under its options (TransactionalModels), else the workload's default.
+   */
+  consistencyModels?: readonly string[];
 }
 
 /**

@@ -32,6 +32,53 @@ describe('list-append checker', () => {
     ]);
   });
 
+  it('with reportAll lists write skew under snapshot isolation without changing the verdict', () => {
+    // Write skew: each reads the key the other appends to, both see it empty.
+    const history = h(
+      [
+        0,
+        'invoke',
+        [
+          ['append', 'x', 1],
+          ['r', 'y', null],
+        ],
+      ],
+      [
+        1,
+        'invoke',
+        [
+          ['append', 'y', 2],
+          ['r', 'x', null],
+        ],
+      ],
+      [
+        0,
+        'ok',
+        [
+          ['append', 'x', 1],
+          ['r', 'y', []],
+        ],
+      ],
+      [
+        1,
+        'ok',
+        [
+          ['append', 'y', 2],
+          ['r', 'x', []],
+        ],
+      ],
+    );
+    const plain = checkListAppend(history, { consistencyModels: ['snapshot-isolation'] });
+    expect(plain).toMatchObject({ valid: true, anomalyTypes: [] });
+    const all = checkListAppend(history, { consistencyModels: ['snapshot-isolation'], reportAll: true });
+    // Elle's ladder: write skew rules out repeatable-read (Adya's PL-2.99), and so serializable.
+    expect(all).toMatchObject({ valid: true, anomalyTypes: ['G2-item'], not: ['repeatable-read'] });
+    expect(all.alsoNot).toContain('serializable');
+    expect(summarize(all)).toMatch(/snapshot-isolation holds .*; also found G2-item: not repeatable-read/);
+    const strict = checkListAppend(history, { consistencyModels: ['serializable'], reportAll: true });
+    expect(strict).toMatchObject({ valid: false, anomalyTypes: ['G2-item'] });
+  });
+
   it('finds a future read, an incompatible order and a lost update', () => {
     const future = checkListAppend(
       h(

@@ -10,7 +10,9 @@
  * - unknown: only anomalies that make the answer unknown were found (the
  *   dependency graph is empty, so nothing could be inferred; or the budget
  *   ran out before the search finished);
- * - true: nothing reportable was found.
+ * - true: nothing the models forbid and nothing undecided was found (with
+ *   reportAll, the anomalies the models allow are still listed, with the
+ *   models they rule out).
  *
  * A search cut short by the budget still reports what it found; when that
  * includes a forbidden anomaly the verdict is false (it is certain), else
@@ -22,7 +24,7 @@ import { CYCLE_EXISTS_SPECS, cycleExists } from './cycle-exists.js';
 import { type EdgeExplainer, explainCycle } from './explain.js';
 import { buildGraph, type EdgeList, type Graph, subgraph } from './graph.js';
 import { KIND_COUNT, KIND_NAMES, maskOf, PROCESS, RT, RW, WR, WW } from './kinds.js';
-import { boundary, friendlyModelName, impossibleModels } from './models.js';
+import { boundary, friendlyModelName, impossibleModels, UNKNOWN_ANOMALIES } from './models.js';
 import { addProcessEdges, addRealtimeEdges } from './orders.js';
 import { type CheckPlan, planCheck, type TxnCheckOptions } from './plan.js';
 import type { AnomalyGroup, TxnResultFields, TxnStats } from './result.js';
@@ -186,10 +188,12 @@ function verdict(
   for (const spec of CYCLE_EXISTS_SPECS) if (ruledOut.has(spec.model)) collector.delete(spec.anomaly);
   const reportable = collector.types().filter((t) => plan.reportable.has(t));
   const bad = reportable.filter((t) => plan.prohibited.has(t));
-  const valid = bad.length > 0 ? false : reportable.length > 0 ? 'unknown' : true;
+  // Reported but allowed by the models (reportAll): listed, the verdict stays true.
+  const undecided = reportable.some((t) => UNKNOWN_ANOMALIES.includes(t));
+  const valid = bad.length > 0 ? false : undecided ? 'unknown' : true;
   const anomalies: Record<string, AnomalyGroup> = {};
   for (const t of reportable.sort()) anomalies[t] = collector.get(t)!;
-  const { not, alsoNot } = valid === true ? { not: [], alsoNot: [] } : boundary(collector.types());
+  const { not, alsoNot } = reportable.length === 0 ? { not: [], alsoNot: [] } : boundary(collector.types());
   return {
     valid,
     ...(valid === true ? {} : { error: errorText(reportable, not, stopped) }),

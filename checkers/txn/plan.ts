@@ -25,6 +25,13 @@ export interface TxnCheckOptions extends CheckOptions {
   anomalies?: readonly string[] | undefined;
   /** Cases listed per anomaly type (all are counted). Default 20. */
   maxCasesPerType?: number | undefined;
+  /**
+   * Also look for every anomaly strict serializability forbids and report
+   * those found with the models they rule out; the ones the models allow
+   * leave the verdict alone (a snapshot-isolation run with write skew is
+   * valid and still says it is not serializable). Default false.
+   */
+  reportAll?: boolean | undefined;
 }
 
 export const DEFAULT_MODELS: readonly string[] = ['strict-serializable'];
@@ -34,7 +41,7 @@ export interface CheckPlan {
   extraAnomalies: string[];
   /** Anomalies that make the verdict false. */
   prohibited: ReadonlySet<string>;
-  /** Anomalies reported (prohibited, and the unknown-making ones). */
+  /** Anomalies reported (prohibited, the unknown-making ones, and with reportAll every other one). */
   reportable: ReadonlySet<string>;
   /** The cycle types to search for. */
   cycleTypes: ReadonlySet<string>;
@@ -56,7 +63,8 @@ export function planCheck(options: TxnCheckOptions): CheckPlan {
     throw new UserError(`must be a positive whole number, got ${max}`, { where: 'maxCasesPerType' });
   }
   const prohibited = prohibitedAnomalies(models, extraAnomalies);
-  const reportable = new Set([...prohibited, ...UNKNOWN_ANOMALIES]);
+  const everything = options.reportAll ? prohibitedAnomalies(['strict-serializable']) : [];
+  const reportable = new Set([...prohibited, ...UNKNOWN_ANOMALIES, ...everything]);
   const cycleTypes = new Set(CYCLE_TYPES.filter((t) => reportable.has(t)));
   const realtime = [...cycleTypes].some((t) => t.endsWith('-realtime'));
   const process = !realtime && [...cycleTypes].some((t) => t.endsWith('-process'));

@@ -51,14 +51,18 @@ export function txnView<R extends TxnResultFields>(kind: R['kind']): ResultView<
     kind,
     summary(r) {
       if (r.valid === true) {
-        return `${kind}: ${r.consistencyModels.join(', ') || 'no anomaly asked for'} holds (${r.stats.txns} transactions)`;
+        const holds = `${kind}: ${r.consistencyModels.join(', ') || 'no anomaly asked for'} holds (${r.stats.txns} transactions)`;
+        // With reportAll, what the models allow is still found and named.
+        if (r.anomalyTypes.length === 0) return holds;
+        const not = r.not.length > 0 ? `: not ${r.not.join(', ')}` : '';
+        return `${holds}; also found ${r.anomalyTypes.join(', ')}${not}`;
       }
       const not = r.not.length > 0 ? `: not ${r.not.join(', ')}` : '';
       if (r.valid === 'unknown') return `${kind}: unknown (${r.anomalyTypes.join(', ') || r.error})`;
       return `${kind}: ${r.anomalyTypes.join(', ')}${not}`;
     },
     sections(r, checker, ctx) {
-      if (r.valid === true) return [];
+      if (r.valid === true && r.anomalyTypes.length === 0) return [];
       return [overview(r, checker), ...r.anomalyTypes.map((type) => typeSection(r, type, checker, ctx))];
     },
   };
@@ -92,6 +96,12 @@ function overviewText(r: TxnResultFields): string {
   const models = r.consistencyModels.length > 0 ? r.consistencyModels.join(', ') : 'the anomalies asked for';
   if (r.valid === 'unknown') return `Checked against ${models}: undecided. ${r.error ?? ''}`.trim();
   const also = r.alsoNot.length > 0 ? ` (and so neither ${r.alsoNot.join(', ')})` : '';
+  if (r.valid === true) {
+    return (
+      `Checked against ${models}: it holds. The history still has ${r.anomalyTypes.join(', ')}, which ` +
+      `${models} allows: it is not ${r.not.join(', ')}${also}.`
+    );
+  }
   return `Checked against ${models}: the history has ${r.anomalyTypes.join(', ')}. It is not ${r.not.join(', ')}${also}.`;
 }
 

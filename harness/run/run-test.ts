@@ -20,6 +20,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { safeCheck } from '../../checkers/checker.js';
+import { validateModels } from '../../checkers/txn/plan.js';
 import { HealState } from '../../nemesis/heal-state.js';
 import {
   faultPackages,
@@ -34,6 +35,7 @@ import { parseTargetOptions } from '../../targets/options.js';
 import {
   type AnyTarget,
   hasReadConsistency,
+  hasTransactionalModels,
   type Target,
   type TargetContext,
   type TargetOptions,
@@ -126,9 +128,35 @@ export async function planRun(options: TestOptions, given: GivenParts = {}): Pro
       concurrency: options.concurrency,
       rate: options.rate,
       linearizableReads: hasReadConsistency(target) && target.linearizableReads(targetOptions),
+      consistencyModels: consistencyModelsFor(target, targetOptions, options.workloadOptions),
     },
     nemesisNames: parseNemesisNames(options.nemesis),
   };
+}
+
+/**
+ * The one place that decides which models a transactional run is checked
+ * against: the user's (--consistency-models or test.workloadOptions.consistencyModels)
+ * when given, else what the target promises under its options (e.g. PostgreSQL's
+ * isolation level), else undefined (the workload's default). Throws
+ * UserError for a malformed or unknown model name.
+ */
+export function consistencyModelsFor(
+  target: AnyTarget,
+  targetOptions: TargetOptions,
+  workloadOptions: Record<string, Json>,
+): readonly string[] | undefined {
+  const given = workloadOptions.consistencyModels;
+  if (given !== undefined) {
+    if (!Array.isArray(given) || !given.every((m) => typeof m === 'string')) {
+      throw new UserError('expected a list of consistency model names', {
+        where: 'test.workloadOptions.consistencyModels',
+      });
+    }
+    validateModels(given);
+    return given;
+  }
+  return hasTransactionalModels(target) ? target.consistencyModels(targetOptions) : undefined;
 }
 
 /** The nemesis package for a plan (building it touches no node). */
@@ -226,6 +254,7 @@ export async function runTest(
       workDir: options.baseDir ?? process.cwd(),
       // e.g. the clock fault's libfaketime variables, for the SUT's processes
       nodeEnv: (node) => pkg.nemesis.nodeEnv?.(runtime, node) ?? {},
+      workloadOptions: p.workloadOptions,
     };
     const nemesisCtx: NemesisContext = {
       runtime,

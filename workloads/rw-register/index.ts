@@ -47,6 +47,8 @@ export function rwRegisterWorkload(defaults: RwRegisterWorkloadOptions = {}): Wo
       const promises = { ...pick(defaults, PROMISES), ...pick(options, PROMISES) } as RwRegisterWorkloadOptions;
       return rwRegisterChecker({
         consistencyModels: modelsFor(defaults, options),
+        // A run wants every anomaly named, also those the promised models allow.
+        reportAll: true,
         linearizableKeys: promises.linearizableKeys ?? options.linearizableReads,
         sequentialKeys: promises.sequentialKeys,
         wfrKeys: promises.wfrKeys,

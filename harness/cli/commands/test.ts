@@ -9,6 +9,7 @@
  */
 
 import type { Options } from 'yargs';
+import { validateModels } from '../../../checkers/txn/plan.js';
 import { type ConfigFlags, loadConfig, mergeFlags } from '../../config/load.js';
 import type { FaultlineConfig } from '../../config/schema.js';
 import { UserError } from '../../errors.js';
@@ -53,6 +54,7 @@ export interface TestArgs extends Omit<ConfigFlags, 'concurrency' | 'timeLimit' 
   recoveryTime?: string;
   checkTimeout?: string;
   nodesFile?: string;
+  consistencyModels?: string;
   verbose?: boolean;
 }
 
@@ -130,6 +132,12 @@ const TEST_OPTIONS = {
     type: 'string',
     number: true,
   },
+  'consistency-models': {
+    describe:
+      'transactional workloads: models to check, comma-separated (default: what the target promises, ' +
+      'e.g. from its --isolation)',
+    type: 'string',
+  },
   verbose: { describe: 'debug log lines', type: 'boolean', default: false },
 } satisfies Record<string, Options>;
 
@@ -155,7 +163,7 @@ export const testCommand: FaultlineCommand = (setExit) => ({
         'Cluster:',
       )
       .group(['nemesis', 'nemesis-interval'], 'Faults:')
-      .group(['check-timeout'], 'Checking:')
+      .group(['check-timeout', 'consistency-models'], 'Checking:')
       .group(['results-dir', 'keep', 'junit'], RESULTS_GROUP)
       .options(TEST_OPTIONS)
       .options(seriesFlagOptions(true))
@@ -229,5 +237,15 @@ export async function prepareTest(
     // A plugin target's flags: its schema judges them (yargs is not strict for test).
     ...undeclaredFlags(given, [...DECLARED_FLAGS, ...Object.keys(targetFlagOptions())]),
   };
+  if (argv.consistencyModels !== undefined) {
+    const models = String(argv.consistencyModels)
+      .split(',')
+      .map((m) => m.trim())
+      .filter((m) => m !== '');
+    if (models.length === 0)
+      throw new UserError('expected model names, comma-separated', { where: '--consistency-models' });
+    validateModels(models);
+    options.workloadOptions = { ...options.workloadOptions, consistencyModels: models };
+  }
   return { config, options };
 }
