@@ -13,7 +13,7 @@ describe('target registry', () => {
   });
 
   it('knows redis and zookeeper too, whose workloads are all registered', () => {
-    expect(targetNames()).toEqual(['etcd', 'redis', 'zookeeper']);
+    expect(targetNames()).toEqual(['etcd', 'galera', 'postgres', 'process', 'redis', 'zookeeper']);
     expect(targetWorkloads(getTarget('redis')).sort()).toEqual(['cas-register', 'register', 'session', 'set']);
     expect(targetWorkloads(getTarget('zookeeper')).sort()).toEqual(['cas-register', 'register', 'session']);
     for (const w of [...targetWorkloads(getTarget('redis')), ...targetWorkloads(getTarget('zookeeper'))]) {
@@ -23,7 +23,7 @@ describe('target registry', () => {
 
   it('rejects an unknown name with a UserError naming --target and the known ones', () => {
     expect(() => getTarget('cassandra')).toThrow(UserError);
-    expect(() => getTarget('cassandra')).toThrow(/--target.*known: etcd, redis, zookeeper/);
+    expect(() => getTarget('cassandra')).toThrow(/--target.*known: etcd, galera, postgres, process, redis, zookeeper/);
     expect(() => getTarget('toString')).toThrow(UserError);
   });
 });

@@ -20,7 +20,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { safeCheck } from '../../checkers/checker.js';
-import { validateModels } from '../../checkers/txn/plan.js';
 import { HealState } from '../../nemesis/heal-state.js';
 import {
   faultPackages,
@@ -139,7 +138,7 @@ export async function planRun(options: TestOptions, given: GivenParts = {}): Pro
  * against: the user's (--consistency-models or test.workloadOptions.consistencyModels)
  * when given, else what the target promises under its options (e.g. PostgreSQL's
  * isolation level), else undefined (the workload's default). Throws
- * UserError for a malformed or unknown model name.
+ * UserError for a value that is not a list of names.
  */
 export function consistencyModelsFor(
   target: AnyTarget,
@@ -153,8 +152,7 @@ export function consistencyModelsFor(
         where: 'test.workloadOptions.consistencyModels',
       });
     }
-    validateModels(given);
-    return given;
+    return given; // the names are judged by the workload's checker (made up front: validateRun, runTest)
   }
   return hasTransactionalModels(target) ? target.consistencyModels(targetOptions) : undefined;
 }
@@ -182,6 +180,7 @@ export async function validateRun(
   const p = await planRun(options, given);
   buildNemesis(p, options, plannedNodeCount(config));
   workloadGenerators(p);
+  p.workload.checker(p.workloadOptions); // making the checker judges its options (e.g. consistency models)
 }
 
 export async function runTest(
@@ -196,6 +195,7 @@ export async function runTest(
   const nodeCount = plannedNodeCount(config);
   const pkg = buildNemesis(p, options, nodeCount);
   const generators = workloadGenerators(p);
+  p.workload.checker(p.workloadOptions); // its options judged before any node exists (it is made again to check)
   const runtime = await createRuntime(config.runtime, log);
 
   const record: TestRecord = {

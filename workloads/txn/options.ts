@@ -5,6 +5,7 @@
  * opsPerKey → maxWritesPerKey); and the models their checker holds the
  * history to.
  */
+import { validateModels } from '../../checkers/txn/plan.js';
 import type { WorkloadOptions } from '../workload.js';
 import { DEFAULT_KNOBS, type TxnKnobs, validateKnobs } from './keys.js';
 
@@ -34,8 +35,13 @@ export function knobsFor(defaults: TxnWorkloadOptions, options: WorkloadOptions)
   } as TxnKnobs);
 }
 
-/** The consistency models to check: test.workloadOptions' when set, else the workload's. */
+/**
+ * The consistency models to check: test.workloadOptions' when set, else the
+ * workload's. Throws UserError naming --consistency-models for an unknown one.
+ */
 export function modelsFor(defaults: TxnWorkloadOptions, options: WorkloadOptions): readonly string[] | undefined {
   const given = (options as { consistencyModels?: unknown }).consistencyModels;
-  return Array.isArray(given) ? (given as string[]) : defaults.consistencyModels;
+  const models = Array.isArray(given) ? (given as string[]) : defaults.consistencyModels;
+  if (models) validateModels(models);
+  return models;
 }
