@@ -38,6 +38,14 @@ if [ "${#missing[@]}" -gt 0 ]; then
     as_root=(sudo)
   fi
   echo "setup: installing ${missing[*]}"
+  # The packages' own services (postgresql, mariadb, redis) must not start on the host: faultline runs
+  # its own servers on each node. A policy-rc.d that says no is the Debian way; ours only while installing.
+  policy=/usr/sbin/policy-rc.d
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee "$policy" >/dev/null
+    "${as_root[@]}" chmod 755 "$policy"
+    trap '"${as_root[@]}" rm -f "$policy"' EXIT
+  fi
   "${as_root[@]}" apt-get update -qq
   "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
