@@ -38,7 +38,7 @@ describe('faultline test --help', () => {
       '--leave-db-running',
     ]);
     expect(flagsIn(text, 'Faults:')).toEqual(['--nemesis', '--nemesis-interval']);
-    expect(flagsIn(text, 'Checking:')).toEqual(['--check-timeout']);
+    expect(flagsIn(text, 'Checking:')).toEqual(['--check-timeout', '--consistency-models']);
     expect(flagsIn(text, 'Results and CI:')).toEqual(['--results-dir', '--keep', '--junit']);
     expect(text).toMatch(/--time-limit +seconds of workload \(default 60\) +\[number\]/);
     expect(text).toMatch(/\nExamples:\n {2}faultline test /);

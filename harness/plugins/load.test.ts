@@ -105,9 +105,9 @@ describe('plugins', () => {
     expect(await userError(resolveTarget(broken))).toMatch(new RegExp(`^--target: cannot load ${broken}: `));
     const throws = file(esm, 'throws.mjs', 'throw new Error("no config here");\n');
     expect(await userError(resolveWorkload(throws))).toBe(`--workload: cannot load ${throws}: no config here`);
-    expect(await userError(resolveTarget('zookeeper', dir))).toBe(
-      '--target: unknown target "zookeeper" (known: etcd, process); nor is it an installed package ' +
-        '(a module file is named by its path, e.g. ./targets/zookeeper.ts)',
+    expect(await userError(resolveTarget('cassandra', dir))).toBe(
+      '--target: unknown target "cassandra" (known: etcd, galera, postgres, process, redis, zookeeper); ' +
+        'nor is it an installed package (a module file is named by its path, e.g. ./targets/cassandra.ts)',
     );
   });
 

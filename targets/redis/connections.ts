@@ -85,7 +85,8 @@ function quiet(redis: Redis): void {
  */
 export async function whenReady(redis: Redis, what: string, signal: AbortSignal): Promise<void> {
   if (redis.status === 'ready') return;
-  if (redis.status === 'wait') redis.connect().catch(() => {});
+  // 'end': ioredis gave up on this connection (seen after a killed primary's failover): start it again.
+  if (redis.status === 'wait' || redis.status === 'end') redis.connect().catch(() => {});
   await new Promise<void>((resolve, reject) => {
     const done = (err?: Error) => {
       clearTimeout(timer);
