@@ -223,8 +223,10 @@ describe.skipIf(needs)('faultline test: ZooKeeper register without faults', () =
     await rm(`/var/lib/faultline/${cluster}`, { recursive: true, force: true });
   });
 
+  // Without sync a follower may answer from behind the leader even with no fault (ZooKeeper's reads are only
+  // sequentially consistent; a CI run saw one such stale read): that run must finish with a verdict, not be valid.
   for (const sync of [false, true]) {
-    it(`is valid ${sync ? 'with' : 'without'} sync, and leaves nothing behind`, async () => {
+    it(`${sync ? 'is valid with sync' : 'gives a verdict without sync'}, and leaves nothing behind`, async () => {
       const config = mergeFlags(defaultConfig(), {
         target: 'zookeeper',
         workload: 'register',
@@ -242,7 +244,8 @@ describe.skipIf(needs)('faultline test: ZooKeeper register without faults', () =
         resolveTestOptions(config, { recoverySeconds: 1, opTimeoutMs: 2_000 }),
         silentLogger,
       );
-      expect(results.valid, `${runDir}: ${JSON.stringify(results.checker).slice(0, 1_000)}`).toBe(true);
+      const verdicts = sync ? [true] : [true, false];
+      expect(verdicts, `${runDir}: ${JSON.stringify(results.checker).slice(0, 1_000)}`).toContain(results.valid);
       expect(results.stats.counts.read?.ok ?? 0).toBeGreaterThan(10);
       expect(results.stats.counts.write?.ok ?? 0).toBeGreaterThan(10);
       expect([
