@@ -58,6 +58,31 @@ describe('the set view', () => {
     ]);
   });
 
+  it('says when lost elements were never acknowledged, apart from the acknowledged ones', () => {
+    const s = 1e9;
+    const history = [
+      { index: 0, type: 'invoke', process: 0, f: 'add', value: 1, time: 1 * s },
+      { index: 1, type: 'info', process: 0, f: 'add', value: 1, time: 2 * s, error: 'timeout' },
+      { index: 2, type: 'invoke', process: 1, f: 'add', value: 2, time: 3 * s },
+      { index: 3, type: 'ok', process: 1, f: 'add', value: 2, time: 4 * s, node: 'n1' },
+      { index: 4, type: 'invoke', process: 2, f: 'read', value: null, time: 5 * s },
+      { index: 5, type: 'ok', process: 2, f: 'read', value: [1, 2], time: 6 * s, node: 'n1' },
+      { index: 6, type: 'invoke', process: 2, f: 'read', value: null, time: 7 * s },
+      { index: 7, type: 'ok', process: 2, f: 'read', value: [], time: 8 * s, node: 'n2' },
+    ] as Op[];
+    const result = checkSet(history);
+    expect(result.lost).toHaveLength(2);
+    const ctx = { history, timeOf: (i: number) => history[i]!.time, summary: () => '', sections: () => [] };
+    const [section] = setView.sections(result, 'checker', ctx);
+    const texts = section?.blocks.flatMap((b) => (b.type === 'text' && b.role === 'explain' ? [b.text] : []));
+    expect(texts).toEqual([
+      'Set anomalies: 2 lost.',
+      '1 element was acknowledged and then lost: acknowledged by n1 (1) between 4.0 s and 4.0 s, during no fault (1).',
+      '1 of the 2 lost elements was never acknowledged (1 ended info): no durability promise covered them; ' +
+        'they count as lost because a read saw them and later reads did not.',
+    ]);
+  });
+
   it('draws nothing for a valid result', () => {
     const result = checkSet([]);
     const ctx = { history: [], timeOf: () => 0, summary: () => '', sections: () => [] };

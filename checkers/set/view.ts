@@ -43,6 +43,8 @@ export const setView = defineView<SetCheckResult>({
     ];
     const lostAcknowledged = lostSentence(r.lost, facts, faults);
     if (lostAcknowledged) blocks.push({ type: 'text', role: 'explain', text: lostAcknowledged });
+    const lostUnacknowledged = unacknowledgedSentence(r.lost, facts);
+    if (lostUnacknowledged) blocks.push({ type: 'text', role: 'explain', text: lostUnacknowledged });
     for (const g of groups) {
       const n = g.elements.length;
       blocks.push({ type: 'text', text: `${n} ${g.name} element${n === 1 ? '' : 's'}: ${MEANING[g.name]}` });
@@ -132,6 +134,31 @@ function lostSentence(
   return (
     `${n} element${n === 1 ? ' was' : 's were'} acknowledged and then lost: acknowledged by ${list(byNode)} ` +
     `between ${seconds(first)} s and ${seconds(last)} s, during ${list(windows)}.`
+  );
+}
+
+/**
+ * One sentence on the lost elements whose adds were never acknowledged (they
+ * ended info, or never ended): the store promised nothing about them, so they
+ * are lost only because a read saw them and later reads did not (a read of a
+ * write that did not last, e.g. from a primary that was then replaced).
+ * Undefined when every lost element was acknowledged.
+ */
+function unacknowledgedSentence(lost: readonly Json[], facts: Map<string, Partial<ElementFacts>>): string | undefined {
+  const outcomes = new Map<string, number>();
+  for (const e of lost) {
+    const add = facts.get(text(e))?.add;
+    if (add === undefined || add.completed !== null) continue;
+    outcomes.set(add.outcome, (outcomes.get(add.outcome) ?? 0) + 1);
+  }
+  const n = [...outcomes.values()].reduce((a, b) => a + b, 0);
+  if (n === 0) return undefined;
+  const how = [...outcomes].map(
+    ([outcome, k]) => `${k} ${outcome === 'open' ? 'never completed' : `ended ${outcome}`}`,
+  );
+  return (
+    `${n} of the ${lost.length} lost element${lost.length === 1 ? '' : 's'} ${n === 1 ? 'was' : 'were'} never acknowledged (${how.join(', ')}): ` +
+    'no durability promise covered them; they count as lost because a read saw them and later reads did not.'
   );
 }
 
