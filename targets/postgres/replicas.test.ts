@@ -25,7 +25,7 @@ import { runLocal } from '../../harness/runtime/netns/run-local.js';
 import type { NodeInfo } from '../../harness/runtime/runtime.js';
 import { missing } from '../../harness/testing/requirements.js';
 import type { Client } from '../../workloads/client.js';
-import { parseTargetOptions } from '../options.js';
+import { checkOptionsForNodeCount, parseTargetOptions } from '../options.js';
 import { postgresTarget } from './index.js';
 import { beginStatement } from './isolation.js';
 import type { PostgresOptions } from './options.js';
@@ -79,6 +79,12 @@ describe('postgres --replicas and --read-from: the options', () => {
       '--replicas: expected 0 to 4 replicas (the first of the 5 nodes is the primary), got 5 (target postgres)',
     );
     await expect(validate({ replicas: '1', nodes: '1' })).rejects.toThrow(/^--replicas: expected 0 to 0 replicas/);
+    // From the config file (no flag), the error names the key.
+    const fromConfig = parseTargetOptions(postgresTarget, { replicas: 3 });
+    expect(() => checkOptionsForNodeCount(postgresTarget, fromConfig, 3)).toThrow(
+      /^test\.targetOptions\.replicas: expected 0 to 2 replicas/,
+    );
+    expect(() => checkOptionsForNodeCount(postgresTarget, fromConfig, 4)).not.toThrow();
   });
 
   it('the CLI exits 254 with the message naming --replicas (no node is touched)', async () => {
@@ -273,6 +279,20 @@ describe.skipIf(needs)('postgres replicas on a 4-node netns cluster (2 replicas)
     await postgresTarget.awaitReady(cluster.ctx, 30_000); // waits for n3 to stream and replay up to the primary's WAL
     expect(await onReplica('n3', 3)).toEqual([1]);
     expect(await reader.invoke(read(3), never())).toEqual({ type: 'ok', value: [['r', 3, [1]]] });
+  });
+
+  it('a paused replica node times its reads out; resumed, it serves and streams again', async () => {
+    const reader = await clientOn('n2', 'replica');
+    expect(await reader.invoke(read(1), never())).toMatchObject({ type: 'ok' }); // connected before the pause
+    await postgresTarget.pause(cluster.ctx, 'n2');
+    try {
+      const stuck = await reader.invoke(read(1), AbortSignal.timeout(1_000));
+      expect(stuck).toMatchObject({ type: 'fail', error: 'timed out before COMMIT' });
+    } finally {
+      await postgresTarget.resume(cluster.ctx, 'n2');
+    }
+    await postgresTarget.awaitReady(cluster.ctx, 30_000);
+    expect(await reader.invoke(read(1), never())).toEqual({ type: 'ok', value: [['r', 1, [1]]] });
   });
 
   it('with the primary killed, writes fail and the replicas go on serving reads; it restarts and they stream again', async () => {

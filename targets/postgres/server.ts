@@ -1,8 +1,9 @@
 /**
  * The PostgreSQL server on the primary node, and on each replica node a
  * streaming replica of it (a hot standby, made by basebackup), as the
- * `postgres` system user (PostgreSQL refuses to run as root): initdb into `<nodeDir>/pg.data`,
- * its Unix socket in `<nodeDir>/pg.sock` (so no two nodes share
+ * `postgres` system user (PostgreSQL refuses to run as root): initdb (or
+ * basebackup) into `<nodeDir>/pg.data`, its Unix socket in
+ * `<nodeDir>/pg.sock` (so no two nodes share
  * /var/run/postgresql), its log (stderr) in `<nodeDir>/postgres.log`.
  * Every setting is on the command line (a replica's primary_conninfo too),
  * so the data directory holds only what initdb wrote (and pg_hba.conf's
@@ -102,10 +103,10 @@ export function slotStatements(node: string): string[] {
 
 /**
  * Makes the node a replica of `primary`, once its slot exists
- * (slotStatements): wipes the node's data, copies the primary's with pg_basebackup (WAL
- * streamed alongside, -X stream, through the slot; a fast checkpoint), and
- * writes standby.signal. The connection settings are on startServer's
- * command line, like every other.
+ * (slotStatements): wipes the node's data, copies the primary's with
+ * pg_basebackup (WAL streamed alongside, -X stream, through the slot; a
+ * fast checkpoint), and writes standby.signal. The connection settings are
+ * on startServer's command line, like every other.
  */
 export async function basebackup(ctx: Ctx, node: string, primary: NodeInfo): Promise<void> {
   const bin = await binDir(ctx, node);
