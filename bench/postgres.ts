@@ -50,7 +50,7 @@ async function runLevel(cluster: NetnsPostgres, level: IsolationLevel): Promise<
   const deadline = Date.now() + DURATION_MS;
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, i) => {
-      const client = new PgTxnClient('list-append', options);
+      const client = new PgTxnClient('list-append', options, cluster.ctx.nodes);
       await client.open(cluster.ctx.nodes[i % cluster.ctx.nodes.length]!);
       let process = i;
       try {

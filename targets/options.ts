@@ -8,7 +8,7 @@
 import type { z } from 'zod';
 import { parseSchema, SchemaError } from '../harness/config/zod.js';
 import { UserError } from '../harness/errors.js';
-import type { AnyTarget, Target } from './target.js';
+import { type AnyTarget, hasNodeCountLimits, type Target } from './target.js';
 
 export interface TargetFlag {
   /** The option's key in test.targetOptions, e.g. readMode. */
@@ -82,6 +82,27 @@ export function parseTargetOptions<O>(
     const message = viaFlag ? `${err.expected} (target ${target.name})` : err.message;
     throw new UserError(message, { where, cause: err });
   }
+}
+
+/**
+ * Judges the parsed options against the node count the run will bring up
+ * (for a target with NodeCountLimits; others pass). Throws UserError naming
+ * the flag, when the option was given as one (a key of `flags`), else
+ * `test.targetOptions.<key>`.
+ */
+export function checkOptionsForNodeCount<O>(
+  target: Target<O>,
+  options: O,
+  nodeCount: number,
+  flags: Record<string, string> = {},
+): void {
+  if (!hasNodeCountLimits(target)) return;
+  const problem = target.optionsProblem(options, nodeCount);
+  if (!problem) return;
+  const viaFlag = Object.hasOwn(flags, problem.key);
+  throw new UserError(viaFlag ? `${problem.message} (target ${target.name})` : problem.message, {
+    where: viaFlag ? `--${kebab(problem.key)}` : `test.targetOptions.${problem.key}`,
+  });
 }
 
 /** Flag text read as the option's type; text that does not fit is passed on for the schema to refuse. */

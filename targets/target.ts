@@ -143,6 +143,19 @@ export interface ReadConsistency<O = TargetOptions> {
 }
 
 /**
+ * Has options that fit only some cluster sizes (e.g. a replica count that
+ * must leave a primary): judged against the node count the run will bring up,
+ * before any node exists.
+ */
+export interface NodeCountLimits<O = TargetOptions> {
+  /**
+   * The option (its key in the options object) that does not fit a cluster of
+   * `nodeCount` nodes, and why ("expected ..., got ..."); undefined when all do.
+   */
+  optionsProblem(options: O, nodeCount: number): { key: string; message: string } | undefined;
+}
+
+/**
  * Says which consistency models its transactions promise under the options
  * (e.g. an isolation level): the transactional checkers hold the history to
  * them unless the user names others (--consistency-models).
@@ -164,6 +177,9 @@ export function hasPrimaries<O>(t: Target<O>): t is Target<O> & HasPrimaries<O> 
 }
 export function hasReadConsistency<O>(t: Target<O>): t is Target<O> & ReadConsistency<O> {
   return typeof (t as Partial<ReadConsistency<O>>).linearizableReads === 'function';
+}
+export function hasNodeCountLimits<O>(t: Target<O>): t is Target<O> & NodeCountLimits<O> {
+  return typeof (t as Partial<NodeCountLimits<O>>).optionsProblem === 'function';
 }
 export function hasTransactionalModels<O>(t: Target<O>): t is Target<O> & TransactionalModels<O> {
   return typeof (t as Partial<TransactionalModels<O>>).consistencyModels === 'function';

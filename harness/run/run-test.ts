@@ -30,7 +30,7 @@ import {
   parseNemesisNames,
 } from '../../nemesis/index.js';
 import type { NemesisContext, NemesisPackage } from '../../nemesis/nemesis.js';
-import { parseTargetOptions } from '../../targets/options.js';
+import { checkOptionsForNodeCount, parseTargetOptions } from '../../targets/options.js';
 import {
   type AnyTarget,
   hasReadConsistency,
@@ -105,9 +105,10 @@ export interface GivenParts {
 /**
  * Resolves and validates everything a run needs, touching no node: the target
  * and workload (built-ins by name, or plugins: harness/plugins), the
- * target's options, the faults. Throws UserError for anything wrong.
+ * target's options (against `nodeCount`, the nodes the run will bring up,
+ * when given), the faults. Throws UserError for anything wrong.
  */
-export async function planRun(options: TestOptions, given: GivenParts = {}): Promise<Plan> {
+export async function planRun(options: TestOptions, given: GivenParts = {}, nodeCount?: number): Promise<Plan> {
   const target = given.target ?? (await resolveTarget(options.target, options.baseDir));
   const workload = given.workload ?? (await resolveWorkload(options.workload, options.baseDir));
   if (!Object.hasOwn(target.clients, workload.name)) {
@@ -117,6 +118,7 @@ export async function planRun(options: TestOptions, given: GivenParts = {}): Pro
     );
   }
   const targetOptions = parseTargetOptions(target, options.targetOptions, options.targetFlags);
+  if (nodeCount !== undefined) checkOptionsForNodeCount(target, targetOptions, nodeCount, options.targetFlags);
   return {
     target,
     targetOptions,
@@ -177,7 +179,7 @@ export async function validateRun(
   options: TestOptions,
   given: GivenParts = {},
 ): Promise<void> {
-  const p = await planRun(options, given);
+  const p = await planRun(options, given, plannedNodeCount(config));
   buildNemesis(p, options, plannedNodeCount(config));
   workloadGenerators(p);
   p.workload.checker(p.workloadOptions); // making the checker judges its options (e.g. consistency models)
@@ -191,8 +193,8 @@ export async function runTest(
   controls: RunControls = {},
 ): Promise<RunOutcome> {
   const leaveRunning = controls.leaveDbRunning ?? false;
-  const p = await planRun(options, given);
   const nodeCount = plannedNodeCount(config);
+  const p = await planRun(options, given, nodeCount);
   const pkg = buildNemesis(p, options, nodeCount);
   const generators = workloadGenerators(p);
   p.workload.checker(p.workloadOptions); // its options judged before any node exists (it is made again to check)

@@ -6,10 +6,16 @@
  *
  * - transfer {from, to, amount}: reads the source's balance; when it cannot
  *   pay, rolls back (fail); else moves the amount with two UPDATEs.
- * - read: every balance, in one SELECT, as {account: balance}.
+ * - read: every balance, in one SELECT, as {account: balance}; read-only,
+ *   so with --read-from replica it runs on a replica (PgConnection). A
+ *   replica that has not replayed the accounts' creation yet answers with
+ *   no rows at all: that read is a fail (it says nothing about transfers, and
+ *   would look like money lost); some accounts but not all is recorded as read.
  *
  * Errors become fail or info in errors.ts (through PgConnection.transaction).
  */
+
+import type { NodeInfo } from '../../../harness/runtime/runtime.js';
 import { bankSettings, initialBalances } from '../../../workloads/bank/index.js';
 import type { ClientOp, Completion } from '../../../workloads/client.js';
 import type { WorkloadOptions } from '../../../workloads/workload.js';
@@ -38,8 +44,8 @@ function transferOf(value: unknown): Transfer | undefined {
 export class PgBankClient extends PgConnection {
   private readonly balances: number[];
 
-  constructor(options: PostgresOptions, workloadOptions: WorkloadOptions) {
-    super(options);
+  constructor(options: PostgresOptions, nodes: readonly NodeInfo[], workloadOptions: WorkloadOptions) {
+    super(options, nodes);
     this.balances = initialBalances(bankSettings({}, workloadOptions));
   }
 
@@ -53,8 +59,10 @@ export class PgBankClient extends PgConnection {
 
   async invoke(op: ClientOp, signal: AbortSignal): Promise<Completion> {
     if (op.f === 'read') {
+      const onStandby = this.onStandby(true);
       return this.transaction(signal, true, async (query) => {
         const { rows } = await query('SELECT account, balance FROM bank ORDER BY account');
+        if (rows.length === 0 && onStandby) return { commit: false, reason: 'no accounts on the replica yet' };
         return {
           commit: true,
           value: Object.fromEntries(rows.map((r) => [String(r.account), r.balance as number])),

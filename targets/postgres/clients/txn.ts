@@ -9,9 +9,12 @@
  * - rw-register: table rw_register(key int primary key, val int); a write is
  *   an upsert of the value; a read returns it (null when never written).
  *
- * Errors become fail or info in errors.ts (through PgConnection.transaction).
+ * A transaction of reads only is read-only: with --read-from replica it runs
+ * on a replica (PgConnection). Errors become fail or info in errors.ts
+ * (through PgConnection.transaction).
  */
 import type { Json } from '../../../harness/history/op.js';
+import type { NodeInfo } from '../../../harness/runtime/runtime.js';
 import type { ClientOp, Completion } from '../../../workloads/client.js';
 import type { PostgresOptions } from '../options.js';
 import { PgConnection, type Query, unknownOp } from './connection.js';
@@ -70,8 +73,8 @@ function microOps(value: unknown): MicroOp[] | undefined {
 export class PgTxnClient extends PgConnection {
   private readonly dialect: Dialect;
 
-  constructor(workload: 'list-append' | 'rw-register', options: PostgresOptions) {
-    super(options);
+  constructor(workload: 'list-append' | 'rw-register', options: PostgresOptions, nodes: readonly NodeInfo[]) {
+    super(options, nodes);
     this.dialect = DIALECTS[workload];
   }
 
