@@ -8,6 +8,20 @@
  * a real 50-client 10-key 1,700-op kv history (set (6)'s shape) in 130–175 ms
  * when valid, 15–45 ms when invalid. Goal: at most half of that.
  *
+ * Side by side (2026-12-02, CPU ms, best of 3, the same (6)/(6c) histories):
+ * a Go reproduction of Porcupine's search (its checkSingle loop: WGL with a
+ * (bitset, state) cache, one goroutine per key, stop at the first bad key;
+ * written for this measurement, kept outside the repository) against
+ * faultline single-threaded, general search only / default (fast path on):
+ *   valid seeds 11 12 13 15 16:   Porcupine 1788 2990 294 2014 32;
+ *                                 search 193 243 61 240 18; default 13 14 4.7 5.0 4.4
+ *   valid seed 14:                Porcupine no answer in 100 s; search unknown at 30 s; default 15.6
+ *   invalid seeds 11..16, 2:      Porcupine 92 568 500 8.5 13.6 40.5 43.7;
+ *                                 search 83 129 159 2.5 14.5 23 36.5; default 4.1 15 5.3 4.6 2.5 3.0 2.0
+ *   (6c) non-unique puts 11..16:  Porcupine 55 198 1992 134 18620 66; search 32 34 136 62 640 32
+ * These generated histories are harder than the real 6.824 one behind the
+ * 130–175 ms figure (Porcupine takes 0.3–3 s on most valid ones).
+ *
  * Rows marked "search only" turn the unique-value fast path off, to compare
  * the general search with what it was before the fast path. The machine is
  * shared: the CPU figures are steadier than the wall-clock ones.
