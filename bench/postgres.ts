@@ -12,10 +12,11 @@ import { seededRng } from '../harness/generator/rng.js';
 import type { Op } from '../harness/history/op.js';
 import { missing } from '../harness/testing/requirements.js';
 import { PgTxnClient } from '../targets/postgres/clients/txn.js';
+import { postgresTarget } from '../targets/postgres/index.js';
 import { promisedModels } from '../targets/postgres/isolation.js';
-import type { IsolationLevel } from '../targets/postgres/options.js';
+import type { IsolationLevel, PostgresOptions } from '../targets/postgres/options.js';
 import { probe } from '../targets/postgres/probe.js';
-import { type NetnsPostgres, startNetnsPostgres } from '../targets/postgres/testing/netns-postgres.js';
+import { startTestCluster, type TestCluster } from '../targets/testing/test-cluster.js';
 import { DEFAULT_KNOBS, initialPool, nextTxn } from '../workloads/txn/keys.js';
 
 const DURATION_MS = 10_000;
@@ -28,7 +29,7 @@ export async function run(): Promise<void> {
     console.log(`postgres bench skipped: ${reason}`);
     return;
   }
-  const cluster = await startNetnsPostgres({ name: 'pgbench', nodes: 5, subnet: '10.246.20.0/24' });
+  const cluster = await startTestCluster(postgresTarget, { name: 'pgbench', nodes: 5, subnet: '10.246.20.0/24' });
   try {
     for (const level of LEVELS) await runLevel(cluster, level);
   } finally {
@@ -36,7 +37,7 @@ export async function run(): Promise<void> {
   }
 }
 
-async function runLevel(cluster: NetnsPostgres, level: IsolationLevel): Promise<void> {
+async function runLevel(cluster: TestCluster<PostgresOptions>, level: IsolationLevel): Promise<void> {
   const options = { ...cluster.ctx.options, isolation: level };
   // Every level starts from empty lists: its keys and values repeat the previous level's.
   await probe(cluster.ctx.nodes[0]!, options.port, ['TRUNCATE list_append']);

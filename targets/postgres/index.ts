@@ -17,6 +17,7 @@
  */
 import type { NodeInfo } from '../../harness/runtime/runtime.js';
 import { ensurePackages } from '../install.js';
+import { waitFor, waitUntilReady } from '../ready.js';
 import type {
   TargetContext as AnyTargetContext,
   ClockSensitivity,
@@ -52,16 +53,6 @@ const primaryOf = (ctx: TargetContext): NodeInfo => ctx.nodes[0]!;
 const isPrimary = (ctx: TargetContext, node: string) => primaryOf(ctx).name === node;
 /** The daemon a node runs: the server on the primary, the forwarder elsewhere. */
 const daemonOf = (ctx: TargetContext, node: string) => (isPrimary(ctx, node) ? SERVER : FORWARDER);
-
-/** Polls `check` every `intervalMs` until it returns true; throws after `timeoutMs` naming `what`. */
-async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>, intervalMs = 50): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() >= deadline) throw new Error(`${what}: not after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
 
 /** The process state letter of the node's daemon (R, S, T for stopped, ...), or undefined when it is not running. */
 async function processState(ctx: TargetContext, node: string): Promise<string | undefined> {
@@ -189,22 +180,11 @@ class PostgresTarget
    * Throws after timeoutMs with the last reason it was not ready.
    */
   async awaitReady(ctx: TargetContext, timeoutMs: number): Promise<void> {
-    let reason = 'not checked yet';
-    const ready = async (): Promise<boolean> => {
-      try {
-        await Promise.all(ctx.nodes.map((n) => probe(n, ctx.options.port, ['SELECT 1'])));
-        await probe(primaryOf(ctx), ctx.options.port, [...TXN_TABLES, BANK_TABLE]);
-        return true;
-      } catch (err) {
-        reason = err instanceof Error ? err.message : String(err);
-        return false;
-      }
-    };
-    try {
-      await waitFor('postgres ready', timeoutMs, ready, 200);
-    } catch (err) {
-      throw new Error(`postgres not ready after ${timeoutMs} ms: ${reason}`, { cause: err });
-    }
+    await waitUntilReady('postgres', timeoutMs, async () => {
+      await Promise.all(ctx.nodes.map((n) => probe(n, ctx.options.port, ['SELECT 1'])));
+      await probe(primaryOf(ctx), ctx.options.port, [...TXN_TABLES, BANK_TABLE]);
+      return true;
+    });
   }
 
   /** The primary, when its server is running; [] otherwise. */
