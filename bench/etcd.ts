@@ -6,7 +6,7 @@
  */
 import { missing } from '../harness/testing/requirements.js';
 import { etcdTarget } from '../targets/etcd/index.js';
-import { startNetnsEtcd } from '../targets/etcd/testing/netns-cluster.js';
+import { startTestCluster } from '../targets/testing/test-cluster.js';
 import type { Completion } from '../workloads/client.js';
 
 const DURATION_MS = 10_000;
@@ -19,7 +19,7 @@ export async function run(): Promise<void> {
     console.log(`etcd bench skipped: ${reason}`);
     return;
   }
-  const cluster = await startNetnsEtcd({ name: 't7bench', nodes: 5, subnet: '10.231.3.0/24' });
+  const cluster = await startTestCluster(etcdTarget, { name: 't7bench', nodes: 5, subnet: '10.231.3.0/24' });
   try {
     const counts = { ok: 0, fail: 0, info: 0 };
     const latenciesMs: number[] = [];

@@ -16,6 +16,7 @@ const benches: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   delay: () => import('./delay.js'),
   etcd: () => import('./etcd.js'),
   postgres: () => import('./postgres.js'),
+  galera: () => import('./galera.js'),
   report: () => import('./report.js'),
   startup: () => import('./startup.js'),
 };

@@ -8,18 +8,19 @@ import { runLocal } from '../../harness/runtime/netns/run-local.js';
 import { missing } from '../../harness/testing/requirements.js';
 import type { Client } from '../../workloads/client.js';
 import { hasClockSensitivity, hasPrimaries, isKillable, isPausable } from '../target.js';
+import { startTestCluster, type TestCluster } from '../testing/test-cluster.js';
 import { dataDir, etcdTarget } from './index.js';
-import { type NetnsEtcd, startNetnsEtcd } from './testing/netns-cluster.js';
+import type { EtcdOptions } from './options.js';
 
 const needs = missing({ root: true, commands: ['etcd', 'ip', 'iptables', 'setsid'] });
 const never = () => new AbortController().signal;
 
 describe.skipIf(needs)('etcd target on a 3-node netns cluster', () => {
-  let cluster: NetnsEtcd;
+  let cluster: TestCluster<EtcdOptions>;
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    cluster = await startNetnsEtcd({ name: 't7etcd', nodes: 3, subnet: '10.231.3.0/24' });
+    cluster = await startTestCluster(etcdTarget, { name: 't7etcd', nodes: 3, subnet: '10.231.3.0/24' });
   });
   afterAll(async () => {
     for (const c of clients) await c.close();

@@ -10,6 +10,7 @@
  * clientPort). Clients use the v3 JSON gateway (gateway.ts).
  */
 import { ensurePackages } from '../install.js';
+import { waitFor, waitUntilReady } from '../ready.js';
 import type {
   TargetContext as AnyTargetContext,
   ClientFactory,
@@ -65,16 +66,6 @@ async function startMember(ctx: TargetContext, node: string): Promise<void> {
     peerPort: options.peerPort,
   });
   await ctx.runtime.startDaemon(node, { name: DAEMON, argv, env: ctx.nodeEnv(node), logFile: logFile(ctx, node) });
-}
-
-/** Polls `check` every `intervalMs` until it returns true; throws after `timeoutMs` naming `what`. */
-async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>, intervalMs = 50): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() >= deadline) throw new Error(`${what}: not after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }
 
 /** The process state letter of the daemon (R, S, T for stopped, ...), or undefined when it is not running. */
@@ -195,37 +186,20 @@ class EtcdTarget
    * the last reason it was not ready.
    */
   async awaitReady(ctx: TargetContext, timeoutMs: number): Promise<void> {
-    let reason = 'not checked yet';
-    const ready = async (): Promise<boolean> => {
-      try {
-        const statuses = await Promise.all(
-          ctx.nodes.map((n) => withGateway(ctx, n.name, (g) => g.status(AbortSignal.timeout(PROBE_TIMEOUT_MS)))),
-        );
-        const leaders = new Set(statuses.map((s) => s.leaderId));
-        if (leaders.size !== 1 || leaders.has('') || leaders.has('0')) {
-          reason = `members disagree on the leader: ${[...leaders].join(', ') || 'none'}`;
-          return false;
-        }
-        const token = `${Date.now()}`;
-        const read = await withGateway(ctx, ctx.nodes[0]!.name, async (probe) => {
-          await probe.put('/faultline/ready', token, AbortSignal.timeout(PROBE_TIMEOUT_MS));
-          return probe.range('/faultline/ready', {}, AbortSignal.timeout(PROBE_TIMEOUT_MS));
-        });
-        if (read[0]?.value !== token) {
-          reason = `wrote ${token} but read ${read[0]?.value ?? 'nothing'}`;
-          return false;
-        }
-        return true;
-      } catch (err) {
-        reason = err instanceof Error ? err.message : String(err);
-        return false;
-      }
-    };
-    try {
-      await waitFor('etcd cluster ready', timeoutMs, ready, 200);
-    } catch (err) {
-      throw new Error(`etcd cluster not ready after ${timeoutMs} ms: ${reason}`, { cause: err });
-    }
+    await waitUntilReady('etcd cluster', timeoutMs, async () => {
+      const statuses = await Promise.all(
+        ctx.nodes.map((n) => withGateway(ctx, n.name, (g) => g.status(AbortSignal.timeout(PROBE_TIMEOUT_MS)))),
+      );
+      const leaders = new Set(statuses.map((s) => s.leaderId));
+      if (leaders.size !== 1 || leaders.has('') || leaders.has('0'))
+        return `members disagree on the leader: ${[...leaders].join(', ') || 'none'}`;
+      const token = `${Date.now()}`;
+      const read = await withGateway(ctx, ctx.nodes[0]!.name, async (probe) => {
+        await probe.put('/faultline/ready', token, AbortSignal.timeout(PROBE_TIMEOUT_MS));
+        return probe.range('/faultline/ready', {}, AbortSignal.timeout(PROBE_TIMEOUT_MS));
+      });
+      return read[0]?.value === token || `wrote ${token} but read ${read[0]?.value ?? 'nothing'}`;
+    });
   }
 
   /**

@@ -7,19 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missing } from '../../harness/testing/requirements.js';
 import type { Client } from '../../workloads/client.js';
 import { isReconfigurable } from '../target.js';
+import { startTestCluster, type TestCluster } from '../testing/test-cluster.js';
 import { etcdTarget } from './index.js';
 import { isRemoved } from './membership.js';
-import { type NetnsEtcd, startNetnsEtcd } from './testing/netns-cluster.js';
+import type { EtcdOptions } from './options.js';
 
 const needs = missing({ root: true, commands: ['etcd', 'ip', 'iptables', 'setsid'] });
 const never = () => new AbortController().signal;
 
 describe.skipIf(needs)('etcd membership changes on a 5-node netns cluster', () => {
-  let cluster: NetnsEtcd;
+  let cluster: TestCluster<EtcdOptions>;
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    cluster = await startNetnsEtcd({ name: 't16mbr', nodes: 5, subnet: '10.243.1.0/24' });
+    cluster = await startTestCluster(etcdTarget, { name: 't16mbr', nodes: 5, subnet: '10.243.1.0/24' });
   }, 120_000);
   afterAll(async () => {
     for (const c of clients) await c.close();

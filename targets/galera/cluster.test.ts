@@ -20,9 +20,10 @@ import { runLocal } from '../../harness/runtime/netns/run-local.js';
 import { missing } from '../../harness/testing/requirements.js';
 import type { Client } from '../../workloads/client.js';
 import { isKillable, isPausable } from '../target.js';
+import { startTestCluster, type TestCluster } from '../testing/test-cluster.js';
 import { wsrepStatus } from './admin.js';
 import { galeraTarget } from './index.js';
-import { type NetnsGalera, startNetnsGalera } from './testing/netns-cluster.js';
+import type { GaleraOptions } from './options.js';
 
 const needs = missing({
   root: true,
@@ -32,12 +33,18 @@ const needs = missing({
 const never = () => new AbortController().signal;
 
 describe.skipIf(needs)('galera target on a 3-node netns cluster', () => {
-  let cluster: NetnsGalera;
+  let cluster: TestCluster<GaleraOptions>;
   const clients: Client[] = [];
 
   beforeAll(async () => {
     // Causal reads (wsrep_sync_wait 1), so a read on one node sees what another committed just before.
-    cluster = await startNetnsGalera({ name: 'gltest', nodes: 3, subnet: '10.247.20.0/24', options: { syncWait: 1 } });
+    cluster = await startTestCluster(galeraTarget, {
+      name: 'gltest',
+      nodes: 3,
+      subnet: '10.247.20.0/24',
+      options: { syncWait: 1 },
+      readyTimeoutMs: 120_000,
+    });
   }, 180_000);
   afterAll(async () => {
     for (const c of clients) await c.close();

@@ -19,6 +19,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensurePackages } from '../install.js';
+import { waitUntilReady } from '../ready.js';
 import type { ClientFactory, Killable, Pausable, Target, TargetContext } from '../target.js';
 import {
   adminSql,
@@ -293,7 +294,7 @@ class GaleraTarget implements Target<GaleraOptions>, Killable<GaleraOptions>, Pa
 
   /** Waits until every node is Primary, Synced, ready and sees all N members. Throws naming the laggards. */
   async awaitReady(ctx: Ctx, timeoutMs: number): Promise<void> {
-    await waitFor(`Galera cluster of ${ctx.nodes.length} ready`, timeoutMs, async () => {
+    await waitUntilReady(`Galera cluster of ${ctx.nodes.length}`, timeoutMs, async () => {
       const statuses = await Promise.all(ctx.nodes.map((n) => wsrepStatus(ctx, n.name)));
       const lagging = ctx.nodes.flatMap((n, i) => {
         const s = statuses[i];

@@ -20,9 +20,10 @@ import { missing } from '../../harness/testing/requirements.js';
 import { clockEnv, healClock, writeOffset } from '../../nemesis/clock/nemesis.js';
 import type { Client } from '../../workloads/client.js';
 import { hasClockSensitivity, hasPrimaries, hasTransactionalModels, isKillable, isPausable } from '../target.js';
+import { startTestCluster, type TestCluster } from '../testing/test-cluster.js';
 import { postgresTarget } from './index.js';
+import type { PostgresOptions } from './options.js';
 import { probe } from './probe.js';
-import { type NetnsPostgres, startNetnsPostgres } from './testing/netns-postgres.js';
 
 const needs = missing({
   root: true,
@@ -32,18 +33,18 @@ const needs = missing({
 const never = () => new AbortController().signal;
 
 describe.skipIf(needs)('postgres target on a 3-node netns cluster', () => {
-  let cluster: NetnsPostgres;
+  let cluster: TestCluster<PostgresOptions>;
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    cluster = await startNetnsPostgres({
+    cluster = await startTestCluster(postgresTarget, {
       name: 'pgt',
       nodes: 3,
       subnet: '10.246.10.0/24',
       workloadOptions: { concurrency: 1, keys: 3, totalAmount: 30 } as never,
       // The server runs under libfaketime from the start, at offset 0.
       nodeEnv: (runtime, node) => clockEnv({ runtime }, node),
-      beforeSetup: (runtime) => healClock(runtime, ['n1', 'n2', 'n3']),
+      prepare: (runtime, node) => healClock(runtime, [node]),
     });
   }, 90_000);
 

@@ -24,6 +24,7 @@
  */
 import type { NodeInfo } from '../../harness/runtime/runtime.js';
 import { ensurePackages } from '../install.js';
+import { waitFor, waitUntilReady } from '../ready.js';
 import type {
   TargetContext as AnyTargetContext,
   ClockSensitivity,
@@ -74,16 +75,6 @@ function daemonsOf(ctx: TargetContext, node: string): Daemon[] {
       return [SERVER, FORWARDER];
     case 'forwarder':
       return [FORWARDER];
-  }
-}
-
-/** Polls `check` every `intervalMs` until it returns true; throws after `timeoutMs` naming `what`. */
-async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>, intervalMs = 50): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() >= deadline) throw new Error(`${what}: not after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
 
@@ -287,23 +278,12 @@ class PostgresTarget
    * timeoutMs with the last reason it was not ready.
    */
   async awaitReady(ctx: TargetContext, timeoutMs: number): Promise<void> {
-    let reason = 'not checked yet';
-    const ready = async (): Promise<boolean> => {
-      try {
-        await Promise.all(ctx.nodes.map((n) => probe(n, ctx.options.port, ['SELECT 1'])));
-        await probe(primaryOf(ctx), ctx.options.port, [...TXN_TABLES, BANK_TABLE]);
-        reason = await replicasBehind(ctx);
-        return reason === '';
-      } catch (err) {
-        reason = err instanceof Error ? err.message : String(err);
-        return false;
-      }
-    };
-    try {
-      await waitFor('postgres ready', timeoutMs, ready, 200);
-    } catch (err) {
-      throw new Error(`postgres not ready after ${timeoutMs} ms: ${reason}`, { cause: err });
-    }
+    await waitUntilReady('postgres', timeoutMs, async () => {
+      await Promise.all(ctx.nodes.map((n) => probe(n, ctx.options.port, ['SELECT 1'])));
+      await probe(primaryOf(ctx), ctx.options.port, [...TXN_TABLES, BANK_TABLE]);
+      const behind = await replicasBehind(ctx);
+      return behind === '' ? true : behind;
+    });
   }
 
   /** The primary, when its server is running; [] otherwise. */

@@ -26,11 +26,11 @@ import type { NodeInfo } from '../../harness/runtime/runtime.js';
 import { missing } from '../../harness/testing/requirements.js';
 import type { Client } from '../../workloads/client.js';
 import { checkOptionsForNodeCount, parseTargetOptions } from '../options.js';
+import { startTestCluster, type TestCluster } from '../testing/test-cluster.js';
 import { postgresTarget } from './index.js';
 import { beginStatement } from './isolation.js';
 import type { PostgresOptions } from './options.js';
 import { probe } from './probe.js';
-import { type NetnsPostgres, startNetnsPostgres } from './testing/netns-postgres.js';
 import { roleOf, routeFor } from './topology.js';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
@@ -146,11 +146,11 @@ const needs = missing({
 const never = () => new AbortController().signal;
 
 describe.skipIf(needs)('postgres replicas on a 4-node netns cluster (2 replicas)', () => {
-  let cluster: NetnsPostgres;
+  let cluster: TestCluster<PostgresOptions>;
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    cluster = await startNetnsPostgres({
+    cluster = await startTestCluster(postgresTarget, {
       name: 'pgrr',
       nodes: 4,
       subnet: '10.248.10.0/24',

@@ -13,6 +13,7 @@
  * vocabulary (its ops' f, key and value are passed through as they are).
  */
 import { workloadNames } from '../../workloads/index.js';
+import { waitFor } from '../ready.js';
 import type {
   ClientFactory,
   HasPrimaries,
@@ -41,7 +42,6 @@ import {
   startDaemon,
   stopSystem,
   valuesFor,
-  waitFor,
 } from './node.js';
 import { type ProcessOptions, processOptionsSchema } from './options.js';
 import { fill, placeholderEnv, substitute } from './placeholders.js';

@@ -87,21 +87,6 @@ export async function startDaemon(
   });
 }
 
-/** Polls `check` every `intervalMs` until it returns true; throws after `timeoutMs` naming `what`. */
-export async function waitFor(
-  what: string,
-  timeoutMs: number,
-  check: () => Promise<boolean>,
-  intervalMs = 50,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() >= deadline) throw new Error(`${what}: not after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
-
 /** The daemon's process state letter (R, S, T for stopped, ...), or undefined when it is not running. */
 export async function processState(ctx: Ctx, node: string): Promise<string | undefined> {
   const pid = await ctx.runtime.daemonPid(node, DAEMON);

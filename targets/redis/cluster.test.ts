@@ -12,10 +12,10 @@ import { missing } from '../../harness/testing/requirements.js';
 import { clockEnv, writeOffset } from '../../nemesis/clock/nemesis.js';
 import type { Client } from '../../workloads/client.js';
 import { hasClockSensitivity, hasPrimaries, isKillable, isPausable, type TargetContext } from '../target.js';
+import { startTestCluster, type TestCluster } from '../testing/test-cluster.js';
 import { serverTimeMs } from './admin.js';
 import { dataDir, redisTarget } from './index.js';
 import type { RedisOptions } from './options.js';
-import { type NetnsRedis, startNetnsRedis } from './testing/netns-cluster.js';
 
 const needs = missing({
   root: true,
@@ -25,11 +25,11 @@ const never = () => new AbortController().signal;
 const NODES = ['n1', 'n2', 'n3'];
 
 describe.skipIf(needs)('Redis target on a 3-node netns cluster', () => {
-  let cluster: NetnsRedis;
+  let cluster: TestCluster<RedisOptions>;
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    cluster = await startNetnsRedis({
+    cluster = await startTestCluster(redisTarget, {
       name: 'rpredis',
       nodes: 3,
       subnet: '10.244.12.0/24',

@@ -14,6 +14,7 @@
  * daemons of a node, like a crashed or frozen machine.
  */
 import { ensurePackages } from '../install.js';
+import { waitFor, waitUntilReady } from '../ready.js';
 import type {
   TargetContext as AnyTargetContext,
   ClientFactory,
@@ -44,16 +45,6 @@ export function dataDir(ctx: TargetContext, node: string): string {
 }
 function file(ctx: TargetContext, node: string, name: string): string {
   return `${ctx.runtime.nodeDir(node)}/${name}`;
-}
-
-/** Polls `check` every `intervalMs` until it returns true; throws after `timeoutMs` naming `what`. */
-async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>, intervalMs = 50): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() >= deadline) throw new Error(`${what}: not after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }
 
 /** The process state letter of a daemon (R, S, T for stopped, ...), or undefined when it is not running. */
@@ -211,21 +202,7 @@ class RedisTarget
    * Throws after timeoutMs with the last reason it was not ready.
    */
   async awaitReady(ctx: TargetContext, timeoutMs: number): Promise<void> {
-    let reason = 'not checked yet';
-    const ready = async (): Promise<boolean> => {
-      try {
-        reason = await notReadyBecause(ctx);
-        return reason === '';
-      } catch (err) {
-        reason = err instanceof Error ? err.message : String(err);
-        return false;
-      }
-    };
-    try {
-      await waitFor('Redis cluster ready', timeoutMs, ready, 200);
-    } catch (err) {
-      throw new Error(`Redis cluster not ready after ${timeoutMs} ms: ${reason}`, { cause: err });
-    }
+    await waitUntilReady('Redis cluster', timeoutMs, async () => (await notReadyBecause(ctx)) || true);
   }
 
   /**

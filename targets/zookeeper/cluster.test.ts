@@ -22,10 +22,10 @@ import { missing } from '../../harness/testing/requirements.js';
 import { clockEnv, writeOffset } from '../../nemesis/clock/nemesis.js';
 import type { Client } from '../../workloads/client.js';
 import { hasClockSensitivity, hasPrimaries, isKillable, isPausable, type TargetContext } from '../target.js';
+import { startTestCluster, type TestCluster } from '../testing/test-cluster.js';
 import { pathFor } from './clients/register.js';
 import { dataDir, zookeeperTarget } from './index.js';
 import type { ZookeeperOptions } from './options.js';
-import { type NetnsZookeeper, startNetnsZookeeper } from './testing/netns-cluster.js';
 
 const needs = missing({
   root: true,
@@ -56,11 +56,11 @@ async function mtimeOf(address: string, znode: string): Promise<number> {
 }
 
 describe.skipIf(needs)('ZooKeeper target on a 3-server netns ensemble', () => {
-  let cluster: NetnsZookeeper;
+  let cluster: TestCluster<ZookeeperOptions>;
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    cluster = await startNetnsZookeeper({
+    cluster = await startTestCluster(zookeeperTarget, {
       name: 'rpzk',
       nodes: 3,
       subnet: '10.244.13.0/24',

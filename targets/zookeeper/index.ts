@@ -11,6 +11,7 @@
  * libfaketime, cached for a second: faketime-env.ts), so kill, pause and clock faults work on netns, docker and ssh.
  */
 import { ensurePackages } from '../install.js';
+import { waitFor, waitUntilReady } from '../ready.js';
 import type {
   TargetContext as AnyTargetContext,
   ClientFactory,
@@ -41,16 +42,6 @@ export function dataDir(ctx: TargetContext, node: string): string {
 }
 function file(ctx: TargetContext, node: string, name: string): string {
   return `${ctx.runtime.nodeDir(node)}/${name}`;
-}
-
-/** Polls `check` every `intervalMs` until it returns true; throws after `timeoutMs` naming `what`. */
-async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>, intervalMs = 50): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() >= deadline) throw new Error(`${what}: not after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }
 
 /** The process state letter of the server (R, S, T for stopped, ...), or undefined when it is not running. */
@@ -205,28 +196,20 @@ class ZookeeperTarget
    * after timeoutMs with the last reason it was not ready.
    */
   async awaitReady(ctx: TargetContext, timeoutMs: number): Promise<void> {
-    let reason = 'not checked yet';
-    const ready = async (): Promise<boolean> => {
-      try {
+    await waitUntilReady(
+      'ZooKeeper ensemble',
+      timeoutMs,
+      async () => {
         const byNode = await modes(ctx);
         const leaders = [...byNode].filter(([, m]) => m === 'leader').map(([n]) => n);
         const odd = [...byNode].filter(([, m]) => m !== 'leader' && m !== 'follower');
-        if (leaders.length !== 1 || odd.length > 0) {
-          reason = `servers: ${[...byNode].map(([n, m]) => `${n} ${m}`).join(', ')}`;
-          return false;
-        }
+        if (leaders.length !== 1 || odd.length > 0)
+          return `servers: ${[...byNode].map(([n, m]) => `${n} ${m}`).join(', ')}`;
         for (const n of ctx.nodes) await probe(ctx, n.address);
         return true;
-      } catch (err) {
-        reason = err instanceof Error ? err.message : String(err);
-        return false;
-      }
-    };
-    try {
-      await waitFor('ZooKeeper ensemble ready', timeoutMs, ready, 250);
-    } catch (err) {
-      throw new Error(`ZooKeeper ensemble not ready after ${timeoutMs} ms: ${reason}`, { cause: err });
-    }
+      },
+      250,
+    );
   }
 
   /**

@@ -8,7 +8,16 @@
  * refused connection is a failed op (phase connect) rather than a client
  * that never opened; after a failure that may have broken it, it is
  * dropped and the next transaction connects again.
+ *
+ * A transaction cut short (its signal aborts) destroys the connection's
+ * socket with an error, which fails the pending statement. Not the connector's destroy(): with a
+ * statement pending it opens a second connection to KILL it, and when the
+ * node refuses that KILL (a node outside the primary component answers
+ * "WSREP has not yet prepared node for application use") the connector
+ * leaves the rejection unhandled (mariadb 3.5, Connection.destroy). The
+ * server rolls back a transaction whose connection is gone.
  */
+import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as mariadb from 'mariadb';
 import type { NodeInfo } from '../../../harness/runtime/runtime.js';
@@ -31,6 +40,8 @@ export type TxnOutcome = { commit: true; value: unknown } | { commit: false; err
 export abstract class GaleraConnection implements Client {
   private node: NodeInfo | undefined;
   private conn: mariadb.Connection | undefined;
+  /** The socket under `conn` (made by us: see the file comment). */
+  private socket: net.Socket | undefined;
 
   constructor(protected readonly options: GaleraOptions) {}
 
@@ -57,7 +68,7 @@ export abstract class GaleraConnection implements Client {
   ): Promise<Completion> {
     let phase: TxnPhase = 'connect';
     let conn: mariadb.Connection | undefined;
-    const onAbort = () => conn?.destroy();
+    const onAbort = () => this.socket?.destroy(new Error('the transaction timed out'));
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       conn = await this.connection();
@@ -86,9 +97,16 @@ export abstract class GaleraConnection implements Client {
     if (this.conn?.isValid()) return this.conn;
     this.drop();
     if (!this.node) throw new Error('the client was not opened');
+    const { address } = this.node;
+    let socket: net.Socket | undefined;
     const conn = await mariadb.createConnection({
-      host: this.node.address,
+      host: address,
       port: this.options.sqlPort,
+      stream: () => {
+        socket = net.connect(this.options.sqlPort, address);
+        socket.setNoDelay(true);
+        return socket;
+      },
       user: USER,
       password: PASSWORD,
       database: DATABASE,
@@ -107,6 +125,7 @@ export abstract class GaleraConnection implements Client {
       throw err;
     }
     this.conn = conn;
+    this.socket = socket;
     return conn;
   }
 
@@ -124,9 +143,16 @@ export abstract class GaleraConnection implements Client {
     }
   }
 
+  /**
+   * Closes the connection by its socket, with an error: the connector fails
+   * whatever is pending on an 'error' of the socket (a plain destroy emits
+   * only 'close', which it does not listen to).
+   */
   private drop(): void {
-    this.conn?.destroy();
+    if (this.socket) this.socket.destroy(new Error('connection dropped by the client'));
+    else this.conn?.destroy();
     this.conn = undefined;
+    this.socket = undefined;
   }
 }
 
