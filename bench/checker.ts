@@ -15,7 +15,8 @@
  * faultline single-threaded, general search only / default (fast path on):
  *   valid seeds 11 12 13 15 16:   Porcupine 1788 2990 294 2014 32;
  *                                 search 193 243 61 240 18; default 13 14 4.7 5.0 4.4
- *   valid seed 14:                Porcupine no answer in 100 s; search unknown at 30 s; default 15.6
+ *   valid seeds 14, 2:            Porcupine no answer in 100 s; search unknown at 30 s; default 15.6, 8.7
+ *   (6c) seed 2, (7) seed 21:     Porcupine no answer in 100 s; default valid in 19.3 s, and 5.7 ms
  *   invalid seeds 11..16, 2:      Porcupine 92 568 500 8.5 13.6 40.5 43.7;
  *                                 search 83 129 159 2.5 14.5 23 36.5; default 4.1 15 5.3 4.6 2.5 3.0 2.0
  *   (6c) non-unique puts 11..16:  Porcupine 55 198 1992 134 18620 66; search 32 34 136 62 640 32
